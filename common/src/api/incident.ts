@@ -1,0 +1,191 @@
+// Wire schemas of incidents, their timeline, postmortems and action items.
+import { z } from 'zod';
+import {
+  ACTION_ITEM_STATUSES,
+  FIRST_RESPONDER_CHECKLIST,
+  INCIDENT_ROLES,
+  INCIDENT_STATUSES,
+  SEVERITIES,
+  TIMELINE_KINDS,
+} from '../incidents/severity';
+import {
+  ListQueryBase,
+  LongText,
+  ServiceName,
+  ShortText,
+  Slug,
+  Stored,
+  Tags,
+  Timestamp,
+  Url,
+  VersionField,
+} from './primitives';
+
+export const Severity = z.enum(SEVERITIES);
+export const IncidentStatus = z.enum(INCIDENT_STATUSES);
+export const IncidentRole = z.enum(INCIDENT_ROLES);
+export type Severity = z.infer<typeof Severity>;
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+export type IncidentRole = z.infer<typeof IncidentRole>;
+
+const Person = z.string().trim().min(1).max(100);
+
+export const IncidentRoles = z.strictObject(
+  Object.fromEntries(INCIDENT_ROLES.map((r) => [r, Person.nullable().optional()])) as Record<
+    (typeof INCIDENT_ROLES)[number],
+    z.ZodOptional<z.ZodNullable<typeof Person>>
+  >,
+);
+
+export const ChecklistItemState = z.strictObject({
+  done: z.boolean(),
+  at: Timestamp.nullable().optional(),
+  by: z.string().max(100).nullable().optional(),
+});
+export const IncidentChecklist = z.partialRecord(
+  z.enum(FIRST_RESPONDER_CHECKLIST.map((i) => i.id) as [string, ...string[]]),
+  ChecklistItemState,
+);
+
+export const StatusPageEntry = z.strictObject({
+  summary: z.string().max(2000).default(''),
+  impact: z.string().max(5000).default(''),
+  mitigation: z.string().max(5000).default(''),
+  nextSteps: z.string().max(5000).default(''),
+});
+
+/** Where an incident was declared from, e.g. a Grafana panel menu. */
+export const IncidentSource = z.strictObject({
+  dashboardUid: z.string().max(100).optional(),
+  panelId: z.number().int().optional(),
+  url: Url.optional(),
+  timeRange: z.strictObject({ from: Timestamp, to: Timestamp }).optional(),
+  alert: z.string().max(200).optional(),
+});
+
+const IncidentFields = {
+  title: ShortText,
+  description: LongText,
+  severity: Severity,
+  service: ServiceName,
+  services: z.array(ServiceName).max(50),
+  sloIds: z.array(Slug).max(50),
+  tags: Tags,
+  roles: IncidentRoles,
+  checklist: IncidentChecklist,
+  statusPage: StatusPageEntry.nullable(),
+  source: IncidentSource.nullable(),
+  startedAt: Timestamp.describe('when impact began; defaults to now'),
+  detectedAt: Timestamp.nullable(),
+  acknowledgedAt: Timestamp.nullable(),
+  mitigatedAt: Timestamp.nullable(),
+};
+
+export const IncidentCreate = z.strictObject({
+  ...IncidentFields,
+  description: IncidentFields.description.default(''),
+  services: IncidentFields.services.default([]),
+  sloIds: IncidentFields.sloIds.default([]),
+  tags: IncidentFields.tags.default([]),
+  roles: IncidentFields.roles.default({}),
+  checklist: IncidentFields.checklist.default({}),
+  statusPage: IncidentFields.statusPage.default(null),
+  source: IncidentFields.source.default(null),
+  startedAt: IncidentFields.startedAt.optional(),
+  detectedAt: IncidentFields.detectedAt.optional(),
+  acknowledgedAt: IncidentFields.acknowledgedAt.optional(),
+  mitigatedAt: IncidentFields.mitigatedAt.optional(),
+  status: IncidentStatus.default('investigating'),
+});
+export type IncidentCreate = z.input<typeof IncidentCreate>;
+
+export const IncidentUpdate = z
+  .strictObject({ ...IncidentFields, status: IncidentStatus, resolvedAt: Timestamp.nullable() })
+  .partial()
+  .extend(VersionField);
+export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
+
+export const Incident = z.object({
+  ...Stored,
+  title: z.string(),
+  description: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  service: z.string(),
+  services: z.array(z.string()),
+  sloIds: z.array(z.string()),
+  tags: z.array(z.string()),
+  roles: z.record(z.string(), z.string().nullable().optional()),
+  checklist: z.record(z.string(), ChecklistItemState),
+  statusPage: StatusPageEntry.nullable(),
+  source: IncidentSource.nullable(),
+  startedAt: Timestamp,
+  detectedAt: Timestamp.nullable(),
+  acknowledgedAt: Timestamp.nullable(),
+  mitigatedAt: Timestamp.nullable(),
+  resolvedAt: Timestamp.nullable(),
+});
+export type Incident = z.infer<typeof Incident>;
+
+export const IncidentListQuery = z.strictObject({
+  ...ListQueryBase,
+  status: z
+    .union([IncidentStatus, z.literal('open')])
+    .optional()
+    .describe('"open" means not resolved'),
+  severity: Severity.optional(),
+});
+export type IncidentListQuery = z.infer<typeof IncidentListQuery>;
+
+export const TimelineKind = z.enum(TIMELINE_KINDS);
+export type TimelineKind = z.infer<typeof TimelineKind>;
+export const TimelineEntryCreate = z.strictObject({
+  kind: TimelineKind.default('note'),
+  text: z.string().trim().min(1).max(10_000),
+  at: Timestamp.optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineEntryCreate = z.input<typeof TimelineEntryCreate>;
+export const TimelineEntry = z.object({
+  id: z.string(),
+  incidentId: z.string(),
+  kind: TimelineKind,
+  text: z.string(),
+  at: Timestamp,
+  author: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const ActionItemStatus = z.enum(ACTION_ITEM_STATUSES);
+export const ActionItem = z.strictObject({
+  id: z.string().max(64).optional(),
+  title: ShortText,
+  owner: Person,
+  dueDate: z.iso.date(),
+  status: ActionItemStatus.default('open'),
+  closedAt: Timestamp.nullable().optional(),
+});
+export type ActionItem = z.infer<typeof ActionItem>;
+
+/** The blameless postmortem template from the guide. */
+export const PostmortemFields = {
+  impact: z.string().max(20_000).default(''),
+  detection: z.string().max(20_000).default(''),
+  rootCause: z.string().max(20_000).default(''),
+  contributingFactors: z.string().max(20_000).default(''),
+  wentWell: z.string().max(20_000).default(''),
+  wentBadly: z.string().max(20_000).default(''),
+  actionItems: z.array(ActionItem).max(200).default([]),
+  status: z.enum(['draft', 'in-review', 'published']).default('draft'),
+};
+export const PostmortemWrite = z.strictObject({ ...PostmortemFields, ...VersionField });
+export const Postmortem = z.object({
+  incidentId: z.string(),
+  version: z.number().int(),
+  dueAt: Timestamp.nullable(),
+  updatedAt: Timestamp,
+  ...PostmortemFields,
+  actionItems: z.array(ActionItem.extend({ id: z.string() })),
+});
+export type Postmortem = z.infer<typeof Postmortem>;

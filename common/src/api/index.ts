@@ -1,0 +1,5 @@
+export * from './primitives';
+export * from './incident';
+export * from './change';
+export * from './maintenance-window';
+export * from './runbook';

@@ -1,0 +1,120 @@
+// Wire schemas of maintenance windows: schedule (one-off, RRULE or weekly), matchers and targets.
+import { z } from 'zod';
+import {
+  ListQueryBase,
+  LongText,
+  ServiceName,
+  ShortText,
+  Stored,
+  Timestamp,
+  VersionField,
+} from './primitives';
+
+/** An IANA time zone such as Europe/Berlin, checked against the runtime's zone database. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'unknown IANA time zone, e.g. use "UTC" or "Europe/Berlin"');
+
+export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+export const Weekday = z.enum(WEEKDAYS);
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write the time as HH:MM, 24-hour');
+const Duration = z
+  .number()
+  .int()
+  .min(1)
+  .max(60 * 24 * 14)
+  .describe('minutes');
+
+export const Schedule = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('once'), start: Timestamp, end: Timestamp }),
+  z.strictObject({
+    kind: z.literal('weekly'),
+    days: z.array(Weekday).min(1).max(7),
+    startTime: LocalTime,
+    durationMinutes: Duration,
+  }),
+  z.strictObject({
+    kind: z.literal('rrule'),
+    rrule: z
+      .string()
+      .min(5)
+      .max(1000)
+      .regex(/^(RRULE:)?FREQ=/i, 'an RFC 5545 RRULE starts with FREQ=, e.g. FREQ=WEEKLY;BYDAY=TU,TH'),
+    start: z
+      .string()
+      .regex(
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/,
+        'local start as YYYY-MM-DDTHH:MM in the window time zone',
+      ),
+    durationMinutes: Duration,
+  }),
+]);
+export type Schedule = z.infer<typeof Schedule>;
+
+export const MATCHER_OPS = ['=', '!=', '=~', '!~'] as const;
+export const Matcher = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name'),
+  op: z.enum(MATCHER_OPS).default('='),
+  value: z.string().max(1000),
+});
+export type Matcher = z.infer<typeof Matcher>;
+
+const WindowFields = {
+  name: ShortText,
+  description: LongText,
+  service: ServiceName.nullable(),
+  timeZone: TimeZone,
+  schedule: Schedule,
+  matchers: z.array(Matcher).min(1).max(50),
+  targets: z
+    .array(z.string().min(1).max(200))
+    .max(20)
+    .describe('Alertmanager base URLs or "grafana"; empty means every configured target'),
+  changeId: z.string().max(100).nullable(),
+  enabled: z.boolean(),
+};
+
+export const MaintenanceWindowCreate = z.strictObject({
+  ...WindowFields,
+  description: WindowFields.description.default(''),
+  service: WindowFields.service.default(null),
+  timeZone: WindowFields.timeZone.default('UTC'),
+  targets: WindowFields.targets.default([]),
+  changeId: WindowFields.changeId.default(null),
+  enabled: WindowFields.enabled.default(true),
+});
+export type MaintenanceWindowCreate = z.input<typeof MaintenanceWindowCreate>;
+
+export const MaintenanceWindowUpdate = z.strictObject(WindowFields).partial().extend(VersionField);
+
+export const MaintenanceWindow = z.object({
+  ...Stored,
+  name: z.string(),
+  description: z.string(),
+  service: z.string().nullable(),
+  timeZone: z.string(),
+  schedule: Schedule,
+  matchers: z.array(Matcher),
+  targets: z.array(z.string()),
+  changeId: z.string().nullable(),
+  enabled: z.boolean(),
+  source: z.enum(['api', 'provisioning']),
+});
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
+export const MaintenanceWindowListQuery = z.strictObject({
+  ...ListQueryBase,
+  enabled: z.enum(['true', 'false']).optional(),
+});
+
+export const Occurrence = z.object({ windowId: z.string(), start: Timestamp, end: Timestamp });
+export type Occurrence = z.infer<typeof Occurrence>;

@@ -1,0 +1,69 @@
+// Building blocks shared by every wire schema: ids, times, labels, pagination and the error body.
+import { z } from 'zod';
+
+/** RFC 3339 timestamp with an offset, as every time on the wire is written. */
+export const Timestamp = z.iso.datetime({ offset: true });
+
+export const Slug = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"');
+
+export const ServiceName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'use letters, digits, ".", "_", ":", "/" and "-"');
+
+export const ShortText = z.string().trim().min(1).max(200);
+export const LongText = z.string().max(20_000);
+export const Url = z.url().max(2000);
+export const Tags = z.array(z.string().min(1).max(64)).max(50);
+export const Labels = z.record(
+  z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names follow Prometheus rules'),
+  z.string().max(500),
+);
+
+/** Fields the store adds to every resource. */
+export const Stored = {
+  id: z.string(),
+  version: z.number().int().positive(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  createdBy: z.string(),
+};
+
+export const Page = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('pass as ?cursor= to read the next page; null on the last page'),
+  });
+
+export const ListQueryBase = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+  service: ServiceName.optional(),
+};
+
+export const ErrorBody = z.object({
+  error: z.string().describe('machine-readable code, e.g. validation_failed, not_found, version_conflict'),
+  message: z.string(),
+  details: z.array(z.object({ field: z.string(), message: z.string() }).passthrough()).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Optimistic concurrency: the version the caller last read. */
+export const VersionField = {
+  version: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('the version you read; required unless an If-Match header carries it'),
+};

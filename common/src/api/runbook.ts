@@ -1,0 +1,38 @@
+// Wire schemas of runbooks: markdown with front matter (id, title, services, alerts).
+import { z } from 'zod';
+import { ListQueryBase, ServiceName, ShortText, Slug, Stored, Tags, VersionField } from './primitives';
+
+const RunbookFields = {
+  title: ShortText,
+  services: z.array(ServiceName).max(50),
+  alerts: z.array(z.string().min(1).max(200)).max(100).describe('alert names this runbook answers'),
+  tags: Tags,
+  body: z.string().max(200_000).describe('markdown; rendered sanitized'),
+};
+
+export const RunbookCreate = z.strictObject({
+  id: Slug.optional().describe('defaults to a slug of the title'),
+  ...RunbookFields,
+  services: RunbookFields.services.default([]),
+  alerts: RunbookFields.alerts.default([]),
+  tags: RunbookFields.tags.default([]),
+});
+export type RunbookCreate = z.input<typeof RunbookCreate>;
+export const RunbookUpdate = z.strictObject(RunbookFields).partial().extend(VersionField);
+
+export const Runbook = z.object({
+  ...Stored,
+  title: z.string(),
+  services: z.array(z.string()),
+  alerts: z.array(z.string()),
+  tags: z.array(z.string()),
+  body: z.string(),
+  source: z.enum(['api', 'provisioning']),
+});
+export type Runbook = z.infer<typeof Runbook>;
+
+export const RunbookListQuery = z.strictObject({
+  ...ListQueryBase,
+  alert: z.string().max(200).optional(),
+  q: z.string().max(200).optional().describe('search in title and body'),
+});

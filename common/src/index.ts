@@ -1,0 +1,5 @@
+// @opsdeck/common: the wire schemas and domain rules every part of opsdeck shares.
+export * from './api';
+export * from './slo/spec';
+export * from './incidents/severity';
+export * from './changes/matrix';

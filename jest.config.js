@@ -1,0 +1,19 @@
+// One jest setup for every workspace: swc transforms TypeScript, each workspace is a project.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' } }];
+const node = (name, roots) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  roots,
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: { '^@opsdeck/common$': '<rootDir>/common/src/index.ts' },
+  rootDir: __dirname,
+});
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    node('common', ['<rootDir>/common/src']),
+    node('backend', ['<rootDir>/backend/src', '<rootDir>/backend/test']),
+  ],
+};
