@@ -3,3 +3,4 @@ export * from './api';
 export * from './slo/spec';
 export * from './incidents/severity';
 export * from './changes/matrix';
+export * from './maintenance';

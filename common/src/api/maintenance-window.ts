@@ -116,5 +116,34 @@ export const MaintenanceWindowListQuery = z.strictObject({
   enabled: z.enum(['true', 'false']).optional(),
 });
 
-export const Occurrence = z.object({ windowId: z.string(), start: Timestamp, end: Timestamp });
+export const Occurrence = z.object({
+  windowId: z.string(),
+  start: Timestamp,
+  end: Timestamp,
+  scheduledEnd: Timestamp.optional().describe('the end the schedule gave, when ended early or extended'),
+  adjustment: z.enum(['ended-early', 'extended']).optional(),
+});
 export type Occurrence = z.infer<typeof Occurrence>;
+
+export const OccurrencesQuery = z.strictObject({ from: Timestamp.optional(), to: Timestamp.optional() });
+
+/** POST /maintenance-windows/:id/extend: add minutes to the open occurrence, or move its end. */
+export const ExtendRequest = z.union([
+  z.strictObject({ minutes: z.number().int().min(1).max(60 * 24 * 14) }),
+  z.strictObject({ until: Timestamp }),
+]);
+export type ExtendRequest = z.infer<typeof ExtendRequest>;
+
+export const SILENCE_SYNC_STATES = ['synced', 'pending', 'error'] as const;
+/** How far one window's silences on one target match what the silencer wants there. */
+export const SilenceTargetState = z.object({
+  windowId: z.string(),
+  target: z.string().describe('Alertmanager base URL or "grafana"'),
+  state: z.enum(SILENCE_SYNC_STATES),
+  message: z.string().nullable(),
+  desired: z.number().int().describe('silences wanted now: the open occurrence and those within the look-ahead'),
+  silenceIds: z.array(z.string()),
+  lastSyncAt: Timestamp.nullable().describe('last cycle that found this target in the wanted state'),
+  lastAttemptAt: Timestamp.nullable(),
+});
+export type SilenceTargetState = z.infer<typeof SilenceTargetState>;

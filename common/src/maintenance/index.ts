@@ -1,0 +1,3 @@
+// Recurrence expansion of maintenance windows: occurrences, time zones and DST, adjustments.
+export * from './occurrences';
+export { wallTimeToInstant, instantToWallTime } from './zoned-time';

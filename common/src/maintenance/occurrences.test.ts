@@ -1,0 +1,252 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import type { Schedule } from '../api/maintenance-window';
+import {
+  currentAndUpcoming,
+  currentOccurrence,
+  expandOccurrences,
+  occurrencesInRange,
+  scheduleProblem,
+} from './occurrences';
+
+const w = (schedule: Schedule, timeZone = 'UTC', id = 'w1') => ({ id, timeZone, schedule });
+const starts = (schedule: Schedule, timeZone: string, from: string, to: string) =>
+  expandOccurrences(w(schedule, timeZone), new Date(from), new Date(to)).map((o) => `${o.start}/${o.end}`);
+
+describe('expandOccurrences', () => {
+  const cases: Array<[string, Schedule, string, string, string, string[]]> = [
+    [
+      "the guide's window, Tue/Thu 02:00 UTC for two hours",
+      { kind: 'weekly', days: ['TU', 'TH'], startTime: '02:00', durationMinutes: 120 },
+      'UTC',
+      '2026-03-02T00:00:00Z',
+      '2026-03-09T00:00:00Z',
+      ['2026-03-03T02:00:00.000Z/2026-03-03T04:00:00.000Z', '2026-03-05T02:00:00.000Z/2026-03-05T04:00:00.000Z'],
+    ],
+    [
+      'an occurrence already open at `from` is included',
+      { kind: 'weekly', days: ['TU'], startTime: '02:00', durationMinutes: 120 },
+      'UTC',
+      '2026-03-03T03:59:00Z',
+      '2026-03-04T00:00:00Z',
+      ['2026-03-03T02:00:00.000Z/2026-03-03T04:00:00.000Z'],
+    ],
+    [
+      'an occurrence ending exactly at `from` is not',
+      { kind: 'weekly', days: ['TU'], startTime: '02:00', durationMinutes: 120 },
+      'UTC',
+      '2026-03-03T04:00:00Z',
+      '2026-03-04T00:00:00Z',
+      [],
+    ],
+    [
+      'Europe/Berlin Sunday 02:30 across spring-forward (29 Mar): the missing 02:30 becomes 03:30 CEST',
+      { kind: 'weekly', days: ['SU'], startTime: '02:30', durationMinutes: 60 },
+      'Europe/Berlin',
+      '2026-03-21T00:00:00Z',
+      '2026-04-06T00:00:00Z',
+      [
+        '2026-03-22T01:30:00.000Z/2026-03-22T02:30:00.000Z',
+        '2026-03-29T01:30:00.000Z/2026-03-29T02:30:00.000Z',
+        '2026-04-05T00:30:00.000Z/2026-04-05T01:30:00.000Z',
+      ],
+    ],
+    [
+      'Europe/Berlin Sunday 02:30 across fall-back (25 Oct): the doubled 02:30 is its first (CEST) one',
+      { kind: 'weekly', days: ['SU'], startTime: '02:30', durationMinutes: 60 },
+      'Europe/Berlin',
+      '2026-10-17T00:00:00Z',
+      '2026-11-02T00:00:00Z',
+      [
+        '2026-10-18T00:30:00.000Z/2026-10-18T01:30:00.000Z',
+        '2026-10-25T00:30:00.000Z/2026-10-25T01:30:00.000Z',
+        '2026-11-01T01:30:00.000Z/2026-11-01T02:30:00.000Z',
+      ],
+    ],
+    [
+      'Europe/Berlin 01:00 for 120 minutes on spring-forward night lasts 120 real minutes',
+      { kind: 'weekly', days: ['SU'], startTime: '01:00', durationMinutes: 120 },
+      'Europe/Berlin',
+      '2026-03-28T00:00:00Z',
+      '2026-03-30T00:00:00Z',
+      ['2026-03-29T00:00:00.000Z/2026-03-29T02:00:00.000Z'],
+    ],
+    [
+      'America/New_York Tue/Thu 02:00 across spring-forward (8 Mar)',
+      { kind: 'weekly', days: ['TU', 'TH'], startTime: '02:00', durationMinutes: 120 },
+      'America/New_York',
+      '2026-03-04T00:00:00Z',
+      '2026-03-11T00:00:00Z',
+      ['2026-03-05T07:00:00.000Z/2026-03-05T09:00:00.000Z', '2026-03-10T06:00:00.000Z/2026-03-10T08:00:00.000Z'],
+    ],
+    [
+      'America/New_York daily RRULE at 02:30 through the spring-forward gap',
+      { kind: 'rrule', rrule: 'FREQ=DAILY;COUNT=3', start: '2026-03-07T02:30', durationMinutes: 30 },
+      'America/New_York',
+      '2026-03-01T00:00:00Z',
+      '2026-03-20T00:00:00Z',
+      [
+        '2026-03-07T07:30:00.000Z/2026-03-07T08:00:00.000Z',
+        '2026-03-08T07:30:00.000Z/2026-03-08T08:00:00.000Z',
+        '2026-03-09T06:30:00.000Z/2026-03-09T07:00:00.000Z',
+      ],
+    ],
+    [
+      'America/New_York daily RRULE at 01:30 through fall-back (1 Nov): first 01:30 is EDT',
+      { kind: 'rrule', rrule: 'RRULE:FREQ=DAILY', start: '2026-10-31T01:30', durationMinutes: 30 },
+      'America/New_York',
+      '2026-10-31T00:00:00Z',
+      '2026-11-03T00:00:00Z',
+      [
+        '2026-10-31T05:30:00.000Z/2026-10-31T06:00:00.000Z',
+        '2026-11-01T05:30:00.000Z/2026-11-01T06:00:00.000Z',
+        '2026-11-02T06:30:00.000Z/2026-11-02T07:00:00.000Z',
+      ],
+    ],
+    [
+      'RRULE UNTIL in UTC is an instant: 01:00Z is 02:00 Berlin, so the 02:00 occurrence that day counts',
+      { kind: 'rrule', rrule: 'FREQ=DAILY;UNTIL=20260105T010000Z', start: '2026-01-03T02:00', durationMinutes: 10 },
+      'Europe/Berlin',
+      '2026-01-01T00:00:00Z',
+      '2026-01-10T00:00:00Z',
+      [
+        '2026-01-03T01:00:00.000Z/2026-01-03T01:10:00.000Z',
+        '2026-01-04T01:00:00.000Z/2026-01-04T01:10:00.000Z',
+        '2026-01-05T01:00:00.000Z/2026-01-05T01:10:00.000Z',
+      ],
+    ],
+    [
+      'monthly RRULE on the first Tuesday',
+      { kind: 'rrule', rrule: 'FREQ=MONTHLY;BYDAY=1TU', start: '2026-01-06T22:00', durationMinutes: 240 },
+      'UTC',
+      '2026-02-01T00:00:00Z',
+      '2026-04-01T00:00:00Z',
+      ['2026-02-03T22:00:00.000Z/2026-02-04T02:00:00.000Z', '2026-03-03T22:00:00.000Z/2026-03-04T02:00:00.000Z'],
+    ],
+    [
+      'one-off window overlapping the range',
+      { kind: 'once', start: '2026-05-01T10:00:00+02:00', end: '2026-05-01T12:00:00+02:00' },
+      'Europe/Berlin',
+      '2026-05-01T09:00:00Z',
+      '2026-05-02T00:00:00Z',
+      ['2026-05-01T08:00:00.000Z/2026-05-01T10:00:00.000Z'],
+    ],
+    [
+      'one-off window outside the range',
+      { kind: 'once', start: '2026-05-01T10:00:00Z', end: '2026-05-01T12:00:00Z' },
+      'UTC',
+      '2026-05-01T12:00:00Z',
+      '2026-05-02T00:00:00Z',
+      [],
+    ],
+  ];
+  it.each(cases)('%s', (_name, schedule, zone, from, to, expected) => {
+    expect(starts(schedule, zone, from, to)).toEqual(expected);
+  });
+
+  it('weekly occurrences start at the local time on the listed days in any zone, whatever the range', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2028-01-01T00:00:00Z'), noInvalidDate: true }),
+        (zone, hour, minute, from) => {
+          const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+          const schedule: Schedule = { kind: 'weekly', days: ['MO', 'FR'], startTime: time, durationMinutes: 30 };
+          const to = new Date(from.getTime() + 21 * 86_400_000);
+          const occ = expandOccurrences(w(schedule, zone), from, to);
+          expect(occ.length).toBeGreaterThanOrEqual(5);
+          expect(occ.length).toBeLessThanOrEqual(7);
+          for (const o of occ) {
+            const local = DateTime.fromISO(o.start, { zone });
+            expect([1, 5]).toContain(local.weekday);
+            // Equal to the wall time unless it fell into a DST gap, which moves it forward.
+            const shift = local.hour * 60 + local.minute - (hour * 60 + minute);
+            expect([0, 30, 60]).toContain(shift);
+            expect(Date.parse(o.end) - Date.parse(o.start)).toBe(30 * 60_000);
+            expect(Date.parse(o.end)).toBeGreaterThan(from.getTime());
+            expect(Date.parse(o.start)).toBeLessThan(to.getTime());
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('adjustments', () => {
+  const weekly: Schedule = { kind: 'weekly', days: ['TU'], startTime: '02:00', durationMinutes: 120 };
+  const win = w(weekly);
+
+  it('ends an occurrence early and keeps its scheduled end', () => {
+    const occ = expandOccurrences(win, new Date('2026-03-03T00:00:00Z'), new Date('2026-03-04T00:00:00Z'), [
+      { occurrenceStart: '2026-03-03T02:00:00.000Z', end: '2026-03-03T02:30:00.000Z' },
+    ]);
+    expect(occ).toEqual([
+      {
+        windowId: 'w1',
+        start: '2026-03-03T02:00:00.000Z',
+        end: '2026-03-03T02:30:00.000Z',
+        scheduledEnd: '2026-03-03T04:00:00.000Z',
+        adjustment: 'ended-early',
+      },
+    ]);
+    expect(currentOccurrence(win, new Date('2026-03-03T03:00:00Z'), [
+      { occurrenceStart: '2026-03-03T02:00:00.000Z', end: '2026-03-03T02:30:00.000Z' },
+    ])).toBeUndefined();
+  });
+
+  it('an extended occurrence reaches ranges its schedule would not', () => {
+    const adj = [{ occurrenceStart: '2026-03-03T02:00:00.000Z', end: '2026-03-03T09:00:00+00:00' }];
+    const occ = currentAndUpcoming(win, new Date('2026-03-03T08:00:00Z'), 3_600_000, adj);
+    expect(occ).toEqual([
+      {
+        windowId: 'w1',
+        start: '2026-03-03T02:00:00.000Z',
+        end: '2026-03-03T09:00:00.000Z',
+        scheduledEnd: '2026-03-03T04:00:00.000Z',
+        adjustment: 'extended',
+      },
+    ]);
+  });
+
+  it('ignores an adjustment naming no occurrence of the schedule', () => {
+    const occ = expandOccurrences(win, new Date('2026-03-03T00:00:00Z'), new Date('2026-03-04T00:00:00Z'), [
+      { occurrenceStart: '2026-03-03T02:05:00.000Z', end: '2026-03-03T09:00:00.000Z' },
+    ]);
+    expect(occ.map((o) => o.end)).toEqual(['2026-03-03T04:00:00.000Z']);
+  });
+});
+
+describe('currentAndUpcoming and occurrencesInRange', () => {
+  it('returns the open occurrence and those starting within the look-ahead', () => {
+    const s: Schedule = { kind: 'weekly', days: ['TU', 'TH'], startTime: '02:00', durationMinutes: 120 };
+    const occ = currentAndUpcoming(w(s), new Date('2026-03-03T03:00:00Z'), 2 * 86_400_000);
+    expect(occ.map((o) => o.start)).toEqual(['2026-03-03T02:00:00.000Z', '2026-03-05T02:00:00.000Z']);
+    expect(currentAndUpcoming(w(s), new Date('2026-03-03T04:30:00Z'), 3_600_000)).toEqual([]);
+  });
+
+  it('merges windows sorted by start', () => {
+    const a = w({ kind: 'once', start: '2026-01-01T05:00:00Z', end: '2026-01-01T06:00:00Z' }, 'UTC', 'a');
+    const b = w({ kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=4', start: '2026-01-01T00:00', durationMinutes: 15 }, 'UTC', 'b');
+    const got = occurrencesInRange([a, b], new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T09:00:00Z'));
+    expect(got.map((o) => `${o.windowId}@${o.start.slice(11, 16)}`)).toEqual(['b@00:00', 'b@04:00', 'a@05:00', 'b@08:00']);
+  });
+});
+
+describe('scheduleProblem', () => {
+  const cases: Array<[Schedule, string | null]> = [
+    [{ kind: 'weekly', days: ['MO'], startTime: '01:00', durationMinutes: 5 }, null],
+    [{ kind: 'once', start: '2026-01-01T02:00:00Z', end: '2026-01-01T01:00:00Z' }, 'schedule.end'],
+    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=TU', start: '2026-01-01T02:00', durationMinutes: 5 }, null],
+    [{ kind: 'rrule', rrule: 'FREQ=SOMETIMES', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
+    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=XX', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
+    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;COLOUR=red', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
+    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY', start: '2026-02-30T02:00', durationMinutes: 5 }, 'schedule.start'],
+  ];
+  it.each(cases)('%j -> %s', (schedule, field) => {
+    expect(scheduleProblem(schedule)?.field ?? null).toBe(field);
+  });
+});
