@@ -4,3 +4,7 @@ export * from './slo/spec';
 export * from './incidents/severity';
 export * from './changes/matrix';
 export * from './maintenance';
+export * from './incidents/business-hours';
+export * from './incidents/rules';
+export * from './changes/rules';
+export * from './changes/windows';

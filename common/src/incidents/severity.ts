@@ -84,3 +84,17 @@ export const TIMELINE_KINDS = [
 ] as const;
 
 export const ACTION_ITEM_STATUSES = ['open', 'in-progress', 'done', 'wont-do'] as const;
+
+/**
+ * S3 is answered in business hours: Monday to Friday, 09:00–17:00 in the team's time zone
+ * (UTC unless the caller passes another). Public holidays are not modelled.
+ */
+export const BUSINESS_HOURS = {
+  days: [1, 2, 3, 4, 5] as readonly number[],
+  start: '09:00',
+  end: '17:00',
+  timeZone: 'UTC',
+};
+
+/** A resolved incident may be reopened this long after resolution; later, declare a new one. */
+export const REOPEN_WINDOW_HOURS = 72;

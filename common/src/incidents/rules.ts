@@ -1,0 +1,375 @@
+// Incident rules from the guide's incident-response section: lifecycle, due times, checklist,
+// status-page entry and postmortem deadlines. Pure: every function takes `now` from its caller.
+import type { ActionItem, Incident, IncidentStatus, TimelineEntry } from '../api/incident';
+import {
+  addBusinessDays,
+  endOfLocalDay,
+  localDate,
+  nextBusinessTime,
+  type BusinessHours,
+} from './business-hours';
+import {
+  ACK_DUE_MINUTES,
+  BUSINESS_HOURS,
+  FIRST_RESPONDER_CHECKLIST,
+  INCIDENT_ROLES,
+  POSTMORTEM_DUE_BUSINESS_DAYS,
+  REOPEN_WINDOW_HOURS,
+  SEVERITY_MATRIX,
+  type ChecklistItemId,
+} from './severity';
+
+const MINUTE = 60_000;
+const ms = (t: string | Date): number => (typeof t === 'string' ? Date.parse(t) : t.getTime());
+const iso = (t: number | Date): string => new Date(t).toISOString();
+
+/** The incident fields the rules read; the stored Incident satisfies it. */
+export type IncidentFacts = Pick<
+  Incident,
+  | 'severity'
+  | 'status'
+  | 'startedAt'
+  | 'detectedAt'
+  | 'acknowledgedAt'
+  | 'mitigatedAt'
+  | 'resolvedAt'
+  | 'roles'
+  | 'checklist'
+>;
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle
+
+/**
+ * Moves between open statuses go forward freely (skipping is allowed: a false alarm goes straight
+ * to resolved) and back when a hypothesis or a fix did not hold (identified → investigating,
+ * monitoring → identified/investigating). Resolved only reopens, to investigating, within
+ * REOPEN_WINDOW_HOURS of resolution; after that the recurrence is a new incident.
+ */
+export const INCIDENT_TRANSITIONS: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
+  investigating: ['identified', 'monitoring', 'resolved'],
+  identified: ['investigating', 'monitoring', 'resolved'],
+  monitoring: ['investigating', 'identified', 'resolved'],
+  resolved: ['investigating'],
+};
+
+export type TransitionCheck = { ok: true } | { ok: false; reason: 'illegal' | 'rule'; message: string };
+
+export function checkIncidentTransition(
+  incident: Pick<IncidentFacts, 'status' | 'resolvedAt'>,
+  to: IncidentStatus,
+  now: Date,
+): TransitionCheck {
+  const from = incident.status;
+  if (from === to) return { ok: false, reason: 'illegal', message: `the incident is already ${to}` };
+  if (!INCIDENT_TRANSITIONS[from].includes(to)) {
+    const legal = INCIDENT_TRANSITIONS[from].join(', ');
+    return { ok: false, reason: 'illegal', message: `cannot go from ${from} to ${to}; from ${from} go to ${legal}` };
+  }
+  if (from === 'resolved' && incident.resolvedAt) {
+    const limit = ms(incident.resolvedAt) + REOPEN_WINDOW_HOURS * 60 * MINUTE;
+    if (now.getTime() > limit) {
+      return {
+        ok: false,
+        reason: 'rule',
+        message: `resolved incidents reopen only within ${REOPEN_WINDOW_HOURS} h of resolution (until ${iso(limit)}); declare a new incident`,
+      };
+    }
+  }
+  return { ok: true };
+}
+
+/**
+ * The timestamps a status change sets. Any status change is a human acting on the incident, so it
+ * also acknowledges it if nobody had; entering monitoring marks mitigation; resolving stamps the
+ * resolution; reopening clears it.
+ */
+export function statusTimestamps(
+  incident: Pick<IncidentFacts, 'acknowledgedAt' | 'mitigatedAt'>,
+  to: IncidentStatus,
+  now: Date,
+): Partial<Pick<Incident, 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt'>> {
+  const at = now.toISOString();
+  const out: Partial<Pick<Incident, 'acknowledgedAt' | 'mitigatedAt' | 'resolvedAt'>> = {};
+  if (!incident.acknowledgedAt) out.acknowledgedAt = at;
+  if ((to === 'monitoring' || to === 'resolved') && !incident.mitigatedAt) out.mitigatedAt = at;
+  out.resolvedAt = to === 'resolved' ? at : null;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Computed flags
+
+export interface IncidentFlags {
+  /** When the page must be acknowledged; null for S4 (tracked only) and once acknowledged. */
+  ackDueAt: string | null;
+  ackOverdue: boolean;
+  /** Next comms update for S1/S2 while open: 30 min after the last comms entry or the start. */
+  nextCommsDueAt: string | null;
+  commsOverdue: boolean;
+  /** Start + RTO for S1/S2; recovery is mitigation (or resolution, if never marked mitigated). */
+  rtoDueAt: string | null;
+  rtoBreached: boolean;
+  statusPageRequired: boolean;
+  postmortemRequired: boolean;
+  /** Postmortem deadline (end of the 5th business day after resolution) for S1/S2. */
+  postmortemDueAt: string | null;
+}
+
+export interface FlagOptions {
+  businessHours?: BusinessHours;
+}
+
+/**
+ * Ack is due 5 minutes after detection (or the start when detection was not recorded). S3 pages
+ * only in business hours, so its 5 minutes run from the next business-hours opening. Exactly
+ * 5:00 is still on time; overdue means strictly later.
+ */
+export function ackDueAt(incident: IncidentFacts, opts: FlagOptions = {}): Date | null {
+  const rule = SEVERITY_MATRIX[incident.severity];
+  if (rule.response === 'track') return null;
+  let from = new Date(incident.detectedAt ?? incident.startedAt);
+  if (rule.response === 'business-hours') from = nextBusinessTime(from, opts.businessHours ?? BUSINESS_HOURS);
+  return new Date(from.getTime() + ACK_DUE_MINUTES * MINUTE);
+}
+
+export function lastCommsAt(timeline: readonly Pick<TimelineEntry, 'kind' | 'at'>[]): string | null {
+  let last: number | null = null;
+  for (const e of timeline) if (e.kind === 'comms' && (last === null || ms(e.at) > last)) last = ms(e.at);
+  return last === null ? null : iso(last);
+}
+
+export function incidentFlags(
+  incident: IncidentFacts,
+  timeline: readonly Pick<TimelineEntry, 'kind' | 'at'>[],
+  now: Date,
+  opts: FlagOptions = {},
+): IncidentFlags {
+  const rule = SEVERITY_MATRIX[incident.severity];
+  const open = incident.status !== 'resolved';
+  const t = now.getTime();
+
+  const ackDue = incident.acknowledgedAt ? null : ackDueAt(incident, opts);
+  const ackOverdue = open && ackDue !== null && t > ackDue.getTime();
+
+  let nextComms: number | null = null;
+  if (open && rule.commsEveryMinutes !== null) {
+    const base = lastCommsAt(timeline) ?? incident.startedAt;
+    nextComms = ms(base) + rule.commsEveryMinutes * MINUTE;
+  }
+
+  let rtoDue: number | null = null;
+  let rtoBreached = false;
+  if (rule.rtoMinutes !== null) {
+    rtoDue = ms(incident.startedAt) + rule.rtoMinutes * MINUTE;
+    const recovered = incident.mitigatedAt ?? incident.resolvedAt;
+    rtoBreached = (recovered ? ms(recovered) : t) >= rtoDue;
+  }
+
+  const pmDue = postmortemDueAt(incident, opts.businessHours?.timeZone);
+  return {
+    ackDueAt: ackDue ? ackDue.toISOString() : null,
+    ackOverdue,
+    nextCommsDueAt: nextComms === null ? null : iso(nextComms),
+    commsOverdue: nextComms !== null && t > nextComms,
+    rtoDueAt: rtoDue === null ? null : iso(rtoDue),
+    rtoBreached,
+    statusPageRequired: rule.statusPageRequired,
+    postmortemRequired: rule.postmortemRequired,
+    postmortemDueAt: pmDue,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// First-responder checklist
+
+export interface ChecklistItemView {
+  id: ChecklistItemId;
+  text: string;
+  /** Channel/status page and comms cadence apply to S1/S2 only (the guide's "S2+"). */
+  applicable: boolean;
+  done: boolean;
+  at: string | null;
+  by: string | null;
+  /** "auto" when the incident's own facts tick it (acknowledged, all roles assigned, resolved). */
+  source: 'auto' | 'manual' | null;
+}
+
+export interface ChecklistView {
+  items: ChecklistItemView[];
+  done: number;
+  applicable: number;
+}
+
+export function checklistState(
+  incident: IncidentFacts,
+  opts: { postmortemScheduled?: boolean } = {},
+): ChecklistView {
+  const rule = SEVERITY_MATRIX[incident.severity];
+  const allRoles = INCIDENT_ROLES.every((r) => !!incident.roles[r]);
+  const auto: Partial<Record<ChecklistItemId, string | null | false>> = {
+    acknowledge: incident.acknowledgedAt ?? false,
+    'assign-roles': allRoles ? null : false,
+    'resolve-and-postmortem':
+      incident.status === 'resolved' && (!rule.postmortemRequired || opts.postmortemScheduled)
+        ? incident.resolvedAt
+        : false,
+  };
+  const items = FIRST_RESPONDER_CHECKLIST.map((item): ChecklistItemView => {
+    const applicable =
+      item.id === 'channel-and-status-page'
+        ? rule.statusPageRequired
+        : item.id === 'comms-cadence'
+          ? rule.commsEveryMinutes !== null
+          : true;
+    const manual = incident.checklist[item.id];
+    const autoAt = auto[item.id];
+    if (manual?.done) {
+      return { id: item.id, text: item.text, applicable, done: true, at: manual.at ?? null, by: manual.by ?? null, source: 'manual' };
+    }
+    if (autoAt !== undefined && autoAt !== false) {
+      return { id: item.id, text: item.text, applicable, done: true, at: autoAt, by: null, source: 'auto' };
+    }
+    return { id: item.id, text: item.text, applicable, done: false, at: null, by: null, source: null };
+  });
+  const counted = items.filter((i) => i.applicable);
+  return { items, done: counted.filter((i) => i.done).length, applicable: counted.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status page
+
+export interface StatusPageTimelineItem {
+  at: string;
+  kind: 'status' | 'comms';
+  text: string;
+}
+
+export interface StatusPageView {
+  title: string;
+  severity: Incident['severity'];
+  status: IncidentStatus;
+  startedAt: string;
+  resolvedAt: string | null;
+  summary: string;
+  impact: string;
+  timeline: StatusPageTimelineItem[];
+  mitigation: string;
+  nextSteps: string;
+}
+
+/** Whether a status-page entry exists for this severity (the guide: S2 and above). */
+export const statusPageApplies = (severity: Incident['severity']): boolean =>
+  SEVERITY_MATRIX[severity].statusPageRequired;
+
+/**
+ * The public entry: only status changes and comms updates reach the timeline; notes, role changes
+ * and runbook steps are internal.
+ */
+export function statusPageEntry(
+  incident: Pick<Incident, 'title' | 'severity' | 'status' | 'startedAt' | 'resolvedAt' | 'statusPage'>,
+  timeline: readonly Pick<TimelineEntry, 'kind' | 'at' | 'text'>[],
+): StatusPageView {
+  const publicEntries = timeline
+    .filter((e): e is Pick<TimelineEntry, 'at' | 'text'> & { kind: 'status' | 'comms' } => e.kind === 'status' || e.kind === 'comms')
+    .map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, text: e.text }))
+    .sort((a, b) => ms(a.at) - ms(b.at));
+  const page = incident.statusPage;
+  return {
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    startedAt: incident.startedAt,
+    resolvedAt: incident.resolvedAt,
+    summary: page?.summary || incident.title,
+    impact: page?.impact ?? '',
+    timeline: publicEntries,
+    mitigation: page?.mitigation ?? '',
+    nextSteps: page?.nextSteps ?? '',
+  };
+}
+
+const STATUS_WORD: Record<IncidentStatus, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+};
+
+const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
+const orNone = (s: string): string => (s.trim() ? s.trim() : '_Not yet known._');
+
+export function statusPageMarkdown(view: StatusPageView): string {
+  const lines = [
+    `# ${oneLine(view.title)}`,
+    '',
+    `**Status:** ${STATUS_WORD[view.status]} · **Severity:** ${view.severity} · **Started:** ${view.startedAt}` +
+      (view.resolvedAt ? ` · **Resolved:** ${view.resolvedAt}` : ''),
+    '',
+    '## Summary',
+    '',
+    orNone(view.summary),
+    '',
+    '## Impact',
+    '',
+    orNone(view.impact),
+    '',
+    '## Timeline',
+    '',
+    ...(view.timeline.length
+      ? view.timeline.map((e) => `- **${e.at}** — ${oneLine(e.text)}`)
+      : ['_No updates yet._']),
+    '',
+    '## Mitigation',
+    '',
+    orNone(view.mitigation),
+    '',
+    '## Next steps',
+    '',
+    orNone(view.nextSteps),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postmortems and action items
+
+/** Due date (YYYY-MM-DD) of the postmortem: 5 business days after resolution; null if not required. */
+export function postmortemDueDate(
+  incident: Pick<IncidentFacts, 'severity' | 'resolvedAt'>,
+  timeZone: string = BUSINESS_HOURS.timeZone,
+): string | null {
+  if (!SEVERITY_MATRIX[incident.severity].postmortemRequired || !incident.resolvedAt) return null;
+  return addBusinessDays(new Date(incident.resolvedAt), POSTMORTEM_DUE_BUSINESS_DAYS, timeZone);
+}
+
+export function postmortemDueAt(
+  incident: Pick<IncidentFacts, 'severity' | 'resolvedAt'>,
+  timeZone: string = BUSINESS_HOURS.timeZone,
+): string | null {
+  const date = postmortemDueDate(incident, timeZone);
+  return date ? endOfLocalDay(date, timeZone).toISOString() : null;
+}
+
+/** A postmortem is overdue once its deadline passed and it is not published. */
+export function postmortemOverdue(
+  dueAt: string | null,
+  status: 'draft' | 'in-review' | 'published' | null,
+  now: Date,
+): boolean {
+  return dueAt !== null && status !== 'published' && now.getTime() > ms(dueAt);
+}
+
+/** An open or in-progress action item is overdue from the day after its due date. */
+export function actionItemOverdue(
+  item: Pick<ActionItem, 'dueDate' | 'status'>,
+  now: Date,
+  timeZone: string = BUSINESS_HOURS.timeZone,
+): boolean {
+  if (item.status === 'done' || item.status === 'wont-do') return false;
+  return localDate(now, timeZone) > item.dueDate;
+}
+
+export const isOpenIncident = (status: IncidentStatus): boolean => status !== 'resolved';
+
