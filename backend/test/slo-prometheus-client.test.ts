@@ -1,0 +1,179 @@
+// The Prometheus client against a real Prometheus on the golden history, a closed port, a server
+// that never answers, and a pass-through proxy that records what the client sends.
+import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
+import { PrometheusBadDataError, PrometheusClient, PrometheusUnavailableError } from '../src/prometheus/client';
+import { END, generateGoldenHistory } from './support/golden-data';
+import { freePort, PrometheusServer, startGoldenPrometheus } from './support/prometheus';
+
+jest.setTimeout(180_000);
+
+const RULES = `groups:
+  - name: client-test
+    rules:
+      - record: service:http_requests:rate5m
+        expr: sum by (service) (rate(http_requests_total[5m]))
+`;
+
+let prom: PrometheusServer;
+const history = generateGoldenHistory();
+const at = new Date(END * 1000);
+
+beforeAll(async () => {
+  prom = await startGoldenPrometheus([RULES]);
+});
+afterAll(async () => {
+  await prom?.remove();
+});
+
+/** Forwards to Prometheus, recording headers and the most calls seen in flight at once. */
+async function startProxy(): Promise<{ url: string; headers: IncomingHttpHeaders[]; maxInFlight: () => number; close: () => Promise<void> }> {
+  const headers: IncomingHttpHeaders[] = [];
+  let inFlight = 0;
+  let max = 0;
+  const target = new URL(prom.url);
+  const server: Server = createServer((req, res) => {
+    headers.push(req.headers);
+    inFlight++;
+    max = Math.max(max, inFlight);
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        up.on('end', () => inFlight--);
+      },
+    );
+    req.pipe(upstream);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    headers,
+    maxInFlight: () => max,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('PrometheusClient against a real Prometheus', () => {
+  it('answers instant queries with the exact event counts of the history', async () => {
+    const client = new PrometheusClient({ url: prom.url });
+    const from = END - 3600;
+    const samples = await client.instant('sum by (code) (increase(http_requests_total{route="/orders",method="GET"}[1h]))', at);
+    const byCode = Object.fromEntries(samples.map((s) => [s.labels.code, s.value]));
+    expect(Object.keys(byCode).sort()).toEqual(['200', '500']);
+    for (const code of ['200', '500']) {
+      const truth = history.increase('http_requests_total', { route: '/orders', method: 'GET', code }, from, END);
+      expect(truth).toBeGreaterThan(0);
+      expect(byCode[code]).toBeCloseTo(truth, 6);
+    }
+  });
+
+  it('returns scalars as one unlabelled sample and parses infinities', async () => {
+    const client = new PrometheusClient({ url: prom.url });
+    expect(await client.instant('scalar(vector(2.5))', at)).toEqual([{ labels: {}, value: 2.5 }]);
+    expect(await client.instant('vector(1/0)', at)).toEqual([{ labels: {}, value: Infinity }]);
+  });
+
+  it('answers range queries with one point per step', async () => {
+    const client = new PrometheusClient({ url: prom.url });
+    const start = new Date((END - 3600) * 1000);
+    const series = await client.range('sum(increase(http_requests_total{route="/search"}[5m]))', start, at, 600);
+    expect(series).toHaveLength(1);
+    const points = series[0]!.points;
+    expect(points.map(([t]) => t)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => END - 3600 + i * 600));
+    for (const [t, v] of points) expect(v).toBeCloseTo(history.increase('http_requests_total', { route: '/search' }, t - 300, t), 6);
+  });
+
+  it('lists the recording rules Prometheus has loaded', async () => {
+    const client = new PrometheusClient({ url: prom.url });
+    expect([...(await client.recordingRules())]).toEqual(['service:http_requests:rate5m']);
+  });
+
+  it('names Prometheus and quotes its message when it rejects a query', async () => {
+    const client = new PrometheusClient({ url: prom.url });
+    const err = await client.instant('sum(rate(http_requests_total[5m])', at).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusBadDataError);
+    const bad = err as PrometheusBadDataError;
+    expect(bad.status).toBe(422);
+    expect(bad.message).toContain(`Prometheus at ${prom.url} rejected the query`);
+    expect(bad.message).toMatch(/parse error/);
+  });
+
+  it('sends the configured headers, coalesces identical calls, caches briefly and bounds concurrency', async () => {
+    const proxy = await startProxy();
+    try {
+      const client = new PrometheusClient({ url: proxy.url, headers: { 'X-Scope-OrgID': 'tenant-a' }, concurrency: 2, cacheTtlMs: 60_000 });
+      const q = 'sum(increase(http_requests_total[1d]))';
+      const [a, b] = await Promise.all([client.instant(q, at), client.instant(q, at)]);
+      expect(a).toEqual(b);
+      expect(client.requests).toBe(1);
+      await client.instant(q, at);
+      expect(client.requests).toBe(1);
+      await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((d) => client.instant(`sum(increase(http_requests_total[${d}d]))`, new Date((END - 60) * 1000))),
+      );
+      expect(client.requests).toBe(7);
+      expect(proxy.maxInFlight()).toBeLessThanOrEqual(2);
+      expect(proxy.headers).toHaveLength(7);
+      for (const h of proxy.headers) expect(h['x-scope-orgid']).toBe('tenant-a');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('serves a cached answer again only within its time to live', async () => {
+    const client = new PrometheusClient({ url: prom.url, cacheTtlMs: 50 });
+    await client.instant('vector(1)', at);
+    await new Promise((r) => setTimeout(r, 80));
+    await client.instant('vector(1)', at);
+    expect(client.requests).toBe(2);
+  });
+});
+
+describe('PrometheusClient when Prometheus is not there', () => {
+  it('reports a refused connection as 503 naming Prometheus', async () => {
+    const port = await freePort();
+    const client = new PrometheusClient({ url: `http://127.0.0.1:${port}` });
+    const err = await client.instant('up', at).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrometheusUnavailableError);
+    const e = err as PrometheusUnavailableError;
+    expect(e.status).toBe(503);
+    expect(e.code).toBe('upstream_unavailable');
+    expect(e.reason).toBe('refused');
+    expect(e.message).toBe(`Prometheus at http://127.0.0.1:${port} is unavailable: connection refused`);
+  });
+
+  it('gives up after the timeout when Prometheus does not answer', async () => {
+    const server = createServer(() => undefined);
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const client = new PrometheusClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 200 });
+      const err = await client.instant('up', at).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrometheusUnavailableError);
+      expect((err as PrometheusUnavailableError).reason).toBe('timeout');
+      expect((err as Error).message).toContain('no answer within 200 ms');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('reports an HTTP error status of something that is not Prometheus', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end('bad gateway');
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const client = new PrometheusClient({ url: `http://127.0.0.1:${port}` });
+      const err = await client.instant('up', at).catch((e: unknown) => e);
+      expect((err as PrometheusUnavailableError).reason).toBe('http');
+      expect((err as Error).message).toContain('HTTP 502');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
