@@ -15,5 +15,6 @@ module.exports = {
   projects: [
     node('common', ['<rootDir>/common/src']),
     node('backend', ['<rootDir>/backend/src', '<rootDir>/backend/test']),
+    node('demo', ['<rootDir>/demo/src']),
   ],
 };
