@@ -1,6 +1,7 @@
 // @opsdeck/common: the wire schemas and domain rules every part of opsdeck shares.
 export * from './api';
 export * from './slo/spec';
+export * from './slo';
 export * from './incidents/severity';
 export * from './changes/matrix';
 export * from './maintenance';
@@ -8,3 +9,4 @@ export * from './incidents/business-hours';
 export * from './incidents/rules';
 export * from './changes/rules';
 export * from './changes/windows';
+export * from './query/frames';

@@ -1,0 +1,4 @@
+// The SLO core beyond the wire schema: windows, budget math, PromQL, rule generation and imports.
+export * from './windows';
+export * from './math';
+export * from './promql';

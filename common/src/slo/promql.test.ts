@@ -1,0 +1,198 @@
+import { SloCreate } from './spec';
+import {
+  burnRateQuery,
+  errorRatioQuery,
+  errorsQuery,
+  eventsQuery,
+  leMatcher,
+  recordingExpressions,
+  totalQuery,
+  type QueryMode,
+} from './promql';
+
+const ratio = SloCreate.parse({
+  id: 'api-availability',
+  name: 'API availability',
+  service: 'api',
+  objective: 99.9,
+  indicator: {
+    kind: 'ratio',
+    errors: 'http_requests_total{service="api",code=~"5.."}',
+    total: 'http_requests_total{service="api"}',
+  },
+});
+const perRoute = { ...ratio, groupBy: ['route', 'method'] };
+const latency = SloCreate.parse({
+  id: 'api-read-p95',
+  name: 'API read p95',
+  service: 'api',
+  objective: 95,
+  indicator: {
+    kind: 'latency',
+    metric: 'http_request_duration_seconds',
+    matchers: 'service="api",method=~"GET|HEAD"',
+    le: 0.5,
+  },
+});
+const latencyNoMatchers = {
+  ...latency,
+  indicator: { kind: 'latency' as const, metric: 'web_lcp_seconds', matchers: '', le: 2.5 },
+};
+const threshold = SloCreate.parse({
+  id: 'etl-freshness',
+  name: 'ETL freshness',
+  service: 'etl',
+  objective: 95,
+  indicator: { kind: 'threshold', selector: 'etl_lag_seconds{pipeline="orders"}', bound: 900 },
+  groupBy: ['pipeline'],
+});
+
+describe('leMatcher', () => {
+  test.each([
+    [0.15, 'le="0.15"'],
+    [2.5, 'le="2.5"'],
+    [1, 'le=~"1(\\\\.0)?"'],
+    [900, 'le=~"900(\\\\.0)?"'],
+  ])('%p -> %s', (le, expected) => {
+    expect(leMatcher(le)).toBe(expected);
+  });
+});
+
+describe('totalQuery and errorsQuery', () => {
+  test.each([
+    [
+      'ratio',
+      ratio,
+      'sum(increase(http_requests_total{service="api"}[5m]))',
+      'sum(increase(http_requests_total{service="api",code=~"5.."}[5m])) or 0 * sum(increase(http_requests_total{service="api"}[5m]))',
+    ],
+    [
+      'ratio grouped',
+      perRoute,
+      'sum by (route, method) (increase(http_requests_total{service="api"}[5m]))',
+      'sum by (route, method) (increase(http_requests_total{service="api",code=~"5.."}[5m])) or 0 * sum by (route, method) (increase(http_requests_total{service="api"}[5m]))',
+    ],
+    [
+      'latency',
+      latency,
+      'sum(increase(http_request_duration_seconds_count{service="api",method=~"GET|HEAD"}[5m]))',
+      'sum(increase(http_request_duration_seconds_count{service="api",method=~"GET|HEAD"}[5m])) - sum(increase(http_request_duration_seconds_bucket{service="api",method=~"GET|HEAD",le="0.5"}[5m]))',
+    ],
+    [
+      'latency without matchers',
+      latencyNoMatchers,
+      'sum(increase(web_lcp_seconds_count[5m]))',
+      'sum(increase(web_lcp_seconds_count[5m])) - sum(increase(web_lcp_seconds_bucket{le="2.5"}[5m]))',
+    ],
+    [
+      'threshold',
+      threshold,
+      'sum by (pipeline) (count_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[5m:1m]))',
+      'sum by (pipeline) (sum_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[5m:1m]))',
+    ],
+  ])('%s', (_name, slo, total, errors) => {
+    expect(totalQuery(slo, '5m')).toBe(total);
+    expect(errorsQuery(slo, '5m')).toBe(errors);
+  });
+
+  test.each([
+    ['<', '>='],
+    ['<=', '>'],
+    ['>', '<='],
+    ['>=', '<'],
+  ] as const)('threshold good when %s counts slices %s the bound as bad', (operator, bad) => {
+    const slo = { ...threshold, groupBy: [], indicator: { ...threshold.indicator, operator, sliceSeconds: 30 } };
+    expect(errorsQuery(slo, '1h')).toBe(
+      `sum(sum_over_time((etl_lag_seconds{pipeline="orders"} ${bad} bool 900)[1h:30s]))`,
+    );
+  });
+});
+
+describe('errorRatioQuery', () => {
+  test.each<[string, typeof ratio, string, QueryMode, string]>([
+    [
+      'ratio raw 30d',
+      ratio,
+      '30d',
+      'raw',
+      '(sum(increase(http_requests_total{service="api",code=~"5.."}[30d])) or 0 * sum(increase(http_requests_total{service="api"}[30d]))) / sum(increase(http_requests_total{service="api"}[30d]))',
+    ],
+    [
+      'latency raw calendar elapsed',
+      latency,
+      '12d3h4m5s',
+      'raw',
+      '(sum(increase(http_request_duration_seconds_count{service="api",method=~"GET|HEAD"}[12d3h4m5s])) - sum(increase(http_request_duration_seconds_bucket{service="api",method=~"GET|HEAD",le="0.5"}[12d3h4m5s]))) / sum(increase(http_request_duration_seconds_count{service="api",method=~"GET|HEAD"}[12d3h4m5s]))',
+    ],
+    [
+      'threshold raw',
+      threshold,
+      '1d',
+      'raw',
+      '(sum by (pipeline) (sum_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[1d:1m]))) / sum by (pipeline) (count_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[1d:1m]))',
+    ],
+    ['rules, recorded burn-rate window', ratio, '1h', 'rules', 'sum(slo:sli_error:ratio_rate1h{slo="api-availability"})'],
+    [
+      'rules, recorded window grouped',
+      perRoute,
+      '3d',
+      'rules',
+      'sum by (route, method) (slo:sli_error:ratio_rate3d{slo="api-availability"})',
+    ],
+    [
+      'rules, SLO window sums recorded increases',
+      perRoute,
+      '30d',
+      'rules',
+      'sum by (route, method) (sum_over_time(slo:errors:increase5m{slo="api-availability"}[30d])) / sum by (route, method) (sum_over_time(slo:total:increase5m{slo="api-availability"}[30d]))',
+    ],
+  ])('%s', (_name, slo, range, mode, expected) => {
+    expect(errorRatioQuery(slo, range, mode)).toBe(expected);
+  });
+
+  test('a range that is not a duration is refused', () => {
+    expect(() => errorRatioQuery(ratio, '30 days')).toThrow(/not a duration/);
+  });
+});
+
+describe('burnRateQuery and eventsQuery', () => {
+  test('burn rate divides by the error budget', () => {
+    expect(burnRateQuery(ratio, '1h', 'rules')).toBe('(sum(slo:sli_error:ratio_rate1h{slo="api-availability"})) / 0.001');
+    expect(burnRateQuery(latency, '5m', 'rules')).toBe('(sum(slo:sli_error:ratio_rate5m{slo="api-read-p95"})) / 0.05');
+  });
+  test.each<[string, QueryMode, string]>([
+    ['5m', 'raw', 'sum(increase(http_requests_total{service="api"}[5m]))'],
+    ['5m', 'rules', 'sum(slo:total:increase5m{slo="api-availability"})'],
+    ['30m', 'rules', 'sum(slo:total:increase30m{slo="api-availability"})'],
+    ['1d', 'rules', 'sum(sum_over_time(slo:total:increase5m{slo="api-availability"}[1d])) / 5'],
+  ])('events over %s (%s)', (range, mode, expected) => {
+    expect(eventsQuery(ratio, range, mode)).toBe(expected);
+  });
+});
+
+describe('recordingExpressions', () => {
+  test('ratio SLO grouped by route: 5m increases, guard counts, ratios per burn-rate window', () => {
+    const e = 'http_requests_total{service="api",code=~"5.."}';
+    const t = 'http_requests_total{service="api"}';
+    const g = 'sum by (route)';
+    const raw = (w: string) =>
+      `(${g} (increase(${e}[${w}])) or 0 * ${g} (increase(${t}[${w}]))) / ${g} (increase(${t}[${w}]))`;
+    const summed = (w: string) =>
+      `sum_over_time(slo:errors:increase5m{slo="api-availability"}[${w}]) / sum_over_time(slo:total:increase5m{slo="api-availability"}[${w}])`;
+    expect(recordingExpressions({ ...ratio, groupBy: ['route'] })).toEqual([
+      { record: 'slo:errors:increase5m', expr: `${g} (increase(${e}[5m])) or 0 * ${g} (increase(${t}[5m]))` },
+      { record: 'slo:total:increase5m', expr: `${g} (increase(${t}[5m]))` },
+      { record: 'slo:total:increase30m', expr: `${g} (increase(${t}[30m]))` },
+      {
+        record: 'slo:sli_error:ratio_rate5m',
+        expr: 'slo:errors:increase5m{slo="api-availability"} / slo:total:increase5m{slo="api-availability"}',
+      },
+      { record: 'slo:sli_error:ratio_rate30m', expr: raw('30m') },
+      { record: 'slo:sli_error:ratio_rate1h', expr: raw('1h') },
+      { record: 'slo:sli_error:ratio_rate2h', expr: raw('2h') },
+      { record: 'slo:sli_error:ratio_rate6h', expr: raw('6h') },
+      { record: 'slo:sli_error:ratio_rate1d', expr: summed('1d') },
+      { record: 'slo:sli_error:ratio_rate3d', expr: summed('3d') },
+    ]);
+  });
+});

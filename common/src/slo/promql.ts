@@ -1,0 +1,178 @@
+// PromQL for SLOs: the event-weighted error ratio of each indicator kind over a range, raw (from the
+// source metrics) or from the recording rules that `rules.ts` generates, plus those rules' expressions.
+import { BURN_RATE_ALERTS, BURN_RATE_WINDOWS, errorBudgetRatio } from './math';
+import type { Indicator, SloSpec } from './spec';
+import { formatDuration, parseDuration } from './windows';
+
+/** What the builders read from an SLO; a full `SloSpec` fits. */
+export type SloQueryInput = Pick<SloSpec, 'id' | 'indicator' | 'groupBy'>;
+
+/** `raw` queries the source metrics; `rules` reads the series the generated recording rules keep. */
+export type QueryMode = 'raw' | 'rules';
+
+/** Range of the recorded increases that long windows are summed from. */
+export const RECORD_RANGE = '5m';
+/** Evaluation interval of every generated rule group. */
+export const RULE_INTERVAL = '1m';
+/**
+ * Windows from this length on are sums of recorded 5m increases (cheap, still event-weighted);
+ * shorter ones are recorded from the source metrics directly, exact and cheap at that length.
+ */
+export const SUMMED_WINDOW_SECONDS = 86_400;
+
+/** Names of the recorded series; every one carries `slo` (and `service`) labels plus the groupBy labels. */
+export const RECORDED = {
+  errors: `slo:errors:increase${RECORD_RANGE}`,
+  total: `slo:total:increase${RECORD_RANGE}`,
+  /** event-weighted error ratio over a burn-rate window, e.g. slo:sli_error:ratio_rate1h */
+  errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
+  /** events in a page's short window, for the minimum-traffic guard, e.g. slo:total:increase30m */
+  events: (window: string) => `slo:total:increase${window}`,
+} as const;
+
+/** Short windows of page rows: the rules record their event counts for the minimum-traffic guard. */
+export const GUARD_WINDOWS: readonly string[] = [
+  ...new Set(BURN_RATE_ALERTS.filter((a) => a.severity === 'page').map((a) => a.short)),
+];
+
+const BAD_WHEN: Record<'<' | '<=' | '>' | '>=', string> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+/** `sum by (a, b) (inner)`, or `sum(inner)` without grouping. */
+export function sumBy(groupBy: readonly string[], inner: string): string {
+  return groupBy.length === 0 ? `sum(${inner})` : `sum by (${groupBy.join(', ')}) (${inner})`;
+}
+
+/** Selects an SLO's recorded series: `slo:errors:increase5m{slo="api-availability"}`. */
+export function recordedSelector(record: string, sloId: string): string {
+  return `${record}{slo="${sloId}"}`;
+}
+
+/** A histogram `le` matcher; whole bounds also match the `1.0` spelling some clients and Prometheus 3 use. */
+export function leMatcher(le: number): string {
+  const text = String(le);
+  return Number.isInteger(le) ? `le=~"${text}(\\\\.0)?"` : `le="${text}"`;
+}
+
+function histogramSelector(indicator: Extract<Indicator, { kind: 'latency' }>, suffix: string, extra?: string): string {
+  const matchers = [indicator.matchers.trim(), extra].filter((m): m is string => !!m).join(',');
+  return matchers ? `${indicator.metric}_${suffix}{${matchers}}` : `${indicator.metric}_${suffix}`;
+}
+
+/** `(gauge BAD bool bound)`: 1 for a slice where the gauge misses the bound, 0 where it meets it. */
+function badSlice(indicator: Extract<Indicator, { kind: 'threshold' }>): string {
+  return `(${indicator.selector} ${BAD_WHEN[indicator.operator]} bool ${indicator.bound})`;
+}
+
+function sliceStep(indicator: Extract<Indicator, { kind: 'threshold' }>): string {
+  return formatDuration(indicator.sliceSeconds);
+}
+
+/** Total events over `range` from the source metrics, grouped: requests, histogram count, or time slices. */
+export function totalQuery(slo: SloQueryInput, range: string): string {
+  const ind = slo.indicator;
+  switch (ind.kind) {
+    case 'ratio':
+      return sumBy(slo.groupBy, `increase(${ind.total}[${range}])`);
+    case 'latency':
+      return sumBy(slo.groupBy, `increase(${histogramSelector(ind, 'count')}[${range}])`);
+    case 'threshold':
+      return sumBy(slo.groupBy, `count_over_time(${badSlice(ind)}[${range}:${sliceStep(ind)}])`);
+  }
+}
+
+/**
+ * Bad events over `range` from the source metrics, grouped. Ratio errors fall back to 0 × total so a
+ * group that never failed answers 0 instead of vanishing (error counters often appear only on the first
+ * error); latency errors are count − bucket{le}; threshold errors are the slices that missed the bound.
+ */
+export function errorsQuery(slo: SloQueryInput, range: string): string {
+  const ind = slo.indicator;
+  switch (ind.kind) {
+    case 'ratio':
+      return `${sumBy(slo.groupBy, `increase(${ind.errors}[${range}])`)} or 0 * ${totalQuery(slo, range)}`;
+    case 'latency':
+      return `${totalQuery(slo, range)} - ${sumBy(
+        slo.groupBy,
+        `increase(${histogramSelector(ind, 'bucket', leMatcher(ind.le))}[${range}])`,
+      )}`;
+    case 'threshold':
+      return sumBy(slo.groupBy, `sum_over_time(${badSlice(ind)}[${range}:${sliceStep(ind)}])`);
+  }
+}
+
+/** True when the rules record a ratio for this window (the burn-rate windows). */
+function isRecordedRatioWindow(range: string): boolean {
+  return BURN_RATE_WINDOWS.includes(range);
+}
+
+function summedRatio(slo: SloQueryInput, range: string): string {
+  const sum = (record: string) => sumBy(slo.groupBy, `sum_over_time(${recordedSelector(record, slo.id)}[${range}])`);
+  return `${sum(RECORDED.errors)} / ${sum(RECORDED.total)}`;
+}
+
+/**
+ * Event-weighted error ratio (bad ÷ total events) over `range`, one series per groupBy value.
+ * Raw: from the source metrics. Rules: a burn-rate window reads its recorded ratio; any other range
+ * (the SLO window, a calendar window's elapsed part) sums the recorded 5m increases.
+ */
+export function errorRatioQuery(slo: SloQueryInput, range: string, mode: QueryMode = 'raw'): string {
+  parseDuration(range);
+  if (mode === 'rules') {
+    return isRecordedRatioWindow(range)
+      ? sumBy(slo.groupBy, recordedSelector(RECORDED.errorRatio(range), slo.id))
+      : summedRatio(slo, range);
+  }
+  return `(${errorsQuery(slo, range)}) / ${totalQuery(slo, range)}`;
+}
+
+/** Burn rate over `range`: the error ratio divided by the error budget (1 − objective). */
+export function burnRateQuery(
+  slo: SloQueryInput & Pick<SloSpec, 'objective'>,
+  range: string,
+  mode: QueryMode = 'raw',
+): string {
+  return `(${errorRatioQuery(slo, range, mode)}) / ${errorBudgetRatio(slo.objective)}`;
+}
+
+/**
+ * Events over `range`. Rules: a guard window reads its recorded count; other ranges sum the recorded
+ * 5m increases and divide by how often each event is counted (5m range ÷ 1m interval).
+ */
+export function eventsQuery(slo: SloQueryInput, range: string, mode: QueryMode = 'raw'): string {
+  parseDuration(range);
+  if (mode === 'raw') return totalQuery(slo, range);
+  if (GUARD_WINDOWS.includes(range)) return sumBy(slo.groupBy, recordedSelector(RECORDED.events(range), slo.id));
+  const overlap = parseDuration(RECORD_RANGE) / parseDuration(RULE_INTERVAL);
+  return `${sumBy(slo.groupBy, `sum_over_time(${recordedSelector(RECORDED.total, slo.id)}[${range}])`)} / ${overlap}`;
+}
+
+export interface RecordingExpression {
+  record: string;
+  expr: string;
+}
+
+/**
+ * The recording rules of one SLO, in evaluation order: the 5m increases, the guard windows' event
+ * counts, then an error ratio per burn-rate window — raw below a day, summed from the recorded 5m
+ * increases from a day on (never an average of 5m ratios, which weighs quiet hours like busy ones).
+ */
+export function recordingExpressions(slo: SloQueryInput): RecordingExpression[] {
+  const rules: RecordingExpression[] = [
+    { record: RECORDED.errors, expr: errorsQuery(slo, RECORD_RANGE) },
+    { record: RECORDED.total, expr: totalQuery(slo, RECORD_RANGE) },
+  ];
+  for (const window of GUARD_WINDOWS) {
+    if (window !== RECORD_RANGE) rules.push({ record: RECORDED.events(window), expr: totalQuery(slo, window) });
+  }
+  for (const window of BURN_RATE_WINDOWS) {
+    const sameLabels = (record: string) => recordedSelector(record, slo.id);
+    const expr =
+      window === RECORD_RANGE
+        ? `${sameLabels(RECORDED.errors)} / ${sameLabels(RECORDED.total)}`
+        : parseDuration(window) >= SUMMED_WINDOW_SECONDS
+          ? `sum_over_time(${sameLabels(RECORDED.errors)}[${window}]) / sum_over_time(${sameLabels(RECORDED.total)}[${window}])`
+          : errorRatioQuery(slo, window, 'raw');
+    rules.push({ record: RECORDED.errorRatio(window), expr });
+  }
+  return rules;
+}
