@@ -44,7 +44,8 @@ export function objectiveFraction(objectivePercent: number): number {
 
 /** The allowed error ratio: 1 − objective, e.g. 0.001 for 99.9 %. */
 export function errorBudgetRatio(objectivePercent: number): number {
-  return roundRatio(1 - objectivePercent / 100);
+  // subtract in percent first: 1 − 0.99999 loses digits that 100 − 99.999 keeps
+  return roundRatio(Number((100 - objectivePercent).toFixed(10)) / 100);
 }
 
 /** Burn-rate factor of one alert row for an SLO window: budgetFraction × window / long window. */
