@@ -105,6 +105,53 @@ export const IncidentUpdate = z
   .extend(VersionField);
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
 
+/** Computed from the incident, its timeline and the clock; see common/src/incidents/rules.ts. */
+export const IncidentFlags = z.object({
+  ackDueAt: Timestamp.nullable(),
+  ackOverdue: z.boolean(),
+  nextCommsDueAt: Timestamp.nullable(),
+  commsOverdue: z.boolean(),
+  rtoDueAt: Timestamp.nullable(),
+  rtoBreached: z.boolean(),
+  statusPageRequired: z.boolean(),
+  postmortemRequired: z.boolean(),
+  postmortemDueAt: Timestamp.nullable(),
+});
+export type IncidentFlags = z.infer<typeof IncidentFlags>;
+export const ChecklistItemView = z.object({
+  id: z.string(),
+  text: z.string(),
+  applicable: z.boolean(),
+  done: z.boolean(),
+  at: Timestamp.nullable(),
+  by: z.string().nullable(),
+  source: z.enum(['auto', 'manual']).nullable(),
+});
+export type ChecklistItemView = z.infer<typeof ChecklistItemView>;
+export const ChecklistView = z.object({
+  items: z.array(ChecklistItemView),
+  done: z.number().int(),
+  applicable: z.number().int(),
+});
+export type ChecklistView = z.infer<typeof ChecklistView>;
+/** A change on the incident's service that landed shortly before it started ("recent deploys"). */
+export const RecentChange = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.string(),
+  risk: z.string(),
+  status: z.string(),
+  at: Timestamp,
+  service: z.string(),
+});
+export type RecentChange = z.infer<typeof RecentChange>;
+export const IncidentComputed = z.object({
+  flags: IncidentFlags,
+  checklist: ChecklistView,
+  recentChanges: z.array(RecentChange),
+});
+export type IncidentComputed = z.infer<typeof IncidentComputed>;
+
 export const Incident = z.object({
   ...Stored,
   title: z.string(),
@@ -116,7 +163,7 @@ export const Incident = z.object({
   sloIds: z.array(z.string()),
   tags: z.array(z.string()),
   roles: z.record(z.string(), z.string().nullable().optional()),
-  checklist: z.record(z.string(), ChecklistItemState),
+  checklist: IncidentChecklist,
   statusPage: StatusPageEntry.nullable(),
   source: IncidentSource.nullable(),
   startedAt: Timestamp,
@@ -124,6 +171,7 @@ export const Incident = z.object({
   acknowledgedAt: Timestamp.nullable(),
   mitigatedAt: Timestamp.nullable(),
   resolvedAt: Timestamp.nullable(),
+  computed: IncidentComputed.optional().describe('flags, checklist and recent changes; on GET /incidents/:id'),
 });
 export type Incident = z.infer<typeof Incident>;
 

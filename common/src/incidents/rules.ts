@@ -1,6 +1,14 @@
 // Incident rules from the guide's incident-response section: lifecycle, due times, checklist,
 // status-page entry and postmortem deadlines. Pure: every function takes `now` from its caller.
-import type { ActionItem, Incident, IncidentStatus, TimelineEntry } from '../api/incident';
+import type {
+  ActionItem,
+  ChecklistItemView,
+  ChecklistView,
+  Incident,
+  IncidentFlags,
+  IncidentStatus,
+  TimelineEntry,
+} from '../api/incident';
 import {
   addBusinessDays,
   endOfLocalDay,
@@ -100,22 +108,6 @@ export function statusTimestamps(
 // ---------------------------------------------------------------------------------------------
 // Computed flags
 
-export interface IncidentFlags {
-  /** When the page must be acknowledged; null for S4 (tracked only) and once acknowledged. */
-  ackDueAt: string | null;
-  ackOverdue: boolean;
-  /** Next comms update for S1/S2 while open: 30 min after the last comms entry or the start. */
-  nextCommsDueAt: string | null;
-  commsOverdue: boolean;
-  /** Start + RTO for S1/S2; recovery is mitigation (or resolution, if never marked mitigated). */
-  rtoDueAt: string | null;
-  rtoBreached: boolean;
-  statusPageRequired: boolean;
-  postmortemRequired: boolean;
-  /** Postmortem deadline (end of the 5th business day after resolution) for S1/S2. */
-  postmortemDueAt: string | null;
-}
-
 export interface FlagOptions {
   businessHours?: BusinessHours;
 }
@@ -139,6 +131,12 @@ export function lastCommsAt(timeline: readonly Pick<TimelineEntry, 'kind' | 'at'
   return last === null ? null : iso(last);
 }
 
+/**
+ * Next comms: S1/S2 while open, 30 min after the last comms entry or the start. RTO: start + the
+ * severity's RTO; recovery is mitigation (or resolution when never marked mitigated), and reaching
+ * the RTO counts as a breach (the guide says "< 30m"). Postmortem: end of the 5th business day
+ * after resolution, S1/S2 only.
+ */
 export function incidentFlags(
   incident: IncidentFacts,
   timeline: readonly Pick<TimelineEntry, 'kind' | 'at'>[],
@@ -182,24 +180,6 @@ export function incidentFlags(
 
 // ---------------------------------------------------------------------------------------------
 // First-responder checklist
-
-export interface ChecklistItemView {
-  id: ChecklistItemId;
-  text: string;
-  /** Channel/status page and comms cadence apply to S1/S2 only (the guide's "S2+"). */
-  applicable: boolean;
-  done: boolean;
-  at: string | null;
-  by: string | null;
-  /** "auto" when the incident's own facts tick it (acknowledged, all roles assigned, resolved). */
-  source: 'auto' | 'manual' | null;
-}
-
-export interface ChecklistView {
-  items: ChecklistItemView[];
-  done: number;
-  applicable: number;
-}
 
 export function checklistState(
   incident: IncidentFacts,
