@@ -1,0 +1,204 @@
+// One silencer cycle: for every target, compare the silences opsdeck wants (open and upcoming
+// occurrences of enabled windows) with the ones it owns there, create what is missing, expire
+// what is no longer wanted or duplicated, and report per window and target how that went.
+import {
+  currentAndUpcoming,
+  type MaintenanceWindow,
+  type OccurrenceAdjustment,
+  type SilenceTargetState,
+} from '@opsdeck/common';
+import type { Clock } from '../clock';
+import { AlertmanagerClient, type AmSilence, type SilenceTarget } from './alertmanager-client';
+import { type DesiredSilence, desiredSilence, parseSilenceKey, SILENCE_CREATOR } from './silence-key';
+
+export interface ManagedWindow {
+  window: MaintenanceWindow;
+  adjustments: readonly OccurrenceAdjustment[];
+}
+
+/** Lets one replica at a time run a cycle (PostgreSQL advisory lock); absent with SQLite. */
+export interface CycleLock {
+  tryAcquire(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+export interface ReconcilerOptions {
+  clock: Clock;
+  targets: SilenceTarget[];
+  lookAheadMs: number;
+  requestTimeoutMs: number;
+  /** Parallel create/expire requests per target. */
+  concurrency?: number;
+  loadWindows(): Promise<ManagedWindow[]>;
+  lock?: CycleLock;
+}
+
+export interface TargetReport {
+  target: string;
+  ok: boolean;
+  error: string | null;
+  created: number;
+  expired: number;
+  managed: number;
+  durationMs: number;
+}
+
+export interface CycleReport {
+  /** false when another replica held the lock and this one did nothing */
+  ran: boolean;
+  at: string;
+  targets: TargetReport[];
+  states: SilenceTargetState[];
+}
+
+function appliesTo(window: MaintenanceWindow, target: string): boolean {
+  return window.targets.length === 0 || window.targets.includes(target);
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+}
+
+export class Reconciler {
+  private readonly clients: AlertmanagerClient[];
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.clients = options.targets.map((t) => new AlertmanagerClient(t, options.requestTimeoutMs));
+  }
+
+  get targets(): SilenceTarget[] {
+    return this.options.targets;
+  }
+
+  async cycle(): Promise<CycleReport> {
+    const { lock, clock } = this.options;
+    const at = clock.now();
+    if (lock && !(await lock.tryAcquire())) return { ran: false, at: at.toISOString(), targets: [], states: [] };
+    try {
+      const windows = await this.options.loadWindows();
+      const enabled = windows.filter((w) => w.window.enabled);
+      const desired = new Map<string, DesiredSilence>();
+      const desiredByWindow = new Map<string, DesiredSilence[]>();
+      for (const { window, adjustments } of enabled) {
+        const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments).map((o) => desiredSilence(window, o));
+        desiredByWindow.set(window.id, list);
+        for (const d of list) desired.set(d.key, d);
+      }
+      const results = await Promise.all(
+        this.clients.map((client) => this.reconcileTarget(client, windows, desiredByWindow, at)),
+      );
+      const known = new Set(this.clients.map((c) => c.target.name));
+      const unknownTargetStates = windows.flatMap(({ window }) =>
+        window.targets
+          .filter((t) => !known.has(t))
+          .map((target) => ({
+            windowId: window.id,
+            target,
+            state: 'error' as const,
+            message: `target ${target} is not configured: list it in ALERTMANAGER_URLS, or set GRAFANA_URL for "grafana"`,
+            desired: window.enabled ? (desiredByWindow.get(window.id)?.length ?? 0) : 0,
+            silenceIds: [],
+            lastSyncAt: null,
+            lastAttemptAt: at.toISOString(),
+          })),
+      );
+      return {
+        ran: true,
+        at: at.toISOString(),
+        targets: results.map((r) => r.report),
+        states: [...results.flatMap((r) => r.states), ...unknownTargetStates],
+      };
+    } finally {
+      if (lock) await lock.release();
+    }
+  }
+
+  private async reconcileTarget(
+    client: AlertmanagerClient,
+    windows: ManagedWindow[],
+    desiredByWindow: Map<string, DesiredSilence[]>,
+    at: Date,
+  ): Promise<{ report: TargetReport; states: SilenceTargetState[] }> {
+    const started = Date.now();
+    const target = client.target.name;
+    const relevant = windows.filter(({ window }) => appliesTo(window, target));
+    const wanted = new Map<string, DesiredSilence>();
+    for (const { window } of relevant) for (const d of desiredByWindow.get(window.id) ?? []) wanted.set(d.key, d);
+
+    const report: TargetReport = { target, ok: true, error: null, created: 0, expired: 0, managed: 0, durationMs: 0 };
+    const failures = new Map<string, string>();
+    const liveByWindow = new Map<string, string[]>();
+    let listError: string | null = null;
+
+    try {
+      const ours = (await client.listSilences()).filter(
+        (s) => s.createdBy === SILENCE_CREATOR && s.status.state !== 'expired' && parseSilenceKey(s.comment) !== null,
+      );
+      const byKey = new Map<string, AmSilence[]>();
+      for (const s of ours.sort((a, b) => a.id.localeCompare(b.id))) {
+        const key = s.comment.split(/\s/, 1)[0]!;
+        byKey.set(key, [...(byKey.get(key) ?? []), s]);
+      }
+      const toCreate = [...wanted.values()].filter((d) => !byKey.has(d.key));
+      const toExpire: AmSilence[] = [];
+      for (const [key, silences] of byKey) {
+        // A wanted key keeps exactly one silence; the rest (a race with another replica) go.
+        const keep = wanted.has(key) ? 1 : 0;
+        toExpire.push(...silences.slice(keep));
+        if (keep) this.addLive(liveByWindow, wanted.get(key)!.windowId, silences[0]!.id);
+      }
+      const concurrency = this.options.concurrency ?? 8;
+      // Create before expiring, so an edited window never leaves a gap without a silence.
+      await inBatches(toCreate, concurrency, async (d) => {
+        try {
+          const id = await client.createSilence(d.silence);
+          report.created += 1;
+          this.addLive(liveByWindow, d.windowId, id);
+        } catch (err) {
+          failures.set(d.windowId, (err as Error).message);
+        }
+      });
+      await inBatches(toExpire, concurrency, async (s) => {
+        try {
+          await client.expireSilence(s.id);
+          report.expired += 1;
+        } catch (err) {
+          const windowId = parseSilenceKey(s.comment)?.windowId;
+          if (windowId) failures.set(windowId, (err as Error).message);
+        }
+      });
+    } catch (err) {
+      listError = (err as Error).message;
+    }
+
+    report.managed = [...liveByWindow.values()].reduce((n, ids) => n + ids.length, 0);
+    const firstFailure = failures.values().next();
+    report.error = listError ?? (firstFailure.done ? null : firstFailure.value);
+    report.ok = report.error === null;
+    report.durationMs = Date.now() - started;
+
+    const atIso = at.toISOString();
+    const states = relevant.map(({ window }): SilenceTargetState => {
+      const message = listError ?? failures.get(window.id) ?? null;
+      return {
+        windowId: window.id,
+        target,
+        state: message ? 'error' : 'synced',
+        message,
+        desired: desiredByWindow.get(window.id)?.length ?? 0,
+        silenceIds: (liveByWindow.get(window.id) ?? []).sort(),
+        lastSyncAt: message ? null : atIso,
+        lastAttemptAt: atIso,
+      };
+    });
+    return { report, states };
+  }
+
+  private addLive(map: Map<string, string[]>, windowId: string, id: string): void {
+    map.set(windowId, [...(map.get(windowId) ?? []), id]);
+  }
+}
