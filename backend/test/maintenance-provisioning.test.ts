@@ -1,0 +1,30 @@
+// The provisioned maintenance windows are valid windows, and the guide's default is the guide's.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DEFAULT_HIGH_RISK_WINDOW,
+  MaintenanceWindowCreate,
+  matchersProblem,
+  scheduleProblem,
+  Slug,
+} from '@opsdeck/common';
+import { parse } from 'yaml';
+
+const dir = join(__dirname, '../../provisioning/maintenance-windows');
+const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+
+describe('provisioning/maintenance-windows', () => {
+  it.each(files)('%s is a valid window', (file) => {
+    const window = MaintenanceWindowCreate.extend({ id: Slug }).parse(parse(readFileSync(join(dir, file), 'utf8')));
+    expect(scheduleProblem(window.schedule)).toBeNull();
+    expect(matchersProblem(window.matchers)).toBeNull();
+  });
+
+  it("ships the guide's default window", () => {
+    const window = parse(readFileSync(join(dir, 'guide-default.yaml'), 'utf8'));
+    const { timeZone, ...schedule } = DEFAULT_HIGH_RISK_WINDOW;
+    expect(window.schedule).toEqual({ kind: 'weekly', ...schedule });
+    expect(window.timeZone).toBe(timeZone);
+    expect(window.enabled).toBe(true);
+  });
+});
