@@ -2,3 +2,4 @@
 export * from './windows';
 export * from './math';
 export * from './promql';
+export * from './rules';

@@ -65,7 +65,15 @@ describe('SLI, burn rate and budget', () => {
 });
 
 describe('alertState', () => {
-  const steady = { '5m': 0.0005, '30m': 0.0005, '1h': 0.0005, '2h': 0.0005, '6h': 0.0005, '1d': 0.0005, '3d': 0.0005 };
+  const steady = {
+    '5m': 0.0005,
+    '30m': 0.0005,
+    '1h': 0.0005,
+    '2h': 0.0005,
+    '6h': 0.0005,
+    '1d': 0.0005,
+    '3d': 0.0005,
+  };
   const base = { objectivePercent: 99.9, window: '30d', minEvents: 0 };
   test.each([
     ['budget-neutral traffic stays quiet', steady, false, false, []],
@@ -76,10 +84,25 @@ describe('alertState', () => {
       false,
       [{ severity: 'page', long: '1h', short: '5m', factor: 14.4 }],
     ],
-    ['fast burn that stopped: 1h high, 5m recovered, no page', { ...steady, '1h': 0.02, '30m': 0.005 }, false, false, []],
+    [
+      'fast burn that stopped: 1h high, 5m recovered, no page',
+      { ...steady, '1h': 0.02, '30m': 0.005 },
+      false,
+      false,
+      [],
+    ],
     [
       'slow burn opens a ticket only',
-      { ...steady, '5m': 0.004, '30m': 0.004, '1h': 0.004, '2h': 0.004, '6h': 0.004, '1d': 0.004, '3d': 0.002 },
+      {
+        ...steady,
+        '5m': 0.004,
+        '30m': 0.004,
+        '1h': 0.004,
+        '2h': 0.004,
+        '6h': 0.004,
+        '1d': 0.004,
+        '3d': 0.002,
+      },
       false,
       true,
       [
@@ -87,13 +110,7 @@ describe('alertState', () => {
         { severity: 'ticket', long: '3d', short: '6h', factor: 1 },
       ],
     ],
-    [
-      'exactly at the factor does not fire',
-      { ...steady, '1h': 0.0144, '5m': 0.0144 },
-      false,
-      false,
-      [],
-    ],
+    ['exactly at the factor does not fire', { ...steady, '1h': 0.0144, '5m': 0.0144 }, false, false, []],
     ['missing data never fires', { '1h': 0.5 }, false, false, []],
   ] as const)('%s', (_name, errorRatios, page, ticket, firing) => {
     const state = alertState({ ...base, errorRatios });
@@ -104,14 +121,24 @@ describe('alertState', () => {
 
   test('minimum-traffic guard holds a page back but not a ticket', () => {
     const burning = { '5m': 0.5, '30m': 0.5, '1h': 0.5, '2h': 0.5, '6h': 0.5, '1d': 0.5, '3d': 0.5 };
-    const quiet = alertState({ ...base, minEvents: 100, errorRatios: burning, events: { '5m': 12, '30m': 99 } });
+    const quiet = alertState({
+      ...base,
+      minEvents: 100,
+      errorRatios: burning,
+      events: { '5m': 12, '30m': 99 },
+    });
     expect(quiet.page).toBe(false);
     expect(quiet.ticket).toBe(true);
     expect(quiet.heldBack).toEqual([
       { long: '1h', short: '5m' },
       { long: '6h', short: '30m' },
     ]);
-    const busy = alertState({ ...base, minEvents: 100, errorRatios: burning, events: { '5m': 12, '30m': 100 } });
+    const busy = alertState({
+      ...base,
+      minEvents: 100,
+      errorRatios: burning,
+      events: { '5m': 12, '30m': 100 },
+    });
     expect(busy.page).toBe(true);
     expect(busy.firing.map((f) => f.long)).toEqual(['6h', '1d', '3d']);
   });

@@ -109,7 +109,11 @@ export function alertState(input: AlertInput): AlertState {
     const long = burnRate(input.errorRatios[alert.long] ?? NaN, input.objectivePercent);
     const short = burnRate(input.errorRatios[alert.short] ?? NaN, input.objectivePercent);
     if (!(long > factor && short > factor)) continue;
-    if (alert.severity === 'page' && input.minEvents > 0 && !((input.events?.[alert.short] ?? 0) >= input.minEvents)) {
+    if (
+      alert.severity === 'page' &&
+      input.minEvents > 0 &&
+      !((input.events?.[alert.short] ?? 0) >= input.minEvents)
+    ) {
       state.heldBack.push({ long: alert.long, short: alert.short });
       continue;
     }

@@ -101,7 +101,11 @@ describe('totalQuery and errorsQuery', () => {
     ['>', '<='],
     ['>=', '<'],
   ] as const)('threshold good when %s counts slices %s the bound as bad', (operator, bad) => {
-    const slo = { ...threshold, groupBy: [], indicator: { ...threshold.indicator, operator, sliceSeconds: 30 } };
+    const slo = {
+      ...threshold,
+      groupBy: [],
+      indicator: { ...threshold.indicator, operator, sliceSeconds: 30 },
+    };
     expect(errorsQuery(slo, '1h')).toBe(
       `sum(sum_over_time((etl_lag_seconds{pipeline="orders"} ${bad} bool 900)[1h:30s]))`,
     );
@@ -131,7 +135,13 @@ describe('errorRatioQuery', () => {
       'raw',
       '(sum by (pipeline) (sum_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[1d:1m]))) / sum by (pipeline) (count_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[1d:1m]))',
     ],
-    ['rules, recorded burn-rate window', ratio, '1h', 'rules', 'sum(slo:sli_error:ratio_rate1h{slo="api-availability"})'],
+    [
+      'rules, recorded burn-rate window',
+      ratio,
+      '1h',
+      'rules',
+      'sum(slo:sli_error:ratio_rate1h{slo="api-availability"})',
+    ],
     [
       'rules, recorded window grouped',
       perRoute,
@@ -157,8 +167,12 @@ describe('errorRatioQuery', () => {
 
 describe('burnRateQuery and eventsQuery', () => {
   test('burn rate divides by the error budget', () => {
-    expect(burnRateQuery(ratio, '1h', 'rules')).toBe('(sum(slo:sli_error:ratio_rate1h{slo="api-availability"})) / 0.001');
-    expect(burnRateQuery(latency, '5m', 'rules')).toBe('(sum(slo:sli_error:ratio_rate5m{slo="api-read-p95"})) / 0.05');
+    expect(burnRateQuery(ratio, '1h', 'rules')).toBe(
+      '(sum(slo:sli_error:ratio_rate1h{slo="api-availability"})) / 0.001',
+    );
+    expect(burnRateQuery(latency, '5m', 'rules')).toBe(
+      '(sum(slo:sli_error:ratio_rate5m{slo="api-read-p95"})) / 0.05',
+    );
   });
   test.each<[string, QueryMode, string]>([
     ['5m', 'raw', 'sum(increase(http_requests_total{service="api"}[5m]))'],

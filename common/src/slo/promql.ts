@@ -53,7 +53,11 @@ export function leMatcher(le: number): string {
   return Number.isInteger(le) ? `le=~"${text}(\\\\.0)?"` : `le="${text}"`;
 }
 
-function histogramSelector(indicator: Extract<Indicator, { kind: 'latency' }>, suffix: string, extra?: string): string {
+function histogramSelector(
+  indicator: Extract<Indicator, { kind: 'latency' }>,
+  suffix: string,
+  extra?: string,
+): string {
   const matchers = [indicator.matchers.trim(), extra].filter((m): m is string => !!m).join(',');
   return matchers ? `${indicator.metric}_${suffix}{${matchers}}` : `${indicator.metric}_${suffix}`;
 }
@@ -106,7 +110,8 @@ function isRecordedRatioWindow(range: string): boolean {
 }
 
 function summedRatio(slo: SloQueryInput, range: string): string {
-  const sum = (record: string) => sumBy(slo.groupBy, `sum_over_time(${recordedSelector(record, slo.id)}[${range}])`);
+  const sum = (record: string) =>
+    sumBy(slo.groupBy, `sum_over_time(${recordedSelector(record, slo.id)}[${range}])`);
   return `${sum(RECORDED.errors)} / ${sum(RECORDED.total)}`;
 }
 
@@ -141,7 +146,8 @@ export function burnRateQuery(
 export function eventsQuery(slo: SloQueryInput, range: string, mode: QueryMode = 'raw'): string {
   parseDuration(range);
   if (mode === 'raw') return totalQuery(slo, range);
-  if (GUARD_WINDOWS.includes(range)) return sumBy(slo.groupBy, recordedSelector(RECORDED.events(range), slo.id));
+  if (GUARD_WINDOWS.includes(range))
+    return sumBy(slo.groupBy, recordedSelector(RECORDED.events(range), slo.id));
   const overlap = parseDuration(RECORD_RANGE) / parseDuration(RULE_INTERVAL);
   return `${sumBy(slo.groupBy, `sum_over_time(${recordedSelector(RECORDED.total, slo.id)}[${range}])`)} / ${overlap}`;
 }
@@ -162,7 +168,8 @@ export function recordingExpressions(slo: SloQueryInput): RecordingExpression[] 
     { record: RECORDED.total, expr: totalQuery(slo, RECORD_RANGE) },
   ];
   for (const window of GUARD_WINDOWS) {
-    if (window !== RECORD_RANGE) rules.push({ record: RECORDED.events(window), expr: totalQuery(slo, window) });
+    if (window !== RECORD_RANGE)
+      rules.push({ record: RECORDED.events(window), expr: totalQuery(slo, window) });
   }
   for (const window of BURN_RATE_WINDOWS) {
     const sameLabels = (record: string) => recordedSelector(record, slo.id);

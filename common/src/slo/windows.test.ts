@@ -59,13 +59,25 @@ describe('windows', () => {
 describe('calendarPeriod', () => {
   test.each([
     // Berlin is UTC+1 in winter, UTC+2 in summer: a period starts at local midnight.
-    ['month', 'Europe/Berlin', '2026-03-15T12:00:00Z', '2026-02-28T23:00:00.000Z', '2026-03-31T22:00:00.000Z'],
+    [
+      'month',
+      'Europe/Berlin',
+      '2026-03-15T12:00:00Z',
+      '2026-02-28T23:00:00.000Z',
+      '2026-03-31T22:00:00.000Z',
+    ],
     ['month', 'UTC', '2026-02-28T23:59:59Z', '2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'],
     ['month', 'UTC', '2026-03-01T00:00:00Z', '2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z'],
     // 2026-11-29 is a Sunday: the ISO week began Monday the 23rd.
     ['week', 'UTC', '2026-11-29T09:00:00Z', '2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z'],
     // 07:30 UTC Monday is 23:30 Sunday in Los Angeles: still the week that began on the 23rd.
-    ['week', 'America/Los_Angeles', '2026-11-30T07:30:00Z', '2026-11-23T08:00:00.000Z', '2026-11-30T08:00:00.000Z'],
+    [
+      'week',
+      'America/Los_Angeles',
+      '2026-11-30T07:30:00Z',
+      '2026-11-23T08:00:00.000Z',
+      '2026-11-30T08:00:00.000Z',
+    ],
     ['quarter', 'UTC', '2026-11-29T09:00:00Z', '2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z'],
     ['quarter', 'Asia/Tokyo', '2026-03-31T15:30:00Z', '2026-03-31T15:00:00.000Z', '2026-06-30T15:00:00.000Z'],
   ] as const)('%s in %s at %s', (period, zone, at, start, end) => {
@@ -94,6 +106,8 @@ describe('windowAt', () => {
     expect(rangeSeconds(w.elapsed)).toBe(28 * 86400 + 9 * 3600 + 30 * 60);
   });
   test('timeSeconds keeps milliseconds', () => {
-    expect(timeSeconds(new Date('2026-11-29T09:30:00.250Z'))).toBe(Date.UTC(2026, 10, 29, 9, 30) / 1000 + 0.25);
+    expect(timeSeconds(new Date('2026-11-29T09:30:00.250Z'))).toBe(
+      Date.UTC(2026, 10, 29, 9, 30) / 1000 + 0.25,
+    );
   });
 });

@@ -31,7 +31,8 @@ export function formatDuration(seconds: number): string {
 }
 
 export type CalendarPeriod = 'week' | 'month' | 'quarter';
-export type ParsedWindow = { kind: 'rolling'; seconds: number } | { kind: 'calendar'; period: CalendarPeriod };
+export type ParsedWindow =
+  { kind: 'rolling'; seconds: number } | { kind: 'calendar'; period: CalendarPeriod };
 
 /**
  * Lengths a calendar window is budgeted with where one fixed number is needed (alert factors in
@@ -48,7 +49,9 @@ export function parseWindow(window: string): ParsedWindow {
     return { kind: 'calendar', period: window };
   }
   if (!/^\d+[hdw]$/.test(window)) {
-    throw new Error(`window "${window}" must be a rolling duration like 30d, 28d, 4w, 12h, or week|month|quarter`);
+    throw new Error(
+      `window "${window}" must be a rolling duration like 30d, 28d, 4w, 12h, or week|month|quarter`,
+    );
   }
   const seconds = parseDuration(window);
   if (seconds === 0) throw new Error(`window "${window}" must be longer than zero`);
@@ -71,7 +74,9 @@ export function calendarPeriod(period: CalendarPeriod, timeZone: string, at: Dat
   const local = DateTime.fromJSDate(at, { zone: timeZone });
   if (!local.isValid) throw new Error(`time zone "${timeZone}" is not a known IANA zone`);
   const start = local.startOf(period);
-  const end = start.plus(period === 'week' ? { weeks: 1 } : period === 'month' ? { months: 1 } : { quarters: 1 });
+  const end = start.plus(
+    period === 'week' ? { weeks: 1 } : period === 'month' ? { months: 1 } : { quarters: 1 },
+  );
   return { start: start.toJSDate(), end: end.toJSDate() };
 }
 
@@ -80,7 +85,11 @@ export function calendarPeriod(period: CalendarPeriod, timeZone: string, at: Dat
  * windows run from the start of the current period to `at` (the budget is judged on what has
  * elapsed). `period` is the whole window: for rolling windows the same range.
  */
-export function windowAt(window: string, timeZone: string, at: Date): { elapsed: TimeRange; period: TimeRange } {
+export function windowAt(
+  window: string,
+  timeZone: string,
+  at: Date,
+): { elapsed: TimeRange; period: TimeRange } {
   const parsed = parseWindow(window);
   if (parsed.kind === 'rolling') {
     const range = { start: new Date(at.getTime() - parsed.seconds * 1000), end: at };

@@ -1,0 +1,205 @@
+import { SloCreate } from './spec';
+import { SLO_ALERT_NAME, sloRuleFile, sloRuleGroup, sloRulesYaml, type AlertingRule } from './rules';
+
+const availability = SloCreate.parse({
+  id: 'api-availability',
+  name: 'API availability',
+  service: 'api',
+  objective: 99.9,
+  window: 'month',
+  minEvents: 100,
+  labels: { team: 'core' },
+  runbookUrl: 'http://localhost:3000/a/opsdeck-sre-app/runbooks/api-elevated-errors',
+  indicator: {
+    kind: 'ratio',
+    errors: 'http_requests_total{service="api",code=~"5.."}',
+    total: 'http_requests_total{service="api"}',
+  },
+});
+
+const alerts = (rules: ReturnType<typeof sloRuleGroup>['rules']) =>
+  rules.filter((r): r is AlertingRule => 'alert' in r);
+
+describe('sloRuleGroup', () => {
+  test('ratio SLO: objective, recordings, then four guarded MWMBR alerts', () => {
+    const e = 'http_requests_total{service="api",code=~"5.."}';
+    const t = 'http_requests_total{service="api"}';
+    const raw = (w: string) =>
+      `(sum(increase(${e}[${w}])) or 0 * sum(increase(${t}[${w}]))) / sum(increase(${t}[${w}]))`;
+    const summed = (w: string) =>
+      `sum_over_time(slo:errors:increase5m{slo="api-availability"}[${w}]) / sum_over_time(slo:total:increase5m{slo="api-availability"}[${w}])`;
+    const labels = { slo: 'api-availability', service: 'api' };
+    const alert = (
+      severity: string,
+      long: string,
+      short: string,
+      threshold: number,
+      factor: number,
+      forDuration: string,
+      pct: string,
+      guard: string,
+      exhaustion: string,
+    ) => ({
+      alert: 'SloErrorBudgetBurn',
+      expr: `slo:sli_error:ratio_rate${long}{slo="api-availability"} > ${threshold} and slo:sli_error:ratio_rate${short}{slo="api-availability"} > ${threshold}${guard}`,
+      for: forDuration,
+      labels: { team: 'core', slo: 'api-availability', service: 'api', severity, long, short },
+      annotations: {
+        summary: `API availability: error budget burning ${factor}x too fast`,
+        description: `The error ratio of SLO api-availability (api) over ${long} is {{ $value | humanizePercentage }} and stays above ${pct} over ${short}, a burn rate above ${factor}x (the 99.9% objective allows 0.1%). At this rate the month error budget is gone in ${exhaustion}.`,
+        runbook_url: 'http://localhost:3000/a/opsdeck-sre-app/runbooks/api-elevated-errors',
+      },
+    });
+    expect(sloRuleGroup(availability)).toEqual({
+      name: 'opsdeck-slo-api-availability',
+      interval: '1m',
+      rules: [
+        { record: 'slo:objective:ratio', expr: 'vector(0.999)', labels },
+        {
+          record: 'slo:errors:increase5m',
+          expr: `sum(increase(${e}[5m])) or 0 * sum(increase(${t}[5m]))`,
+          labels,
+        },
+        { record: 'slo:total:increase5m', expr: `sum(increase(${t}[5m]))`, labels },
+        { record: 'slo:total:increase30m', expr: `sum(increase(${t}[30m]))`, labels },
+        {
+          record: 'slo:sli_error:ratio_rate5m',
+          expr: 'slo:errors:increase5m{slo="api-availability"} / slo:total:increase5m{slo="api-availability"}',
+          labels,
+        },
+        { record: 'slo:sli_error:ratio_rate30m', expr: raw('30m'), labels },
+        { record: 'slo:sli_error:ratio_rate1h', expr: raw('1h'), labels },
+        { record: 'slo:sli_error:ratio_rate2h', expr: raw('2h'), labels },
+        { record: 'slo:sli_error:ratio_rate6h', expr: raw('6h'), labels },
+        { record: 'slo:sli_error:ratio_rate1d', expr: summed('1d'), labels },
+        { record: 'slo:sli_error:ratio_rate3d', expr: summed('3d'), labels },
+        alert(
+          'page',
+          '1h',
+          '5m',
+          0.0144,
+          14.4,
+          '2m',
+          '1.44%',
+          ' and slo:total:increase5m{slo="api-availability"} >= 100',
+          '2d2h',
+        ),
+        alert(
+          'page',
+          '6h',
+          '30m',
+          0.006,
+          6,
+          '15m',
+          '0.6%',
+          ' and slo:total:increase30m{slo="api-availability"} >= 100',
+          '5d',
+        ),
+        alert('ticket', '1d', '2h', 0.003, 3, '1h', '0.3%', '', '10d'),
+        alert('ticket', '3d', '6h', 0.001, 1, '3h', '0.1%', '', '30d'),
+      ],
+    });
+  });
+
+  test('grouped by service: each series keeps its own service label, summary names the group', () => {
+    const group = sloRuleGroup(
+      SloCreate.parse({
+        id: 'http-5xx',
+        name: '5xx rate',
+        service: 'platform',
+        objective: 99,
+        groupBy: ['service'],
+        indicator: {
+          kind: 'ratio',
+          errors: 'http_requests_total{code=~"5.."}',
+          total: 'http_requests_total',
+        },
+      }),
+    );
+    expect(group.rules.every((r) => r.labels.service === undefined)).toBe(true);
+    const [page] = alerts(group.rules);
+    expect(page?.expr).toBe(
+      'slo:sli_error:ratio_rate1h{slo="http-5xx"} > 0.144 and slo:sli_error:ratio_rate5m{slo="http-5xx"} > 0.144',
+    );
+    expect(page?.annotations.summary).toBe(
+      '5xx rate: error budget burning 14.4x too fast (service={{ $labels.service }})',
+    );
+    expect(page?.annotations.runbook_url).toBeUndefined();
+  });
+
+  test.each([
+    // objective, window -> [long, threshold] of the alerts kept
+    [
+      99.9,
+      '28d',
+      [
+        ['1h', 0.01344],
+        ['6h', 0.0056],
+        ['1d', 0.0028],
+        ['3d', 0.000933333333333],
+      ],
+    ],
+    [
+      95,
+      '30d',
+      [
+        ['1h', 0.72],
+        ['6h', 0.3],
+        ['1d', 0.15],
+        ['3d', 0.05],
+      ],
+    ],
+    [
+      75,
+      '30d',
+      [
+        ['1d', 0.75],
+        ['3d', 0.25],
+      ],
+    ],
+    [
+      50,
+      'week',
+      [
+        ['6h', 0.7],
+        ['1d', 0.35],
+        ['3d', 0.116666666666],
+      ],
+    ],
+  ] as const)('objective %p over %s keeps the alerts that can fire', (objective, window, kept) => {
+    const slo = SloCreate.parse({ ...availability, objective, window, minEvents: 0 });
+    expect(
+      alerts(sloRuleGroup(slo).rules).map((a) => [
+        a.labels.long,
+        Number(a.expr.split(' > ')[1]?.split(' ')[0]),
+      ]),
+    ).toEqual(kept);
+  });
+});
+
+describe('sloRulesYaml', () => {
+  test('one group per SLO, one-line expressions, no YAML aliases', () => {
+    const lcp = SloCreate.parse({
+      id: 'web-lcp',
+      name: 'Web LCP p75',
+      service: 'web',
+      objective: 75,
+      indicator: { kind: 'latency', metric: 'web_lcp_seconds', le: 2.5 },
+    });
+    const yaml = sloRulesYaml([availability, lcp]);
+    expect(sloRuleFile([availability, lcp]).groups.map((g) => g.name)).toEqual([
+      'opsdeck-slo-api-availability',
+      'opsdeck-slo-web-lcp',
+    ]);
+    expect(yaml.startsWith('# Prometheus rules for 2 SLO(s), generated by opsdeck')).toBe(true);
+    expect(yaml).not.toMatch(/[&*]a\d/);
+    expect(yaml).toContain(
+      '      - record: slo:sli_error:ratio_rate1h\n' +
+        '        expr: (sum(increase(web_lcp_seconds_count[1h])) - sum(increase(web_lcp_seconds_bucket{le="2.5"}[1h]))) / sum(increase(web_lcp_seconds_count[1h]))\n' +
+        '        labels:\n' +
+        '          slo: web-lcp\n' +
+        '          service: web\n',
+    );
+    expect(yaml.match(new RegExp(`alert: ${SLO_ALERT_NAME}`, 'g'))).toHaveLength(6);
+  });
+});
