@@ -12,6 +12,8 @@ const RULES = `groups:
     rules:
       - record: service:http_requests:rate5m
         expr: sum by (service) (rate(http_requests_total[5m]))
+        labels:
+          team: sre
 `;
 
 let prom: PrometheusServer;
@@ -87,7 +89,7 @@ describe('PrometheusClient against a real Prometheus', () => {
 
   it('lists the recording rules Prometheus has loaded', async () => {
     const client = new PrometheusClient({ url: prom.url });
-    expect([...(await client.recordingRules())]).toEqual(['service:http_requests:rate5m']);
+    expect(await client.recordingRules()).toEqual([{ name: 'service:http_requests:rate5m', labels: { team: 'sre' } }]);
   });
 
   it('names Prometheus and quotes its message when it rejects a query', async () => {

@@ -26,6 +26,11 @@ export interface Series {
   points: [number, number][];
 }
 
+export interface RecordingRule {
+  name: string;
+  labels: Record<string, string>;
+}
+
 export type UnavailableCause = 'refused' | 'timeout' | 'http' | 'invalid_response';
 
 /** Prometheus did not answer usefully: 503 upstream_unavailable. */
@@ -129,15 +134,17 @@ export class PrometheusClient {
     }));
   }
 
-  /** Names of the recording rules Prometheus has loaded. */
-  async recordingRules(): Promise<Set<string>> {
-    const data = await this.call<{ groups: { rules: { type: string; name: string }[] }[] }>(
+  /** The recording rules Prometheus has loaded: name and static labels of each. */
+  async recordingRules(): Promise<RecordingRule[]> {
+    const data = await this.call<{ groups: { rules: { type: string; name: string; labels?: Record<string, string> }[] }[] }>(
       '/api/v1/rules',
       { type: 'record' },
       this.rulesTtlMs,
       'GET',
     );
-    return new Set(data.groups.flatMap((g) => g.rules.filter((r) => r.type === 'recording').map((r) => r.name)));
+    return data.groups.flatMap((g) =>
+      g.rules.filter((r) => r.type === 'recording').map((r) => ({ name: r.name, labels: r.labels ?? {} })),
+    );
   }
 
   /** Resolves when Prometheus answers a trivial query; throws PrometheusUnavailableError otherwise. */

@@ -1,0 +1,268 @@
+// SLO evaluation against Prometheus: status (SLI, budget, burn rates, alert state) of one or all SLOs
+// and budget series for a time range. The PromQL and the math come from @opsdeck/common; this module
+// chooses the query form (recording rules when loaded, raw otherwise), runs it and assembles answers.
+import {
+  BURN_RATE_WINDOWS,
+  GUARD_WINDOWS,
+  type QueryMode,
+  type SloSpec,
+  alertState,
+  burnRate,
+  calendarPeriod,
+  errorBudget,
+  errorBudgetRatio,
+  errorRatioQuery,
+  errorsQuery,
+  eventsQuery,
+  formatDuration,
+  objectiveFraction,
+  parseWindow,
+  rangeSeconds,
+  recordingExpressions,
+  sli,
+  totalQuery,
+  windowAt,
+} from '@opsdeck/common';
+import type { Clock } from '../clock';
+import type { PrometheusClient, Sample, Series } from '../prometheus/client';
+import type { SloBudget, SloGroupStatus, SloStatus } from './status';
+
+/** The SLO fields evaluation reads; a stored `Slo` fits. */
+export type EvaluatedSlo = Pick<SloSpec, 'id' | 'service' | 'objective' | 'window' | 'timeZone' | 'indicator' | 'groupBy' | 'minEvents'>;
+
+export interface BudgetRequest {
+  from: Date;
+  to: Date;
+  stepSeconds: number;
+  /** window of the burn-rate series, one of BURN_RATE_WINDOWS */
+  burnWindow: string;
+}
+
+export interface SloEvaluatorOptions {
+  prometheus: PrometheusClient;
+  clock: Clock;
+  /** called with every status computed, e.g. to update gauges */
+  onStatus?: (status: SloStatus) => void;
+}
+
+/** The shortest range evaluated: a calendar window that has just begun is judged on its first minute. */
+const MIN_RANGE_SECONDS = 60;
+
+const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
+const iso = (t: Date) => t.toISOString();
+
+interface Indicators {
+  errorRatio: number;
+  events: number;
+  errorRatios: Record<string, number>;
+  guardEvents: Record<string, number>;
+}
+
+function groupKey(labels: Record<string, string>, groupBy: readonly string[]): string {
+  return JSON.stringify(groupBy.map((l) => labels[l] ?? ''));
+}
+
+export class SloEvaluator {
+  constructor(private readonly options: SloEvaluatorOptions) {}
+
+  /** The evaluation instant: the clock, to the whole second (so simultaneous panels share answers). */
+  private now(): Date {
+    return new Date(Math.floor(this.options.clock.now().getTime() / 1000) * 1000);
+  }
+
+  /** `rules` when Prometheus has every recording rule of this SLO loaded (labelled with its id). */
+  async modeFor(slo: EvaluatedSlo): Promise<QueryMode> {
+    const loaded = await this.options.prometheus.recordingRules();
+    const have = new Set(loaded.filter((r) => r.labels.slo === slo.id).map((r) => r.name));
+    return recordingExpressions(slo).every((r) => have.has(r.record)) ? 'rules' : 'raw';
+  }
+
+  async status(slo: EvaluatedSlo): Promise<SloStatus> {
+    const at = this.now();
+    const mode = await this.modeFor(slo);
+    const elapsed = windowAt(slo.window, slo.timeZone, at).elapsed;
+    const range = formatDuration(Math.max(rangeSeconds(elapsed), MIN_RANGE_SECONDS));
+
+    const overall = { ...slo, groupBy: [] };
+    // A recorded burn-rate ratio is per group; summing ratios across groups would be wrong, so a
+    // grouped SLO's overall burn rates come from the source metrics.
+    const overallMode: QueryMode = slo.groupBy.length > 0 ? 'raw' : mode;
+    const [total, groups] = await Promise.all([
+      this.indicators(overall, range, mode, overallMode, at),
+      slo.groupBy.length > 0 ? this.indicators(slo, range, mode, mode, at) : Promise.resolve(new Map<string, Indicators & { labels: Record<string, string> }>()),
+    ]);
+    const one = total.get(groupKey({}, [])) ?? { errorRatio: NaN, events: NaN, errorRatios: {}, guardEvents: {}, labels: {} };
+    const groupStatuses: SloGroupStatus[] = [...groups.values()]
+      .map((g) => ({ labels: g.labels, ...this.present(slo, g) }))
+      .sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
+    const top = this.present(slo, one);
+    if (slo.groupBy.length > 0) {
+      top.alerts = {
+        page: groupStatuses.some((g) => g.alerts.page),
+        ticket: groupStatuses.some((g) => g.alerts.ticket),
+      };
+    }
+    const status: SloStatus = {
+      id: slo.id,
+      service: slo.service,
+      objective: objectiveFraction(slo.objective),
+      window: { start: iso(elapsed.start), end: iso(elapsed.end) },
+      ...top,
+      source: mode,
+      ...(slo.groupBy.length > 0 ? { groups: groupStatuses } : {}),
+    };
+    this.options.onStatus?.(status);
+    return status;
+  }
+
+  /** Status of every SLO; one that cannot be evaluated is reported beside the others, not thrown. */
+  async statuses(slos: EvaluatedSlo[]): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
+    const results = await Promise.allSettled(slos.map((s) => this.status(s)));
+    const items: SloStatus[] = [];
+    const errors: { id: string; error: unknown }[] = [];
+    results.forEach((r, i) => (r.status === 'fulfilled' ? items.push(r.value) : errors.push({ id: slos[i]!.id, error: r.reason })));
+    return { items, errors };
+  }
+
+  private present(slo: EvaluatedSlo, ind: Indicators) {
+    const budget = errorBudget(ind.errorRatio, slo.objective);
+    const state = alertState({
+      objectivePercent: slo.objective,
+      window: slo.window,
+      errorRatios: ind.errorRatios,
+      events: ind.guardEvents,
+      minEvents: slo.minEvents,
+    });
+    return {
+      sli: finite(sli(ind.errorRatio)),
+      events: finite(ind.events),
+      errorBudget: { total: budget.total, consumed: finite(budget.consumed), remaining: finite(budget.remaining) },
+      burnRates: Object.fromEntries(BURN_RATE_WINDOWS.map((w) => [w, finite(burnRate(ind.errorRatios[w] ?? NaN, slo.objective))])),
+      alerts: { page: state.page, ticket: state.ticket },
+    };
+  }
+
+  /** Runs the window, burn-rate and guard queries and files the answers by group. */
+  private async indicators(
+    slo: EvaluatedSlo,
+    range: string,
+    mode: QueryMode,
+    burnMode: QueryMode,
+    at: Date,
+  ): Promise<Map<string, Indicators & { labels: Record<string, string> }>> {
+    const prom = this.options.prometheus;
+    const guardWindows = slo.minEvents > 0 ? GUARD_WINDOWS : [];
+    const [ratio, events, burns, guards] = await Promise.all([
+      prom.instant(errorRatioQuery(slo, range, mode), at),
+      prom.instant(eventsQuery(slo, range, mode), at),
+      Promise.all(BURN_RATE_WINDOWS.map((w) => prom.instant(errorRatioQuery(slo, w, burnMode), at))),
+      Promise.all(guardWindows.map((w) => prom.instant(eventsQuery(slo, w, mode), at))),
+    ]);
+    const out = new Map<string, Indicators & { labels: Record<string, string> }>();
+    const entry = (labels: Record<string, string>) => {
+      const key = groupKey(labels, slo.groupBy);
+      let e = out.get(key);
+      if (!e) {
+        const own = Object.fromEntries(slo.groupBy.map((l) => [l, labels[l] ?? '']));
+        e = { labels: own, errorRatio: NaN, events: NaN, errorRatios: {}, guardEvents: {} };
+        out.set(key, e);
+      }
+      return e;
+    };
+    const file = (samples: Sample[], put: (e: Indicators, v: number) => void) => samples.forEach((s) => put(entry(s.labels), s.value));
+    file(ratio, (e, v) => (e.errorRatio = v));
+    file(events, (e, v) => (e.events = v));
+    burns.forEach((samples, i) => file(samples, (e, v) => (e.errorRatios[BURN_RATE_WINDOWS[i]!] = v)));
+    guards.forEach((samples, i) => file(samples, (e, v) => (e.guardEvents[guardWindows[i]!] = v)));
+    if (slo.groupBy.length === 0) entry({});
+    return out;
+  }
+
+  /**
+   * Remaining budget and burn rate at each step of [from, to]. Rolling windows: the window ending at
+   * each point, straight from Prometheus. Calendar windows: errors and events per step, summed from
+   * each period's start (exact to the step's resolution).
+   */
+  async budget(slo: EvaluatedSlo, req: BudgetRequest): Promise<SloBudget> {
+    const prom = this.options.prometheus;
+    const mode = await this.modeFor(slo);
+    const window = parseWindow(slo.window);
+    const step = req.stepSeconds;
+    const budgetRatio = errorBudgetRatio(slo.objective);
+    const burnSeries = prom.range(errorRatioQuery(slo, req.burnWindow, mode), req.from, req.to, step);
+    let remaining: Map<string, { labels: Record<string, string>; points: [number, number][] }>;
+    if (window.kind === 'rolling') {
+      const series = await prom.range(errorRatioQuery(slo, formatDuration(window.seconds), mode), req.from, req.to, step);
+      remaining = this.byGroup(slo, series, (v) => 1 - v / budgetRatio);
+    } else {
+      remaining = await this.calendarRemaining(slo, window.period, req, budgetRatio);
+    }
+    const burns = this.byGroup(slo, await burnSeries, (v) => burnRate(v, slo.objective));
+    const keys = [...new Set([...remaining.keys(), ...burns.keys()])].sort();
+    const toPoints = (pts: [number, number][] | undefined) =>
+      (pts ?? []).map(([t, v]) => [iso(new Date(t * 1000)), finite(v)] as [string, number | null]);
+    return {
+      id: slo.id,
+      from: iso(req.from),
+      to: iso(req.to),
+      step,
+      burnWindow: req.burnWindow,
+      source: mode,
+      series: keys.map((k) => ({
+        labels: remaining.get(k)?.labels ?? burns.get(k)?.labels ?? {},
+        remaining: toPoints(remaining.get(k)?.points),
+        burnRate: toPoints(burns.get(k)?.points),
+      })),
+    };
+  }
+
+  private byGroup(slo: EvaluatedSlo, series: Series[], map: (v: number) => number) {
+    const out = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
+    for (const s of series) {
+      const labels = Object.fromEntries(slo.groupBy.map((l) => [l, s.labels[l] ?? '']));
+      out.set(groupKey(s.labels, slo.groupBy), { labels, points: s.points.map(([t, v]) => [t, map(v)]) });
+    }
+    return out;
+  }
+
+  private async calendarRemaining(
+    slo: EvaluatedSlo,
+    period: 'week' | 'month' | 'quarter',
+    req: BudgetRequest,
+    budgetRatio: number,
+  ) {
+    const step = req.stepSeconds;
+    const first = calendarPeriod(period, slo.timeZone, req.from).start;
+    // points on the step grid from the first period's start, so each period sums whole steps
+    const start = new Date(first.getTime() + step * 1000);
+    const range = formatDuration(step);
+    const [errors, totals] = await Promise.all([
+      this.options.prometheus.range(errorsQuery(slo, range), start, req.to, step),
+      this.options.prometheus.range(totalQuery(slo, range), start, req.to, step),
+    ]);
+    const errorsByGroup = new Map(errors.map((s) => [groupKey(s.labels, slo.groupBy), new Map(s.points)]));
+    const out = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
+    for (const s of totals) {
+      const key = groupKey(s.labels, slo.groupBy);
+      const errs = errorsByGroup.get(key);
+      let periodStart = -1;
+      let sumErrors = 0;
+      let sumTotal = 0;
+      const points: [number, number][] = [];
+      for (const [t, total] of s.points) {
+        // an increase ending at t covers (t − step, t]: it belongs to the period containing t − step
+        const ps = calendarPeriod(period, slo.timeZone, new Date((t - step) * 1000)).start.getTime();
+        if (ps !== periodStart) {
+          periodStart = ps;
+          sumErrors = 0;
+          sumTotal = 0;
+        }
+        sumErrors += errs?.get(t) ?? 0;
+        sumTotal += total;
+        if (t * 1000 >= req.from.getTime()) points.push([t, 1 - sumErrors / sumTotal / budgetRatio]);
+      }
+      out.set(key, { labels: Object.fromEntries(slo.groupBy.map((l) => [l, s.labels[l] ?? ''])), points });
+    }
+    return out;
+  }
+}
