@@ -98,7 +98,7 @@ export const Change = z.object({
   rfcUrl: z.string().nullable(),
   owner: z.string(),
   tags: z.array(z.string()),
-  checklist: z.record(z.string(), z.boolean()),
+  checklist: PreDeployChecklist,
   rollbackPlan: z.string(),
   plannedStart: Timestamp.nullable(),
   plannedEnd: Timestamp.nullable(),

@@ -31,8 +31,11 @@ export const Runbook = z.object({
 });
 export type Runbook = z.infer<typeof Runbook>;
 
-export const RunbookListQuery = z.strictObject({
-  ...ListQueryBase,
-  alert: z.string().max(200).optional(),
-  q: z.string().max(200).optional().describe('search in title and body'),
+export const RunbookListQuery = z.strictObject({ ...ListQueryBase });
+
+export const RunbookSearchQuery = z.strictObject({
+  q: z.string().max(200).optional().describe('words that must all appear in the title, body or tags'),
+  alert: z.string().max(200).optional().describe('an alert name the runbook answers'),
+  service: ServiceName.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
 });

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Starts the opsdeck backend: reads the environment, opens the store, loads provisioning, listens.
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { loadProvisioning } from './provisioning/loader';
+import { openStore } from './store/db';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore(config.DATABASE_URL);
+  const app = await buildApp({
+    config,
+    store,
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    },
+  });
+  app.addHook('onClose', async () => store.close());
+
+  const provisioned = await loadProvisioning(app, config.OPSDECK_PROVISIONING_DIR);
+  for (const p of provisioned.problems)
+    app.log.error({ file: p.file, line: p.line }, `provisioning: ${p.file}:${p.line}: ${p.message}`);
+  app.log.info(
+    {
+      created: provisioned.created.length,
+      updated: provisioned.updated.length,
+      unchanged: provisioned.unchanged.length,
+      problems: provisioned.problems.length,
+    },
+    `provisioning loaded from ${config.OPSDECK_PROVISIONING_DIR}`,
+  );
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: draining requests and closing the store`);
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`opsdeck: ${err.message}\n`);
+  } else {
+    process.stderr.write(`opsdeck: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,242 @@
+// One repository for every document table: typed documents in JSON, indexed columns beside them,
+// keyset pagination on a time column, optimistic concurrency on `version`, audit in the same transaction.
+import { type Kysely, type Transaction } from 'kysely';
+import { ApiError, notFound, versionConflict } from '../errors';
+import { recordAudit } from './audit';
+import type { Store } from './db';
+import type { Database, DocumentTable } from './schema';
+
+export interface StoredDocument {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+}
+
+type Scalar = string | number | null;
+
+export interface DocumentKind<T extends StoredDocument> {
+  table: DocumentTable;
+  /** Singular name used in messages and the audit log, e.g. "incident". */
+  entity: string;
+  /** The indexed columns derived from a document. */
+  columns(doc: T): Record<string, Scalar>;
+  /** The column lists are ordered and paged by (descending). */
+  timeColumn: string;
+}
+
+export interface ListFilter {
+  eq?: Record<string, Scalar | undefined>;
+  ne?: Record<string, Scalar | undefined>;
+  /** Inclusive bounds on the time column, epoch ms. */
+  from?: number;
+  to?: number;
+  limit: number;
+  cursor?: string;
+}
+
+export interface PageOf<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface WriteContext {
+  actor: string;
+  at: Date;
+}
+
+// Kysely cannot type a table chosen at run time; the repository is the one place that steps outside it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+type Tx = Transaction<Database>;
+
+const encodeCursor = (t: number, id: string) => Buffer.from(JSON.stringify([t, id])).toString('base64url');
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return [v[0], v[1]];
+  } catch {
+    // falls through to the 400 below
+  }
+  throw new ApiError(400, 'validation_failed', 'cursor: not a cursor this API returned', [
+    { field: 'query.cursor', message: 'pass nextCursor from the previous page unchanged' },
+  ]);
+}
+
+export class DocumentRepository<T extends StoredDocument> {
+  constructor(
+    readonly store: Store,
+    readonly kind: DocumentKind<T>,
+  ) {}
+
+  private get db(): AnyDb {
+    return this.store.db as AnyDb;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private fromRow(row: any): T {
+    const doc = JSON.parse(String(row.doc)) as T;
+    return { ...doc, version: Number(row.version) };
+  }
+
+  async get(id: string, db: AnyDb | Tx = this.db): Promise<T | undefined> {
+    const row = await (db as AnyDb)
+      .selectFrom(this.kind.table)
+      .select(['doc', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  async require(id: string, db?: AnyDb | Tx): Promise<T> {
+    const doc = await this.get(id, db);
+    if (!doc) throw notFound(this.kind.entity, id);
+    return doc;
+  }
+
+  async list(filter: ListFilter): Promise<PageOf<T>> {
+    const t = this.kind.timeColumn;
+    let q = this.db.selectFrom(this.kind.table).select(['id', 'doc', 'version', t]);
+    for (const [col, v] of Object.entries(filter.eq ?? {})) if (v !== undefined) q = q.where(col, '=', v);
+    for (const [col, v] of Object.entries(filter.ne ?? {})) if (v !== undefined) q = q.where(col, '!=', v);
+    if (filter.from !== undefined) q = q.where(t, '>=', filter.from);
+    if (filter.to !== undefined) q = q.where(t, '<=', filter.to);
+    if (filter.cursor) {
+      const [ct, cid] = decodeCursor(filter.cursor);
+      q = q.where((eb) => eb.or([eb(t, '<', ct), eb.and([eb(t, '=', ct), eb('id', '<', cid)])]));
+    }
+    const rows = await q
+      .orderBy(t, 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => this.fromRow(r)),
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(Number(last[t]), String(last.id)) : null,
+    };
+  }
+
+  async all(): Promise<T[]> {
+    const rows = await this.db.selectFrom(this.kind.table).select(['doc', 'version']).orderBy('id').execute();
+    return rows.map((r) => this.fromRow(r));
+  }
+
+  private row(doc: T) {
+    return {
+      id: doc.id,
+      version: doc.version,
+      doc: JSON.stringify(doc),
+      created_at: Date.parse(doc.createdAt),
+      updated_at: Date.parse(doc.updatedAt),
+      created_by: doc.createdBy,
+      ...this.kind.columns(doc),
+    };
+  }
+
+  /** Inserts a new document; 409 when the id is taken. */
+  async insert(
+    doc: Omit<T, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>,
+    ctx: WriteContext,
+  ): Promise<T> {
+    const full = {
+      ...doc,
+      version: 1,
+      createdAt: ctx.at.toISOString(),
+      updatedAt: ctx.at.toISOString(),
+      createdBy: ctx.actor,
+    } as T;
+    return this.store.db.transaction().execute(async (tx) => {
+      if (await this.get(full.id, tx)) throw alreadyExists(this.kind.entity, full.id);
+      try {
+        await (tx as AnyDb).insertInto(this.kind.table).values(this.row(full)).execute();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw alreadyExists(this.kind.entity, full.id);
+        throw err;
+      }
+      await recordAudit(tx, {
+        ...auditBase(ctx, this.kind.entity, full.id),
+        action: 'create',
+        before: null,
+        after: full,
+      });
+      return full;
+    });
+  }
+
+  /**
+   * Replaces a document through `change`, refusing with 409 when `expectedVersion` is not the stored one.
+   * `change` may throw an ApiError to refuse the edit; nothing is written then.
+   */
+  async update(
+    id: string,
+    expectedVersion: number | undefined,
+    change: (current: T, tx: Tx) => T | Promise<T>,
+    ctx: WriteContext,
+    action = 'update',
+  ): Promise<T> {
+    return this.store.db.transaction().execute(async (tx) => {
+      const current = await this.require(id, tx);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw versionConflict(this.kind.entity, id, current.version, expectedVersion);
+      }
+      const changed = await change(current, tx);
+      const next = { ...changed, id, version: current.version + 1, updatedAt: ctx.at.toISOString() } as T;
+      const res = await (tx as AnyDb)
+        .updateTable(this.kind.table)
+        .set(this.row(next))
+        .where('id', '=', id)
+        .where('version', '=', current.version)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) {
+        const now = await this.require(id, tx);
+        throw versionConflict(this.kind.entity, id, now.version, current.version);
+      }
+      await recordAudit(tx, {
+        ...auditBase(ctx, this.kind.entity, id),
+        action,
+        before: current,
+        after: next,
+      });
+      return next;
+    });
+  }
+
+  async delete(id: string, expectedVersion: number | undefined, ctx: WriteContext): Promise<void> {
+    await this.store.db.transaction().execute(async (tx) => {
+      const current = await this.require(id, tx);
+      if (expectedVersion !== undefined && expectedVersion !== current.version) {
+        throw versionConflict(this.kind.entity, id, current.version, expectedVersion);
+      }
+      await (tx as AnyDb).deleteFrom(this.kind.table).where('id', '=', id).execute();
+      await recordAudit(tx, {
+        ...auditBase(ctx, this.kind.entity, id),
+        action: 'delete',
+        before: current,
+        after: null,
+      });
+    });
+  }
+}
+
+const auditBase = (ctx: WriteContext, entity: string, entityId: string) => ({
+  actor: ctx.actor,
+  at: ctx.at,
+  entity,
+  entityId,
+});
+
+const alreadyExists = (entity: string, id: string) =>
+  new ApiError(409, 'already_exists', `${entity} "${id}" already exists; choose another id or update it`, [
+    { field: 'body.id', message: 'already exists' },
+  ]);
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return (
+    e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
+}

@@ -1,0 +1,13 @@
+// Every migration in order. Add a new file with the next number and list it here; never edit an old one.
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db';
+import * as m001 from './001_initial';
+
+export interface MigrationFile {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+export const MIGRATIONS: Record<string, MigrationFile> = {
+  '001_initial': m001,
+};

@@ -1,0 +1,72 @@
+// The document kinds of opsdeck and the repositories over them, built once per store.
+import type { Change, Incident, MaintenanceWindow, Runbook, Slo } from '@opsdeck/common';
+import type { Store } from './db';
+import { type DocumentKind, DocumentRepository } from './documents';
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+export const INCIDENTS: DocumentKind<Incident> = {
+  table: 'incidents',
+  entity: 'incident',
+  timeColumn: 'started_at',
+  columns: (d) => ({
+    service: d.service,
+    status: d.status,
+    severity: d.severity,
+    started_at: Date.parse(d.startedAt),
+    resolved_at: ms(d.resolvedAt),
+  }),
+};
+
+export const CHANGES: DocumentKind<Change> = {
+  table: 'changes',
+  entity: 'change',
+  timeColumn: 'at',
+  columns: (d) => ({
+    service: d.service,
+    status: d.status,
+    risk: d.risk,
+    kind: d.kind,
+    at: Date.parse(d.startedAt ?? d.plannedStart ?? d.createdAt),
+    at_end: ms(d.finishedAt ?? d.plannedEnd),
+  }),
+};
+
+export const MAINTENANCE_WINDOWS: DocumentKind<MaintenanceWindow> = {
+  table: 'maintenance_windows',
+  entity: 'maintenance window',
+  timeColumn: 'updated_at',
+  columns: (d) => ({ service: d.service, enabled: d.enabled ? 1 : 0, source: d.source }),
+};
+
+export const RUNBOOKS: DocumentKind<Runbook> = {
+  table: 'runbooks',
+  entity: 'runbook',
+  timeColumn: 'updated_at',
+  columns: (d) => ({ title: d.title, source: d.source }),
+};
+
+export const SLOS: DocumentKind<Slo> = {
+  table: 'slos',
+  entity: 'SLO',
+  timeColumn: 'updated_at',
+  columns: (d) => ({ service: d.service, source: d.source }),
+};
+
+export interface Repositories {
+  incidents: DocumentRepository<Incident>;
+  changes: DocumentRepository<Change>;
+  maintenanceWindows: DocumentRepository<MaintenanceWindow>;
+  runbooks: DocumentRepository<Runbook>;
+  slos: DocumentRepository<Slo>;
+}
+
+export function createRepositories(store: Store): Repositories {
+  return {
+    incidents: new DocumentRepository(store, INCIDENTS),
+    changes: new DocumentRepository(store, CHANGES),
+    maintenanceWindows: new DocumentRepository(store, MAINTENANCE_WINDOWS),
+    runbooks: new DocumentRepository(store, RUNBOOKS),
+    slos: new DocumentRepository(store, SLOS),
+  };
+}

@@ -1,0 +1,108 @@
+// Table types of the store, shared by SQLite and PostgreSQL. Times are epoch milliseconds.
+import type { Generated } from 'kysely';
+
+/** Columns every document table has: the JSON document plus its bookkeeping. */
+export interface DocumentColumns {
+  id: string;
+  version: number;
+  doc: string;
+  created_at: number;
+  updated_at: number;
+  created_by: string;
+}
+
+export interface IncidentsTable extends DocumentColumns {
+  service: string;
+  status: string;
+  severity: string;
+  started_at: number;
+  resolved_at: number | null;
+}
+
+export interface ChangesTable extends DocumentColumns {
+  service: string;
+  status: string;
+  risk: string;
+  kind: string;
+  at: number;
+  at_end: number | null;
+}
+
+export interface MaintenanceWindowsTable extends DocumentColumns {
+  service: string | null;
+  enabled: number;
+  source: string;
+}
+
+export interface RunbooksTable extends DocumentColumns {
+  title: string;
+  source: string;
+}
+
+export interface SlosTable extends DocumentColumns {
+  service: string;
+  source: string;
+}
+
+export interface TimelineEntriesTable {
+  id: string;
+  incident_id: string;
+  at: number;
+  kind: string;
+  author: string;
+  text: string;
+  data: string | null;
+}
+
+export interface PostmortemsTable {
+  incident_id: string;
+  version: number;
+  doc: string;
+  status: string;
+  due_at: number | null;
+  updated_at: number;
+}
+
+export interface ActionItemsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  owner: string;
+  due_date: string;
+  status: string;
+  closed_at: number | null;
+}
+
+export interface ApiTokensTable {
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface Database {
+  incidents: IncidentsTable;
+  changes: ChangesTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  runbooks: RunbooksTable;
+  slos: SlosTable;
+  timeline_entries: TimelineEntriesTable;
+  postmortems: PostmortemsTable;
+  action_items: ActionItemsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+}
+
+export type DocumentTable = 'incidents' | 'changes' | 'maintenance_windows' | 'runbooks' | 'slos';

@@ -1,0 +1,92 @@
+// Builds an app for tests on a fresh SQLite file or a fresh PostgreSQL database, with one token per role.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../../src/app';
+import type { Clock } from '../../src/clock';
+import { type Config, loadConfig } from '../../src/config';
+import { openStore, type Store } from '../../src/store/db';
+
+export const TOKENS = {
+  viewer: 'viewer-secret-0001',
+  editor: 'editor-secret-0002',
+  admin: 'admin-secret-00003',
+};
+export const TOKENS_ENV = `viewer:viewer:${TOKENS.viewer},editor:editor:${TOKENS.editor},admin:admin:${TOKENS.admin}`;
+
+export const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` });
+
+/** The server PostgreSQL tests create their databases on; mandatory in CI. */
+export const PG_ADMIN_URL = process.env.OPSDECK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres'];
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase> {
+  if (kind === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-test-'));
+    return {
+      url: `sqlite:${path.join(dir, 'opsdeck.db')}`,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `opsdeck_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  config: Config;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  kind: StoreKind = 'sqlite',
+  opts: { env?: Record<string, string>; clock?: Clock; database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const database = opts.database ?? (await createTestDatabase(kind));
+  const config = loadConfig({
+    OPSDECK_TOKENS: TOKENS_ENV,
+    PROMETHEUS_URL: 'http://127.0.0.1:9',
+    ...opts.env,
+    DATABASE_URL: database.url,
+  });
+  const store = await openStore(database.url);
+  const app = await buildApp({ config, store, clock: opts.clock });
+  await app.ready();
+  return {
+    app,
+    store,
+    config,
+    database,
+    close: async () => {
+      await app.close();
+      await store.close();
+      if (!opts.database) await database.drop();
+    },
+  };
+}
