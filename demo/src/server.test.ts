@@ -96,6 +96,24 @@ describe('demo HTTP server', () => {
     await expect(runClient(['inject', '--service', 'nope'], io)).rejects.toThrow(/400.*service: use one of/);
   });
 
+  it('keeps the webhook notifications Alertmanager sends, newest first', async () => {
+    const notify = (alertname: string) =>
+      fetch(`${demo.url}/alerts`, {
+        method: 'POST',
+        body: JSON.stringify({ status: 'firing', alerts: [{ labels: { alertname } }] }),
+      });
+    expect((await notify('APIElevatedErrors')).status).toBe(200);
+    now += 5000;
+    await notify('TLSCertExpiresIn3Days');
+    const { notifications } = (await (await fetch(`${demo.url}/alerts`)).json()) as {
+      notifications: { receivedAt: string; notification: { alerts: { labels: { alertname: string } }[] } }[];
+    };
+    expect(notifications.map((n) => [n.receivedAt, n.notification.alerts[0]?.labels.alertname])).toEqual([
+      ['2026-01-05T10:00:05.000Z', 'TLSCertExpiresIn3Days'],
+      ['2026-01-05T10:00:00.000Z', 'APIElevatedErrors'],
+    ]);
+  });
+
   it('the CLI turns latency and duration flags into the injection it posts', async () => {
     const io = { fetch, out: () => undefined, env: { DEMO_URL: demo.url } };
     await runClient(['inject', '--service', 'checkout', '--latency', '1.5s', '--for', '90s'], io);

@@ -1,4 +1,5 @@
-// The demo's HTTP face: /metrics for Prometheus, /inject to start, list and stop faults, /healthz.
+// The demo's HTTP face: /metrics for Prometheus, /inject to start, list and stop faults, /alerts as
+// the on-call webhook Alertmanager notifies (so a demo shows a page arriving), /healthz.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -11,9 +12,29 @@ export interface DemoParts {
   metrics: DemoMetrics;
   injections: InjectionBook;
   simulator: TrafficSimulator;
+  notifications: NotificationLog;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
+
+/** The last Alertmanager webhook notifications received, newest first. */
+export class NotificationLog {
+  private readonly entries: { receivedAt: string; notification: unknown }[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly capacity = 100,
+  ) {}
+
+  add(notification: unknown): void {
+    this.entries.unshift({ receivedAt: this.clock.now().toISOString(), notification });
+    this.entries.length = Math.min(this.entries.length, this.capacity);
+  }
+
+  list(): { receivedAt: string; notification: unknown }[] {
+    return [...this.entries];
+  }
+}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -29,7 +50,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new SyntaxError('body larger than 64 KiB');
+    if (size > MAX_BODY_BYTES) throw new SyntaxError('body larger than 256 KiB');
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -74,12 +95,24 @@ export function createDemoServer(parts: DemoParts): Server {
           return send(res, 200, { injections: parts.injections.list(), targets: parts.simulator.targets() });
         case 'POST /inject':
           return handleInjectPost(parts, req, res);
+        case 'POST /alerts': {
+          let notification: unknown;
+          try {
+            notification = await readJson(req);
+          } catch (err) {
+            return fail(res, 400, 'invalid_json', `request body is not JSON: ${(err as Error).message}`);
+          }
+          parts.notifications.add(notification);
+          return send(res, 200, { status: 'received' });
+        }
+        case 'GET /alerts':
+          return send(res, 200, { notifications: parts.notifications.list() });
         case 'DELETE /inject': {
           const service = url.searchParams.get('service') ?? undefined;
           return send(res, 200, { cleared: parts.injections.clear(service) });
         }
         default:
-          return fail(res, 404, 'not_found', `no route ${route}; try GET /metrics, GET|POST|DELETE /inject`);
+          return fail(res, 404, 'not_found', `no route ${route}; try GET /metrics, GET|POST|DELETE /inject, GET|POST /alerts`);
       }
     };
     handle().catch((err: unknown) => fail(res, 500, 'internal', (err as Error).message));
@@ -107,7 +140,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const injections = new InjectionBook(clock);
   const profile = options.profile ?? DEFAULT_PROFILE;
   const simulator = new TrafficSimulator(metrics, injections, clock, options.random ?? Math.random, profile);
-  const server = createDemoServer({ metrics, injections, simulator });
+  const notifications = new NotificationLog(clock);
+  const server = createDemoServer({ metrics, injections, simulator, notifications });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 9464, options.host ?? '127.0.0.1', resolve);
@@ -119,6 +153,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     metrics,
     injections,
     simulator,
+    notifications,
     url: `http://${host}:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
