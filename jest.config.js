@@ -1,5 +1,6 @@
 // One jest setup for every workspace: swc transforms TypeScript, each workspace is a project.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' } }];
+const { pluginProject, pluginJsonProject } = require('./.config/jest.plugins');
 const node = (name, roots) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -16,5 +17,8 @@ module.exports = {
     node('common', ['<rootDir>/common/src']),
     node('backend', ['<rootDir>/backend/src', '<rootDir>/backend/test']),
     node('demo', ['<rootDir>/demo/src']),
+    pluginProject('datasource-plugin'),
+    pluginProject('panel-plugin'),
+    pluginJsonProject,
   ],
 };

@@ -3,3 +3,4 @@ export * from './incident';
 export * from './change';
 export * from './maintenance-window';
 export * from './runbook';
+export * from './query';

@@ -1,0 +1,61 @@
+// Jest projects for the Grafana plugins, after create-plugin's jest config: jsdom, @swc/jest (also for
+// the .mjs that d3 and friends ship), and the ESM-only packages Grafana depends on transformed.
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Packages under node_modules that ship only ES modules and must go through swc. */
+const ESM_PACKAGES = [
+  'ol',
+  'react-colorful',
+  'd3-[a-z-]+',
+  'internmap',
+  'uuid',
+  'marked',
+  'rxjs',
+  '@grafana/[a-z-]+',
+  'ansicolor',
+  'is-hotkey',
+  'monaco-promql',
+];
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true, decorators: false, dynamicImport: true },
+      target: 'es2022',
+    },
+  },
+];
+
+/** One jest project per plugin folder: its `src/**\/*.test.ts(x)` in jsdom. */
+function pluginProject(dir) {
+  return {
+    displayName: dir,
+    rootDir: ROOT,
+    roots: [`<rootDir>/${dir}/src`],
+    testEnvironment: 'jsdom',
+    testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+    transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
+    transformIgnorePatterns: [`node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+    moduleNameMapper: {
+      '^@opsdeck/common$': '<rootDir>/common/src/index.ts',
+      '\\.(css|scss|sass)$': '<rootDir>/.config/jest-style-stub.js',
+    },
+    setupFilesAfterEnv: ['<rootDir>/.config/jest-setup.js'],
+  };
+}
+
+/** The plugin.json checks run in node over every plugin folder. */
+const pluginJsonProject = {
+  displayName: 'plugin-json',
+  rootDir: ROOT,
+  roots: ['<rootDir>/.config'],
+  testEnvironment: 'node',
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: { '^@opsdeck/common$': '<rootDir>/common/src/index.ts' },
+};
+
+module.exports = { pluginProject, pluginJsonProject };

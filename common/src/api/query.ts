@@ -1,0 +1,72 @@
+// Wire schemas of POST /api/v1/query: the data source's targets in, Grafana data frames out, shaped
+// like Grafana's own backend query response so the plugin converts them without reshaping.
+import { z } from 'zod';
+import { ANNOTATION_SOURCES, QUERY_KINDS, VARIABLE_SOURCES } from '../query/frames';
+import { Timestamp } from './primitives';
+
+const Filter = z
+  .string()
+  .max(2000)
+  .optional()
+  .describe('comma-separated values, any of which matches (how a multi-value variable interpolates)');
+
+/** One target of a panel. Grafana adds its own keys (datasource, hide, key…); those are ignored. */
+export const OpsdeckQuery = z.object({
+  refId: z.string().min(1).max(100),
+  kind: z.enum(QUERY_KINDS),
+  service: Filter,
+  slo: Filter.describe('SLO ids, comma-separated'),
+  severity: Filter.describe('S1–S4, comma-separated'),
+  risk: Filter.describe('Low, Med, High, comma-separated'),
+  status: Filter.describe('incident or change statuses, comma-separated'),
+  annotationSources: z.array(z.enum(ANNOTATION_SOURCES)).max(3).optional(),
+  variable: z.enum(VARIABLE_SOURCES).optional(),
+  burndownPoints: z
+    .number()
+    .int()
+    .min(0)
+    .max(500)
+    .optional()
+    .describe('points of the budget burn-down per SLO in slo-status; 0 leaves it out'),
+  limit: z.number().int().min(1).max(5000).optional().describe('rows of a table kind; default 500'),
+  maxDataPoints: z.number().int().positive().optional(),
+  intervalMs: z.number().positive().optional(),
+});
+export type OpsdeckQuery = z.infer<typeof OpsdeckQuery>;
+
+export const QueryRequest = z.object({
+  from: Timestamp,
+  to: Timestamp,
+  queries: z.array(OpsdeckQuery).min(1).max(50),
+});
+export type QueryRequest = z.infer<typeof QueryRequest>;
+
+/** Grafana's DataFrameJSON: a schema of typed fields and their values column by column. */
+export const DataFrameJson = z.object({
+  schema: z.object({
+    name: z.string().optional(),
+    refId: z.string().optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+    fields: z.array(
+      z.object({
+        name: z.string(),
+        type: z.enum(['time', 'number', 'string', 'boolean', 'other']),
+        config: z.record(z.string(), z.unknown()).optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+      }),
+    ),
+  }),
+  data: z.object({ values: z.array(z.array(z.unknown())) }),
+});
+export type DataFrameJson = z.infer<typeof DataFrameJson>;
+
+/** One target's answer: frames, or an error that names what to fix (other targets still answer). */
+export const QueryResult = z.object({
+  frames: z.array(DataFrameJson),
+  error: z.string().optional(),
+  status: z.number().int().optional(),
+});
+export type QueryResult = z.infer<typeof QueryResult>;
+
+export const QueryResponse = z.object({ results: z.record(z.string(), QueryResult) });
+export type QueryResponse = z.infer<typeof QueryResponse>;

@@ -1,0 +1,72 @@
+// The query editor: pick a kind, then the filters that kind honours. Filters accept comma lists
+// and template variables ($service); changes run the query when a field is left.
+import React, { type ChangeEvent } from 'react';
+import type { QueryEditorProps, SelectableValue } from '@grafana/data';
+import { InlineField, InlineFieldRow, Input, Select } from '@grafana/ui';
+import { EDITOR_QUERY_KINDS, QUERY_KIND_FILTERS, QUERY_KIND_INFO, type QueryFilter, type QueryKind } from '@opsdeck/common';
+import type { DataSource } from './datasource';
+import { FilterFields } from './FilterFields';
+import type { OpsdeckOptions, OpsdeckQuery } from './types';
+
+type Props = QueryEditorProps<DataSource, OpsdeckQuery, OpsdeckOptions>;
+
+const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = EDITOR_QUERY_KINDS.map((kind) => ({
+  value: kind,
+  label: QUERY_KIND_INFO[kind].label,
+  description: QUERY_KIND_INFO[kind].description,
+}));
+
+export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+  const kind = query.kind ?? 'slo-status';
+
+  const onKindChange = (option: SelectableValue<QueryKind>) => {
+    if (!option.value) return;
+    // Filters the new kind does not honour are dropped so the backend never sees them.
+    const kept = QUERY_KIND_FILTERS[option.value];
+    const next: OpsdeckQuery = { ...query, kind: option.value };
+    for (const filter of QUERY_KIND_FILTERS[kind]) {
+      if (!kept.includes(filter)) delete next[filter];
+    }
+    onChange(next);
+    onRunQuery();
+  };
+
+  const onFilterChange = (filter: QueryFilter, value: string) => onChange({ ...query, [filter]: value || undefined });
+
+  const onBurndownChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const n = Number.parseInt(event.target.value, 10);
+    onChange({ ...query, burndownPoints: Number.isFinite(n) ? Math.min(Math.max(n, 0), 500) : undefined });
+  };
+
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField label="Query" labelWidth={14} tooltip={QUERY_KIND_INFO[kind].description}>
+          <Select
+            inputId="opsdeck-query-kind"
+            width={32}
+            options={KIND_OPTIONS}
+            value={kind}
+            onChange={onKindChange}
+          />
+        </InlineField>
+        {kind === 'slo-status' && (
+          <InlineField label="Burn-down points" labelWidth={18} tooltip="Points of the budget burn-down per SLO; 0 leaves it out">
+            <Input
+              id="opsdeck-query-burndown"
+              type="number"
+              width={10}
+              min={0}
+              max={500}
+              value={query.burndownPoints ?? ''}
+              placeholder="30"
+              onChange={onBurndownChange}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+      <FilterFields filters={QUERY_KIND_FILTERS[kind]} query={query} onChange={onFilterChange} onBlur={onRunQuery} />
+    </>
+  );
+}
