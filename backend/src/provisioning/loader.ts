@@ -104,7 +104,8 @@ async function readRunbook(file: string, problems: ProvisioningProblem[]): Promi
   const text = await fs.readFile(file, 'utf8');
   let parsed: matter.GrayMatterFile<string>;
   try {
-    parsed = matter(text);
+    // Options turn off gray-matter's content cache, whose hits come back without the matter text.
+    parsed = matter(text, {});
   } catch (err) {
     const mark = (err as { mark?: { line?: number } }).mark;
     problems.push({
@@ -116,10 +117,10 @@ async function readRunbook(file: string, problems: ProvisioningProblem[]): Promi
   }
   const result = RunbookFrontMatter.safeParse(parsed.data);
   if (!result.success) {
-    // Front matter starts on line 2, after the opening ---.
+    // gray-matter's matter text begins right after the opening ---, so its lines are the file's lines.
     const counter = new LineCounter();
     const fm = parseAllDocuments(parsed.matter, { lineCounter: counter })[0] as Document | undefined;
-    problems.push(...zodProblems(file, result.error, (p) => (fm ? lineOf(fm, counter, p, 1) : 1)));
+    problems.push(...zodProblems(file, result.error, (p) => (fm ? lineOf(fm, counter, p) : 1)));
     return [];
   }
   return [{ file, line: 1, kind: 'runbook', doc: { ...result.data, body: parsed.content.trim() + '\n' } }];

@@ -1,0 +1,88 @@
+// The store keeps what it acknowledged across close and reopen, and migrations run on empty and existing databases.
+import { sql } from 'kysely';
+import { migrate, openStore } from '../src/store/db';
+import { MIGRATIONS } from '../src/store/migrations';
+import { STORE_KINDS, auth, createTestApp, createTestDatabase } from './support/app';
+
+describe.each(STORE_KINDS)('store on %s', (kind) => {
+  it('loses nothing acknowledged when the store is closed and reopened', async () => {
+    const database = await createTestDatabase(kind);
+    try {
+      const first = await createTestApp(kind, { database });
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await first.app.inject({
+          method: 'POST',
+          url: '/api/v1/incidents',
+          headers: auth('editor'),
+          payload: { title: `durable ${i}`, severity: 'S3', service: 'store' },
+        });
+        expect(res.statusCode).toBe(201);
+        ids.push(res.json().id);
+      }
+      const patched = await first.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/incidents/${ids[0]}`,
+        headers: auth('editor'),
+        payload: { status: 'monitoring', version: 1 },
+      });
+      expect(patched.statusCode).toBe(200);
+      await first.close();
+
+      const second = await createTestApp(kind, { database });
+      const list = await second.app.inject({
+        method: 'GET',
+        url: '/api/v1/incidents?service=store&limit=100',
+        headers: auth('viewer'),
+      });
+      expect(
+        list
+          .json()
+          .items.map((i: { id: string }) => i.id)
+          .sort(),
+      ).toEqual([...ids].sort());
+      const one = await second.app.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${ids[0]}`,
+        headers: auth('viewer'),
+      });
+      expect(one.json()).toMatchObject({ status: 'monitoring', version: 2 });
+      await second.close();
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('migrates an empty database, then finds nothing to do on the existing one', async () => {
+    const database = await createTestDatabase(kind);
+    try {
+      const store = await openStore(database.url);
+      const tables = (await store.db.introspection.getTables()).map((t) => t.name);
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          'incidents',
+          'changes',
+          'maintenance_windows',
+          'runbooks',
+          'slos',
+          'timeline_entries',
+          'postmortems',
+          'action_items',
+          'api_tokens',
+          'audit_log',
+        ]),
+      );
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+        store.db,
+      );
+      expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
+      expect(await migrate(store)).toEqual([]);
+      await store.close();
+      const reopened = await openStore(database.url);
+      expect(await migrate(reopened)).toEqual([]);
+      await reopened.close();
+    } finally {
+      await database.drop();
+    }
+  });
+});
