@@ -7,6 +7,8 @@ const node = (name, roots) => ({
   roots,
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc },
+  // cookie 2 (under fastify's light-my-request) ships ESM only; jest on Node 20 needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   moduleNameMapper: { '^@opsdeck/common$': '<rootDir>/common/src/index.ts' },
   rootDir: __dirname,
 });
