@@ -1,0 +1,295 @@
+// The local opsdeck stack without Docker: the backend on SQLite with the provisioning loaded, the
+// demo traffic, and, where their binaries are installed, Prometheus (with the generated SLO rules)
+// and Alertmanager configured from provisioning/. `npm run stack` starts it; Ctrl-C stops it.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
+
+export interface StackOptions {
+  /** Repository root: provisioning/, backend/dist and demo/dist are found from here. */
+  root: string;
+  /** Where databases, TSDB, rendered configs and logs go; default <root>/data/stack. */
+  dataDir?: string;
+  /** Preferred ports; a taken port is replaced by a free one. */
+  ports?: Partial<Record<ComponentName, number>>;
+  /** Prometheus scrape and rule evaluation interval, e.g. `5s`; default: the provisioning file's. */
+  scrapeInterval?: string;
+  /** Binaries; default: looked up on PATH. `null` leaves the component out. */
+  prometheusBin?: string | null;
+  alertmanagerBin?: string | null;
+  /** Extra environment for the backend (e.g. SILENCER_INTERVAL_SECONDS). */
+  backendEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export type ComponentName = 'backend' | 'demo' | 'prometheus' | 'alertmanager';
+
+export interface Stack {
+  urls: Partial<Record<ComponentName, string>>;
+  /** Tokens the backend accepts: `admin` (admin role) and `grafana` (editor, for Grafana's data source). */
+  tokens: { admin: string; grafana: string };
+  /** How the SLO rules file came about: `cli`, `api`, or `none` when neither could produce it. */
+  rulesSource: 'cli' | 'api' | 'none';
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PORTS: Record<ComponentName, number> = { backend: 3001, demo: 9464, prometheus: 9090, alertmanager: 9093 };
+const READY_TIMEOUT_MS = 60_000;
+
+function listenOnce(port: number): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => done(bound));
+    });
+  });
+}
+
+/** The preferred port if it is free on loopback, otherwise one the kernel picks. */
+export async function freePort(preferred = 0): Promise<number> {
+  try {
+    return await listenOnce(preferred);
+  } catch (err) {
+    if (preferred === 0) throw err;
+    return listenOnce(0);
+  }
+}
+
+export function findBinary(names: string[], path = process.env.PATH ?? ''): string | null {
+  for (const dir of [...path.split(delimiter), '/usr/bin', '/usr/local/bin']) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (dir && existsSync(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+/** Rewrites the compose-oriented Prometheus config for loopback ports and absolute rule paths. */
+export function renderPrometheusConfig(
+  text: string,
+  where: { demo: string; backend: string; prometheus: string; alertmanager?: string; alertsFile: string; rulesDir: string; scrapeInterval?: string },
+): string {
+  const config = parse(text) as {
+    global?: Record<string, unknown>;
+    alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+    rule_files?: string[];
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  };
+  if (where.scrapeInterval) config.global = { ...config.global, scrape_interval: where.scrapeInterval, evaluation_interval: where.scrapeInterval };
+  const targets: Record<string, string | undefined> = {
+    demo: where.demo,
+    'opsdeck-backend': where.backend,
+    prometheus: where.prometheus,
+    alertmanager: where.alertmanager,
+  };
+  config.scrape_configs = config.scrape_configs
+    .filter((job) => targets[job.job_name] !== undefined)
+    .map((job) => ({ ...job, static_configs: [{ targets: [targets[job.job_name]!] }] }));
+  if (where.alertmanager) config.alerting = { alertmanagers: [{ static_configs: [{ targets: [where.alertmanager] }] }] };
+  else delete config.alerting;
+  config.rule_files = [where.alertsFile, join(where.rulesDir, '*.yml')];
+  return stringify(config);
+}
+
+/** Points the on-call webhook, which names the compose demo host, at the local demo. */
+export function renderAlertmanagerConfig(text: string, demoAddress: string): string {
+  return text.replaceAll('http://demo:9464/', `http://${demoAddress}/`);
+}
+
+async function waitUntilReady(name: string, url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see its log`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready at ${url} after ${READY_TIMEOUT_MS / 1000}s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const root = resolve(options.root);
+  const dataDir = resolve(options.dataDir ?? join(root, 'data', 'stack'));
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const provisioning = join(root, 'provisioning');
+  const logs = join(dataDir, 'logs');
+  for (const dir of [dataDir, logs, join(dataDir, 'prometheus', 'rules'), join(dataDir, 'alertmanager')]) mkdirSync(dir, { recursive: true });
+
+  const prometheusBin = options.prometheusBin === undefined ? findBinary(['prometheus']) : options.prometheusBin;
+  const alertmanagerBin =
+    options.alertmanagerBin === undefined ? findBinary(['prometheus-alertmanager', 'alertmanager']) : options.alertmanagerBin;
+  const port = async (name: ComponentName) => freePort(options.ports?.[name] ?? DEFAULT_PORTS[name]);
+  const ports = {
+    backend: await port('backend'),
+    demo: await port('demo'),
+    prometheus: prometheusBin ? await port('prometheus') : undefined,
+    alertmanager: alertmanagerBin ? await port('alertmanager') : undefined,
+  };
+  const address = (p: number | undefined) => (p === undefined ? undefined : `127.0.0.1:${p}`);
+  const urls: Stack['urls'] = {};
+  const tokens = { admin: randomBytes(12).toString('hex'), grafana: randomBytes(12).toString('hex') };
+  const children: ChildProcess[] = [];
+
+  const start = async (name: ComponentName, command: string, args: string[], readyPath: string, env: Record<string, string> = {}) => {
+    const out = createWriteStream(join(logs, `${name}.log`), { flags: 'a' });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    children.push(child);
+    const url = `http://${address(ports[name])}`;
+    await waitUntilReady(name, `${url}${readyPath}`, child);
+    urls[name] = url;
+  };
+  const stop = async () => {
+    for (const child of [...children].reverse()) await stopChild(child);
+  };
+
+  try {
+    await start('demo', process.execPath, [join(root, 'demo/dist/cli.js'), 'serve', '--port', String(ports.demo)], '/healthz');
+    await start('backend', process.execPath, [join(root, 'backend/dist/main.js')], '/healthz', {
+      HOST: '127.0.0.1',
+      PORT: String(ports.backend),
+      DATABASE_URL: `sqlite:${join(dataDir, 'opsdeck.db')}`,
+      OPSDECK_PROVISIONING_DIR: provisioning,
+      OPSDECK_TOKENS: `admin:admin:${tokens.admin},grafana:editor:${tokens.grafana}`,
+      PROMETHEUS_URL: ports.prometheus ? `http://${address(ports.prometheus)}` : 'http://127.0.0.1:9090',
+      ALERTMANAGER_URLS: ports.alertmanager ? `http://${address(ports.alertmanager)}` : '',
+      ...options.backendEnv,
+    });
+
+    const rulesFile = join(dataDir, 'prometheus', 'rules', 'slo-rules.yml');
+    const rulesSource = await generateRules(root, urls.backend!, tokens.admin, provisioning, rulesFile);
+    if (rulesSource === 'none') log('note: no SLO rules generated (no `opsdeck rules` CLI and no /api/v1/slos/rules yet)');
+
+    if (alertmanagerBin && ports.alertmanager) {
+      const config = join(dataDir, 'alertmanager', 'alertmanager.yml');
+      writeFileSync(config, renderAlertmanagerConfig(readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'), address(ports.demo)!));
+      await start(
+        'alertmanager',
+        alertmanagerBin,
+        [`--config.file=${config}`, `--storage.path=${join(dataDir, 'alertmanager', 'data')}`, `--web.listen-address=${address(ports.alertmanager)}`, '--cluster.listen-address='],
+        '/-/ready',
+      );
+    }
+    if (prometheusBin && ports.prometheus) {
+      const config = join(dataDir, 'prometheus', 'prometheus.yml');
+      const rendered = renderPrometheusConfig(readFileSync(join(provisioning, 'prometheus/prometheus.yml'), 'utf8'), {
+        demo: address(ports.demo)!,
+        backend: address(ports.backend)!,
+        prometheus: address(ports.prometheus)!,
+        alertmanager: address(ports.alertmanager),
+        alertsFile: join(provisioning, 'prometheus', 'alerts.yml'),
+        rulesDir: join(dataDir, 'prometheus', 'rules'),
+        scrapeInterval: options.scrapeInterval,
+      });
+      writeFileSync(config, rendered);
+      await start(
+        'prometheus',
+        prometheusBin,
+        [`--config.file=${config}`, `--storage.tsdb.path=${join(dataDir, 'prometheus', 'data')}`, '--storage.tsdb.retention.time=90d', `--web.listen-address=${address(ports.prometheus)}`, '--web.enable-lifecycle'],
+        '/-/ready',
+      );
+    }
+    return { urls, tokens, rulesSource, dataDir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Writes the SLO rule file: from the backend's CLI when built, else from the running backend's API. */
+async function generateRules(root: string, backendUrl: string, token: string, provisioning: string, file: string): Promise<Stack['rulesSource']> {
+  const cli = join(root, 'backend/dist/cli.js');
+  if (existsSync(cli)) {
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [cli, 'rules'], {
+        cwd: root,
+        env: { ...process.env, OPSDECK_PROVISIONING_DIR: provisioning },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      if (stdout.includes('groups:')) {
+        writeFileSync(file, stdout);
+        return 'cli';
+      }
+    } catch {
+      // fall back to the API below
+    }
+  }
+  const res = await fetch(`${backendUrl}/api/v1/slos/rules`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+  if (res?.ok) {
+    writeFileSync(file, await res.text());
+    return 'api';
+  }
+  return 'none';
+}
+
+function banner(stack: Stack): string {
+  const { urls, tokens } = stack;
+  const lines = [
+    '',
+    'opsdeck stack is up:',
+    `  backend       ${urls.backend}  (OpenAPI: ${urls.backend}/api/v1/openapi.json)`,
+    `  demo traffic  ${urls.demo}/metrics`,
+    urls.prometheus ? `  Prometheus    ${urls.prometheus}  (alerts: ${urls.prometheus}/alerts)` : '  Prometheus    not installed; SLO status needs it',
+    urls.alertmanager ? `  Alertmanager  ${urls.alertmanager}` : '  Alertmanager  not installed; the silencer has nothing to manage',
+    `  admin token   ${tokens.admin}`,
+    `  grafana token ${tokens.grafana}  (editor; for the opsdeck data source in your Grafana)`,
+    '',
+    'Burn the api error budget:',
+    `  node demo/dist/cli.js inject --url ${urls.demo} --service api --error-rate 0.2 --for 10m`,
+    `  curl -H 'Authorization: Bearer ${tokens.admin}' ${urls.backend}/api/v1/slos`,
+    `Logs and data: ${stack.dataDir}. Ctrl-C stops everything.`,
+  ];
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  const env = process.env;
+  const num = (v: string | undefined) => (v ? Number(v) : undefined);
+  startStack({
+    root: resolve(__dirname, '..', '..'),
+    dataDir: env.STACK_DATA_DIR,
+    scrapeInterval: env.STACK_SCRAPE_INTERVAL,
+    ports: { backend: num(env.STACK_BACKEND_PORT), demo: num(env.STACK_DEMO_PORT), prometheus: num(env.STACK_PROMETHEUS_PORT), alertmanager: num(env.STACK_ALERTMANAGER_PORT) },
+  }).then(
+    (stack) => {
+      process.stdout.write(`${banner(stack)}\n`);
+      let stopping = false;
+      const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write('\nstopping the stack…\n');
+        void stack.stop().then(() => process.exit(0));
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    },
+    (err: unknown) => {
+      process.stderr.write(`stack: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
