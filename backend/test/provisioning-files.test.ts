@@ -9,6 +9,7 @@ import { basename, join, relative } from 'node:path';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
 import { OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
+import { DEFAULT_OPTIONS as SLO_PANEL_DEFAULTS } from '../../panel-plugin/src/options';
 
 const root = join(__dirname, '..', '..');
 const provisioning = join(root, 'provisioning');
@@ -262,6 +263,21 @@ describe('Grafana provisioning', () => {
       expect(output).toContain(`SUCCESS: ${exprs.length} rules found`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SLO panels set only options the panel defines, with the types it expects, and name SLOs that exist', () => {
+    const sloIds = readdirSync(join(provisioning, 'slos')).map((f) => (parse(readFileSync(join(provisioning, 'slos', f), 'utf8')) as { id: string }).id);
+    const panels = dashboards.flatMap((d) => (d.json.panels as any[]).filter((p) => p.type === 'opsdeck-slo-panel'));
+    expect(panels.length).toBeGreaterThanOrEqual(1);
+    for (const panel of panels) {
+      for (const [key, value] of Object.entries(panel.options as Record<string, unknown>)) {
+        expect([panel.title, key, typeof value]).toEqual([panel.title, key, typeof (SLO_PANEL_DEFAULTS as Record<string, unknown>)[key]]);
+      }
+      if (panel.options.sloId) expect(sloIds).toContain(panel.options.sloId);
+      for (const target of panel.targets as { slo?: string }[]) {
+        for (const id of (target.slo ?? '').split(',').filter((s) => s && !s.startsWith('$'))) expect(sloIds).toContain(id);
+      }
     }
   });
 
