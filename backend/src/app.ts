@@ -15,8 +15,10 @@ import { changeRoutes } from './routes/changes';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
+import { queryRoutes } from './routes/query';
 import { runbookRoutes, runbookSearchRoute } from './routes/runbooks';
 import { sloRoutes } from './routes/slos';
+import { silencerPlugin } from './silencer/plugin';
 import { tokenRoutes } from './routes/tokens';
 import type { Store } from './store/db';
 import { type Repositories, createRepositories } from './store/repositories';
@@ -55,11 +57,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sloRoutes);
   await app.register(incidentRoutes);
   await app.register(changeRoutes);
+  await app.register(silencerPlugin);
   await app.register(maintenanceWindowRoutes);
   await app.register(runbookRoutes);
   await app.register(runbookSearchRoute);
   await app.register(auditRoutes);
   await app.register(tokenRoutes);
+  await app.register(queryRoutes);
 
   return app;
 }

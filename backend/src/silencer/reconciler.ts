@@ -81,15 +81,19 @@ export class Reconciler {
     try {
       const windows = await this.options.loadWindows();
       const enabled = windows.filter((w) => w.window.enabled);
-      const desired = new Map<string, DesiredSilence>();
       const desiredByWindow = new Map<string, DesiredSilence[]>();
+      // A window whose schedule cannot be expanded (say, a hand-edited provisioning file) fails alone.
+      const broken = new Map<string, string>();
       for (const { window, adjustments } of enabled) {
-        const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments).map((o) => desiredSilence(window, o));
-        desiredByWindow.set(window.id, list);
-        for (const d of list) desired.set(d.key, d);
+        try {
+          const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments).map((o) => desiredSilence(window, o));
+          desiredByWindow.set(window.id, list);
+        } catch (err) {
+          broken.set(window.id, `schedule cannot be expanded: ${(err as Error).message}`);
+        }
       }
       const results = await Promise.all(
-        this.clients.map((client) => this.reconcileTarget(client, windows, desiredByWindow, at)),
+        this.clients.map((client) => this.reconcileTarget(client, windows, desiredByWindow, broken, at)),
       );
       const known = new Set(this.clients.map((c) => c.target.name));
       const unknownTargetStates = windows.flatMap(({ window }) =>
@@ -121,6 +125,7 @@ export class Reconciler {
     client: AlertmanagerClient,
     windows: ManagedWindow[],
     desiredByWindow: Map<string, DesiredSilence[]>,
+    broken: Map<string, string>,
     at: Date,
   ): Promise<{ report: TargetReport; states: SilenceTargetState[] }> {
     const started = Date.now();
@@ -147,9 +152,9 @@ export class Reconciler {
       const toExpire: AmSilence[] = [];
       for (const [key, silences] of byKey) {
         // A wanted key keeps exactly one silence; the rest (a race with another replica) go.
-        const keep = wanted.has(key) ? 1 : 0;
+        const keep = wanted.has(key) || broken.has(parseSilenceKey(key)!.windowId) ? 1 : 0;
         toExpire.push(...silences.slice(keep));
-        if (keep) this.addLive(liveByWindow, wanted.get(key)!.windowId, silences[0]!.id);
+        if (keep) this.addLive(liveByWindow, parseSilenceKey(key)!.windowId, silences[0]!.id);
       }
       const concurrency = this.options.concurrency ?? 8;
       // Create before expiring, so an edited window never leaves a gap without a silence.
@@ -183,7 +188,7 @@ export class Reconciler {
 
     const atIso = at.toISOString();
     const states = relevant.map(({ window }): SilenceTargetState => {
-      const message = listError ?? failures.get(window.id) ?? null;
+      const message = broken.get(window.id) ?? listError ?? failures.get(window.id) ?? null;
       return {
         windowId: window.id,
         target,

@@ -1,0 +1,134 @@
+// The silencer's tables: occurrence adjustments (end early, extend) and the per-window, per-target
+// reconcile state. Same code on SQLite and PostgreSQL.
+import type { OccurrenceAdjustment, SilenceTargetState } from '@opsdeck/common';
+import { type Kysely, sql } from 'kysely';
+import { recordAudit } from '../store/audit';
+import type { Store } from '../store/db';
+import type { Database } from '../store/schema';
+
+type AdjustmentsTable = {
+  window_id: string;
+  occurrence_start: number;
+  end_at: number;
+  actor: string;
+  at: number;
+};
+
+type StatesTable = {
+  window_id: string;
+  target: string;
+  state: string;
+  message: string | null;
+  desired: number;
+  silence_ids: string;
+  last_sync_at: number | null;
+  last_attempt_at: number;
+};
+
+type SilencerTables = {
+  maintenance_occurrence_adjustments: AdjustmentsTable;
+  silencer_states: StatesTable;
+};
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+// Multi-row upserts stay under SQLite's bound-parameter limit.
+const CHUNK = 500;
+
+export class SilencerStore {
+  private readonly db: Kysely<Database & SilencerTables>;
+
+  constructor(store: Store) {
+    this.db = store.db.withTables<SilencerTables>();
+  }
+
+  async adjustmentsByWindow(): Promise<Map<string, OccurrenceAdjustment[]>> {
+    const rows = await this.db.selectFrom('maintenance_occurrence_adjustments').selectAll().execute();
+    const out = new Map<string, OccurrenceAdjustment[]>();
+    for (const r of rows) {
+      const list = out.get(r.window_id) ?? [];
+      list.push({ occurrenceStart: new Date(Number(r.occurrence_start)).toISOString(), end: new Date(Number(r.end_at)).toISOString() });
+      out.set(r.window_id, list);
+    }
+    return out;
+  }
+
+  async adjustmentsFor(windowId: string): Promise<OccurrenceAdjustment[]> {
+    return (await this.adjustmentsByWindow()).get(windowId) ?? [];
+  }
+
+  /** Sets the end of one occurrence and writes the audit entry in the same transaction. */
+  async adjust(
+    windowId: string,
+    occurrence: { start: string; end: string },
+    end: Date,
+    ctx: { actor: string; at: Date; action: 'end' | 'extend' },
+  ): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('maintenance_occurrence_adjustments')
+        .values({ window_id: windowId, occurrence_start: Date.parse(occurrence.start), end_at: end.getTime(), actor: ctx.actor, at: ctx.at.getTime() })
+        .onConflict((oc) => oc.columns(['window_id', 'occurrence_start']).doUpdateSet({ end_at: end.getTime(), actor: ctx.actor, at: ctx.at.getTime() }))
+        .execute();
+      await recordAudit(tx as unknown as Kysely<Database>, {
+        actor: ctx.actor,
+        action: ctx.action,
+        entity: 'maintenance window',
+        entityId: windowId,
+        before: { occurrence },
+        after: { occurrence: { start: occurrence.start, end: end.toISOString() } },
+        at: ctx.at,
+      });
+    });
+  }
+
+  async statesFor(windowId: string): Promise<SilenceTargetState[]> {
+    const rows = await this.db.selectFrom('silencer_states').selectAll().where('window_id', '=', windowId).orderBy('target').execute();
+    return rows.map((r) => ({
+      windowId: r.window_id,
+      target: r.target,
+      state: r.state as SilenceTargetState['state'],
+      message: r.message,
+      desired: Number(r.desired),
+      silenceIds: JSON.parse(r.silence_ids) as string[],
+      lastSyncAt: iso(r.last_sync_at === null ? null : Number(r.last_sync_at)),
+      lastAttemptAt: iso(Number(r.last_attempt_at)),
+    }));
+  }
+
+  /**
+   * Replaces the states with those of a finished cycle. An error keeps the last sync time it had;
+   * rows the cycle did not report (deleted windows, dropped targets) go.
+   */
+  async saveCycle(states: SilenceTargetState[], at: Date): Promise<void> {
+    const atMs = at.getTime();
+    await this.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < states.length; i += CHUNK) {
+        const rows = states.slice(i, i + CHUNK).map((s) => ({
+          window_id: s.windowId,
+          target: s.target,
+          state: s.state,
+          message: s.message,
+          desired: s.desired,
+          silence_ids: JSON.stringify(s.silenceIds),
+          last_sync_at: s.lastSyncAt === null ? null : Date.parse(s.lastSyncAt),
+          last_attempt_at: atMs,
+        }));
+        await tx
+          .insertInto('silencer_states')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['window_id', 'target']).doUpdateSet((eb) => ({
+              state: eb.ref('excluded.state'),
+              message: eb.ref('excluded.message'),
+              desired: eb.ref('excluded.desired'),
+              silence_ids: eb.ref('excluded.silence_ids'),
+              last_sync_at: sql<number | null>`coalesce(excluded.last_sync_at, silencer_states.last_sync_at)`,
+              last_attempt_at: eb.ref('excluded.last_attempt_at'),
+            })),
+          )
+          .execute();
+      }
+      await tx.deleteFrom('silencer_states').where('last_attempt_at', '<', atMs).execute();
+    });
+  }
+}

@@ -1,0 +1,103 @@
+// The silencer service: runs reconcile cycles one at a time (on a timer, or at once when a window
+// changes), stores their outcome and feeds the metrics. The Fastify plugin owns its lifetime.
+import type { MaintenanceWindow } from '@opsdeck/common';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock';
+import type { Store } from '../store/db';
+import type { SilenceTarget } from './alertmanager-client';
+import { PostgresCycleLock } from './cycle-lock';
+import { SilencerMetrics } from './metrics';
+import { type CycleReport, Reconciler } from './reconciler';
+import { SilencerStore } from './silencer-store';
+
+export interface SilencerOptions {
+  store: Store;
+  listWindows(): Promise<MaintenanceWindow[]>;
+  clock: Clock;
+  targets: SilenceTarget[];
+  intervalMs: number;
+  lookAheadMs: number;
+  requestTimeoutMs: number;
+  registry: Registry;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+export class Silencer {
+  readonly state: SilencerStore;
+  readonly intervalMs: number;
+  readonly lookAheadMs: number;
+  private readonly reconciler: Reconciler;
+  private readonly lock: PostgresCycleLock | undefined;
+  private readonly metrics: SilencerMetrics;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  lastReport: CycleReport | null = null;
+
+  constructor(private readonly options: SilencerOptions) {
+    this.state = new SilencerStore(options.store);
+    this.intervalMs = options.intervalMs;
+    this.lookAheadMs = options.lookAheadMs;
+    this.lock = options.store.dialect === 'postgres' ? new PostgresCycleLock(options.store.url) : undefined;
+    this.metrics = new SilencerMetrics(options.registry);
+    this.reconciler = new Reconciler({
+      clock: options.clock,
+      targets: options.targets,
+      lookAheadMs: options.lookAheadMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      lock: this.lock,
+      loadWindows: async () => {
+        const [windows, adjustments] = await Promise.all([options.listWindows(), this.state.adjustmentsByWindow()]);
+        return windows.map((window) => ({ window, adjustments: adjustments.get(window.id) ?? [] }));
+      },
+    });
+  }
+
+  get targets(): SilenceTarget[] {
+    return this.options.targets;
+  }
+
+  /** Runs a cycle after any cycle in progress; resolves with its report (throws if the cycle failed). */
+  runCycle(): Promise<CycleReport> {
+    const next = this.queue.then(() => this.cycleOnce());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async cycleOnce(): Promise<CycleReport> {
+    const started = process.hrtime.bigint();
+    try {
+      const report = await this.reconciler.cycle();
+      if (report.ran) await this.state.saveCycle(report.states, new Date(report.at));
+      this.metrics.record(report, Number(process.hrtime.bigint() - started) / 1e9);
+      this.lastReport = report;
+      return report;
+    } catch (err) {
+      this.metrics.recordFailure();
+      throw err;
+    }
+  }
+
+  /** Starts cycling every interval (measured from the end of the previous cycle). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = async () => {
+      try {
+        await this.runCycle();
+      } catch (err) {
+        this.options.log?.warn({ err }, 'silencer cycle failed; retrying next interval');
+      }
+      if (this.running) this.timer = setTimeout(tick, this.intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  /** Stops the timer and waits for a cycle in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.queue;
+    await this.lock?.close();
+  }
+}
