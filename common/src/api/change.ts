@@ -110,6 +110,7 @@ export const Change = z.object({
   startedAt: Timestamp.nullable(),
   finishedAt: Timestamp.nullable(),
   rollbackReason: z.string().nullable(),
+  outcomeNote: z.string().nullable().optional().describe('why the change failed or was cancelled'),
 });
 export type Change = z.infer<typeof Change>;
 

@@ -108,6 +108,9 @@ export function statusTimestamps(
 // ---------------------------------------------------------------------------------------------
 // Computed flags
 
+/** Changes on the incident's services this long before its start are its "recent deploys". */
+export const RECENT_CHANGES_LOOKBACK_MINUTES = 120;
+
 export interface FlagOptions {
   businessHours?: BusinessHours;
 }
