@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
 import './decorations';
+import { annotationRoutes } from './annotations/routes';
 import { authPlugin } from './auth/plugin';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sloRoutes);
   await app.register(incidentRoutes);
   await app.register(changeRoutes);
+  await app.register(annotationRoutes);
   await app.register(silencerPlugin);
   await app.register(maintenanceWindowRoutes);
   await app.register(runbookRoutes);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db';
 import * as m001 from './001_initial';
 import * as m010 from './010_silencer';
+import * as m020 from './020_annotation_spans';
 
 export interface MigrationFile {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,4 +13,5 @@ export interface MigrationFile {
 export const MIGRATIONS: Record<string, MigrationFile> = {
   '001_initial': m001,
   '010_silencer': m010,
+  '020_annotation_spans': m020,
 };

@@ -1,0 +1,219 @@
+// Reads incidents, changes and maintenance occurrences overlapping a time range as Grafana
+// annotations. Range queries ride the (time, id) indexes; the longest stored span, read from an
+// expression index, bounds how far back a still-overlapping item can have started.
+import { type Kysely, sql } from 'kysely';
+import {
+  type Change,
+  type Incident,
+  type MaintenanceWindow,
+  type Risk,
+  type Severity,
+  occurrencesInRange,
+} from '@opsdeck/common';
+import type { Database } from '../store/schema';
+
+export const ANNOTATION_KINDS = ['incident', 'change', 'maintenance'] as const;
+export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+
+/** One item in the shape Grafana's annotation events take, plus what it describes. */
+export interface Annotation {
+  id: string;
+  kind: AnnotationKind;
+  /** Epoch milliseconds, as Grafana expects. */
+  time: number;
+  timeEnd: number;
+  isRegion: boolean;
+  title: string;
+  text: string;
+  tags: string[];
+  service: string | null;
+  severity?: Severity;
+  risk?: Risk;
+  status?: string;
+  /** The stored resource, e.g. "incident:4f…" or "maintenance-window:db-patch". */
+  source: { type: 'incident' | 'change' | 'maintenance-window'; id: string };
+}
+
+export interface AnnotationQuery {
+  from: number;
+  to: number;
+  kinds: readonly AnnotationKind[];
+  service?: string;
+  severities?: readonly Severity[];
+  risks?: readonly Risk[];
+  /** Every tag must be present (Grafana's default "match all"). */
+  tags?: readonly string[];
+  limit: number;
+  now: number;
+}
+
+type Db = Kysely<Database>;
+
+/** Rows are fetched in batches while tag filtering discards some, until the limit is met. */
+const BATCH_FLOOR = 200;
+
+const hasAllTags = (tags: readonly string[], wanted: readonly string[] | undefined) =>
+  !wanted?.length || wanted.every((t) => tags.includes(t));
+
+export function incidentAnnotation(d: Incident, now: number): Annotation {
+  const start = Date.parse(d.startedAt);
+  const end = d.resolvedAt ? Date.parse(d.resolvedAt) : Math.max(now, start);
+  return {
+    id: `incident:${d.id}`,
+    kind: 'incident',
+    time: start,
+    timeEnd: end,
+    isRegion: true,
+    title: `[${d.severity}] ${d.title}`,
+    text: `${d.severity} incident on ${d.service}, ${d.status}${d.resolvedAt ? '' : ' (open)'}` +
+      (d.description ? `\n\n${d.description}` : ''),
+    tags: [...new Set(['incident', d.severity, d.status, `service:${d.service}`, ...d.tags])],
+    service: d.service,
+    severity: d.severity,
+    status: d.status,
+    source: { type: 'incident', id: d.id },
+  };
+}
+
+export function changeAnnotation(d: Change): Annotation {
+  const start = Date.parse(d.startedAt ?? d.plannedStart ?? d.createdAt);
+  const endIso = d.finishedAt ?? d.plannedEnd;
+  const end = endIso ? Math.max(Date.parse(endIso), start) : start;
+  return {
+    id: `change:${d.id}`,
+    kind: 'change',
+    time: start,
+    timeEnd: end,
+    isRegion: end > start,
+    title: `${d.kind} ${d.service}: ${d.title}`,
+    text: `${d.risk} risk ${d.kind}, ${d.status}` +
+      (d.rollbackReason ? `; rolled back: ${d.rollbackReason}` : '') +
+      (d.rfcUrl ? `\nRFC: ${d.rfcUrl}` : ''),
+    tags: [...new Set(['change', d.kind, d.risk, d.status, `service:${d.service}`, ...d.tags])],
+    service: d.service,
+    risk: d.risk,
+    status: d.status,
+    source: { type: 'change', id: d.id },
+  };
+}
+
+async function longestSpan(db: Db, table: 'incidents' | 'changes'): Promise<number> {
+  const expr = table === 'incidents' ? sql`resolved_at - started_at` : sql`at_end - at`;
+  const row = await sql<{ span: number | string | null }>`select max(${expr}) as span from ${sql.table(table)}`.execute(db);
+  return Math.max(0, Number(row.rows[0]?.span ?? 0));
+}
+
+async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
+  const span = await longestSpan(db, 'incidents');
+  const out: Annotation[] = [];
+  const batch = Math.max(q.limit, BATCH_FLOOR);
+  const base = () => {
+    let s = db.selectFrom('incidents').select(['doc', 'version', 'started_at', 'id']);
+    if (q.service) s = s.where('service', '=', q.service);
+    if (q.severities?.length) s = s.where('severity', 'in', [...q.severities]);
+    return s;
+  };
+  // Items that started inside the lookback and are still overlapping at `from`.
+  let cursor: { t: number; id: string } | null = null;
+  for (;;) {
+    let s = base()
+      .where('started_at', '<=', q.to)
+      .where('started_at', '>=', q.from - span)
+      .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', q.from)]));
+    if (cursor) {
+      const c = cursor;
+      s = s.where((eb) => eb.or([eb('started_at', '<', c.t), eb.and([eb('started_at', '=', c.t), eb('id', '<', c.id)])]));
+    }
+    const rows = await s.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(batch).execute();
+    for (const r of rows) {
+      const a = incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now);
+      if (hasAllTags(a.tags, q.tags)) out.push(a);
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < batch || out.length >= q.limit || !last) break;
+    cursor = { t: Number(last.started_at), id: last.id };
+  }
+  // Open incidents older than the longest resolved one: few, found through the status index.
+  const old = await base()
+    .where('status', '!=', 'resolved')
+    .where('started_at', '<', q.from - span)
+    .orderBy('started_at', 'desc')
+    .limit(q.limit)
+    .execute();
+  for (const r of old) {
+    const a = incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now);
+    if (hasAllTags(a.tags, q.tags)) out.push(a);
+  }
+  return out;
+}
+
+async function changes(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
+  const span = await longestSpan(db, 'changes');
+  const out: Annotation[] = [];
+  const batch = Math.max(q.limit, BATCH_FLOOR);
+  let cursor: { t: number; id: string } | null = null;
+  for (;;) {
+    let s = db
+      .selectFrom('changes')
+      .select(['doc', 'version', 'at', 'id'])
+      .where('at', '<=', q.to)
+      .where('at', '>=', q.from - span)
+      .where((eb) => eb.or([eb('at', '>=', q.from), eb('at_end', '>=', q.from)]));
+    if (q.service) s = s.where('service', '=', q.service);
+    if (q.risks?.length) s = s.where('risk', 'in', [...q.risks]);
+    if (cursor) {
+      const c = cursor;
+      s = s.where((eb) => eb.or([eb('at', '<', c.t), eb.and([eb('at', '=', c.t), eb('id', '<', c.id)])]));
+    }
+    const rows = await s.orderBy('at', 'desc').orderBy('id', 'desc').limit(batch).execute();
+    for (const r of rows) {
+      const a = changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) });
+      if (hasAllTags(a.tags, q.tags)) out.push(a);
+    }
+    const last = rows[rows.length - 1];
+    if (rows.length < batch || out.length >= q.limit || !last) break;
+    cursor = { t: Number(last.at), id: last.id };
+  }
+  return out;
+}
+
+export function maintenanceAnnotations(windows: readonly MaintenanceWindow[], q: AnnotationQuery): Annotation[] {
+  const eligible = windows.filter((w) => w.enabled && (!q.service || w.service === q.service));
+  const byId = new Map(eligible.map((w) => [w.id, w]));
+  return occurrencesInRange(eligible, new Date(q.from), new Date(q.to + 1))
+    .map((o): Annotation => {
+      const w = byId.get(o.windowId) as MaintenanceWindow;
+      return {
+        id: `maintenance:${o.windowId}:${o.start}`,
+        kind: 'maintenance',
+        time: Date.parse(o.start),
+        timeEnd: Date.parse(o.end),
+        isRegion: true,
+        title: `Maintenance: ${w.name}`,
+        text: w.description || `Alerts matching ${w.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')} are silenced`,
+        tags: [...new Set(['maintenance', ...(w.service ? [`service:${w.service}`] : [])])],
+        service: w.service,
+        source: { type: 'maintenance-window', id: w.id },
+      };
+    })
+    .filter((a) => hasAllTags(a.tags, q.tags));
+}
+
+/** Newest first, at most `limit` items across the requested kinds. */
+export async function queryAnnotations(
+  db: Db,
+  q: AnnotationQuery,
+  maintenanceWindows: () => Promise<MaintenanceWindow[]>,
+): Promise<Annotation[]> {
+  const parts = await Promise.all([
+    q.kinds.includes('incident') && !q.risks?.length ? incidents(db, q) : [],
+    q.kinds.includes('change') && !q.severities?.length ? changes(db, q) : [],
+    q.kinds.includes('maintenance') && !q.risks?.length && !q.severities?.length
+      ? maintenanceWindows().then((w) => maintenanceAnnotations(w, q))
+      : [],
+  ]);
+  return parts
+    .flat()
+    .sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1))
+    .slice(0, q.limit);
+}
