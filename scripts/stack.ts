@@ -7,6 +7,7 @@ import { createWriteStream, existsSync, mkdirSync, writeFileSync, readFileSync }
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { SloCreate, sloRulesYaml } from '@opsdeck/common';
 import { parse, stringify } from 'yaml';
 
 export interface StackOptions {
@@ -32,8 +33,11 @@ export interface Stack {
   urls: Partial<Record<ComponentName, string>>;
   /** Tokens the backend accepts: `admin` (admin role) and `grafana` (editor, for Grafana's data source). */
   tokens: { admin: string; grafana: string };
-  /** How the SLO rules file came about: `cli`, `api`, or `none` when neither could produce it. */
-  rulesSource: 'cli' | 'api' | 'none';
+  /**
+   * How the SLO rules file came about: `cli` (`opsdeck rules`), `api` (`GET /api/v1/slos/rules`),
+   * `slos` (the backend's SLO list through the shared rule generator), or `none`.
+   */
+  rulesSource: 'cli' | 'api' | 'slos' | 'none';
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -182,7 +186,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const rulesFile = join(dataDir, 'prometheus', 'rules', 'slo-rules.yml');
     const rulesSource = await generateRules(root, urls.backend!, tokens.admin, provisioning, rulesFile);
-    if (rulesSource === 'none') log('note: no SLO rules generated (no `opsdeck rules` CLI and no /api/v1/slos/rules yet)');
+    if (rulesSource === 'none') log('note: no SLO rules generated: the backend returned no SLOs');
 
     if (alertmanagerBin && ports.alertmanager) {
       const config = join(dataDir, 'alertmanager', 'alertmanager.yml');
@@ -220,7 +224,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-/** Writes the SLO rule file: from the backend's CLI when built, else from the running backend's API. */
+/**
+ * Writes the SLO rule file: from the backend's CLI when built, else from the running backend's rules
+ * endpoint, else from the SLOs the backend loaded, through the same generator the CLI uses.
+ */
 async function generateRules(root: string, backendUrl: string, token: string, provisioning: string, file: string): Promise<Stack['rulesSource']> {
   const cli = join(root, 'backend/dist/cli.js');
   if (existsSync(cli)) {
@@ -238,12 +245,18 @@ async function generateRules(root: string, backendUrl: string, token: string, pr
       // fall back to the API below
     }
   }
-  const res = await fetch(`${backendUrl}/api/v1/slos/rules`, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+  const headers = { authorization: `Bearer ${token}` };
+  const res = await fetch(`${backendUrl}/api/v1/slos/rules`, { headers }).catch(() => null);
   if (res?.ok) {
     writeFileSync(file, await res.text());
     return 'api';
   }
-  return 'none';
+  const list = await fetch(`${backendUrl}/api/v1/slos?limit=500`, { headers }).catch(() => null);
+  if (!list?.ok) return 'none';
+  const { items } = (await list.json()) as { items: Record<string, unknown>[] };
+  const specs = items.map(({ version: _v, createdAt: _c, updatedAt: _u, createdBy: _b, source: _s, ...spec }) => SloCreate.parse(spec));
+  writeFileSync(file, sloRulesYaml(specs));
+  return 'slos';
 }
 
 function banner(stack: Stack): string {
