@@ -3,3 +3,4 @@ export * from './windows';
 export * from './math';
 export * from './promql';
 export * from './rules';
+export * from './import';
