@@ -17,6 +17,11 @@ const ESM_PACKAGES = [
   'ansicolor',
   'is-hotkey',
   'monaco-promql',
+  'react-calendar',
+  'get-user-locale',
+  'memoize',
+  'mimic-function',
+  '@wojtekmaj/[a-z-]+',
 ];
 
 const swc = [

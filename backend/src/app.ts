@@ -16,6 +16,7 @@ import { changeRoutes } from './routes/changes';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
+import { queryRoutes } from './routes/query';
 import { runbookRoutes, runbookSearchRoute } from './routes/runbooks';
 import { sloRoutes } from './routes/slos';
 import { silencerPlugin } from './silencer/plugin';
@@ -64,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runbookSearchRoute);
   await app.register(auditRoutes);
   await app.register(tokenRoutes);
+  await app.register(queryRoutes);
 
   return app;
 }

@@ -31,14 +31,13 @@ export function annotationEvents(frames: DataFrame[]): AnnotationEvent[] {
     const title = column(frame, ANNOTATION_FIELDS.title);
     const text = column(frame, ANNOTATION_FIELDS.text);
     const tags = column(frame, ANNOTATION_FIELDS.tags);
-    const source = column(frame, ANNOTATION_FIELDS.source);
     const id = column(frame, ANNOTATION_FIELDS.id);
     for (let i = 0; i < frame.length; i++) {
       const start = time[i];
       if (typeof start !== 'number') continue;
       const end = typeof timeEnd?.[i] === 'number' ? (timeEnd[i] as number) : start;
       events.push({
-        id: id?.[i] !== undefined ? `${source?.[i] ?? 'event'}:${id[i]}` : undefined,
+        id: id?.[i] !== undefined ? String(id[i]) : undefined,
         time: start,
         timeEnd: end,
         isRegion: end > start,

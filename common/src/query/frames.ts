@@ -41,7 +41,7 @@ export const QUERY_KIND_FILTERS: Readonly<Record<QueryKind, readonly QueryFilter
   changes: ['service', 'risk', 'status'],
   'maintenance-windows': ['service'],
   'incident-metrics': ['service', 'severity'],
-  annotations: ['service', 'slo', 'severity', 'risk'],
+  annotations: ['service', 'severity', 'risk'],
   'variable-values': ['service'],
 };
 

@@ -1,0 +1,329 @@
+// POST /api/v1/query: the Grafana data source's targets in, Grafana data frames out (per refId, like
+// Grafana's backend query response). A target that fails answers an error beside the others' frames.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  BURN_RATE_WINDOWS,
+  type Change,
+  CHANGE_STATUSES,
+  ErrorBody,
+  filterValues,
+  INCIDENT_STATUSES,
+  type Incident,
+  type OpsdeckQuery,
+  QUERY_FILTERS,
+  QUERY_KIND_FILTERS,
+  type QueryFilter,
+  QueryRequest,
+  QueryResponse,
+  type QueryResult,
+  RISKS,
+  SEVERITIES,
+  SEVERITY_MATRIX,
+  type Slo,
+  ackDueAt,
+  currentAndUpcoming,
+} from '@opsdeck/common';
+import { queryAnnotations } from '../annotations/query';
+import { ApiError, badRequest } from '../errors';
+import { PrometheusClient } from '../prometheus/client';
+import { SloEvaluator } from '../slo/evaluator';
+import {
+  annotationsFrame,
+  burndownStepSeconds,
+  changesFrame,
+  incidentMetricsFrame,
+  incidentsFrame,
+  maintenanceWindowsFrame,
+  sloBudgetFrames,
+  sloStatusFrame,
+  variableValuesFrame,
+} from './query-frames';
+
+export interface QueryRoutesOptions {
+  /** The SLO evaluator to use; by default one over the configured Prometheus. */
+  evaluator?: SloEvaluator;
+}
+
+const DEFAULT_LIMIT = 500;
+const DEFAULT_BURNDOWN_POINTS = 24;
+/** Prometheus refuses range queries over 11,000 points per series. */
+const MAX_POINTS = 11_000;
+const BUDGET_BURN_WINDOW = '1h';
+const UPCOMING_MS = 90 * 86_400_000;
+/** Filter values combine into one store query each; more combinations than this is a mistake. */
+const MAX_COMBINATIONS = 64;
+
+const ALLOWED: Partial<Record<QueryFilter, readonly string[]>> = {
+  severity: SEVERITIES,
+  risk: RISKS,
+};
+
+interface Context {
+  app: FastifyInstance;
+  evaluator: SloEvaluator;
+  from: Date;
+  to: Date;
+  now: Date;
+}
+
+type Filters = Record<QueryFilter, string[]>;
+
+/** Splits and checks a target's filters; a value outside its vocabulary is the caller's 400. */
+function parseFilters(q: OpsdeckQuery, index: number): Filters {
+  const out = {} as Filters;
+  const honoured = QUERY_KIND_FILTERS[q.kind];
+  for (const filter of QUERY_FILTERS) {
+    const values = filterValues(q[filter]);
+    const field = `body.queries.${index}.${filter}`;
+    if (values.length > 0 && !honoured.includes(filter)) {
+      throw badRequest(field, `the ${q.kind} kind has no ${filter} filter; it honours ${honoured.join(', ') || 'none'}`);
+    }
+    const allowed =
+      filter === 'status' ? (q.kind === 'changes' ? CHANGE_STATUSES : INCIDENT_STATUSES) : ALLOWED[filter];
+    const bad = allowed ? values.filter((v) => !allowed.includes(v)) : [];
+    if (bad.length > 0) throw badRequest(field, `unknown value ${bad.map((b) => `"${b}"`).join(', ')}; use ${allowed!.join(', ')}`);
+    out[filter] = values;
+  }
+  return out;
+}
+
+/** Every combination of the given multi-valued filters, one store query each ([] = no filter). */
+function combinations(lists: Record<string, string[]>): Array<Record<string, string | undefined>> {
+  let combos: Array<Record<string, string | undefined>> = [{}];
+  for (const [key, values] of Object.entries(lists)) {
+    if (values.length === 0) continue;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+  }
+  if (combos.length > MAX_COMBINATIONS) {
+    throw badRequest('body.queries', `filters combine into ${combos.length} lookups; narrow them to at most ${MAX_COMBINATIONS}`);
+  }
+  return combos;
+}
+
+const byTimeDesc = <T>(time: (t: T) => number) => (a: T, b: T) => time(b) - time(a);
+
+async function matchingSlos(ctx: Context, f: Filters): Promise<Slo[]> {
+  const all = await ctx.app.repos.slos.all();
+  return all.filter((s) => (f.service.length === 0 || f.service.includes(s.service)) && (f.slo.length === 0 || f.slo.includes(s.id)));
+}
+
+async function listIncidents(ctx: Context, f: Filters, limit: number): Promise<Incident[]> {
+  const pages = await Promise.all(
+    combinations({ service: f.service, severity: f.severity, status: f.status }).map((eq) =>
+      ctx.app.repos.incidents.list({ eq, from: ctx.from.getTime(), to: ctx.to.getTime(), limit }),
+    ),
+  );
+  return pages.flatMap((p) => p.items).sort(byTimeDesc((i) => Date.parse(i.startedAt))).slice(0, limit);
+}
+
+async function listChanges(ctx: Context, f: Filters, limit: number): Promise<Change[]> {
+  const pages = await Promise.all(
+    combinations({ service: f.service, risk: f.risk, status: f.status }).map((eq) =>
+      ctx.app.repos.changes.list({ eq, from: ctx.from.getTime(), to: ctx.to.getTime(), limit }),
+    ),
+  );
+  const at = (c: Change) => Date.parse(c.startedAt ?? c.plannedStart ?? c.createdAt);
+  return pages.flatMap((p) => p.items).sort(byTimeDesc(at)).slice(0, limit);
+}
+
+const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<QueryResult> {
+  const limit = q.limit ?? DEFAULT_LIMIT;
+  switch (q.kind) {
+    case 'slo-status': {
+      const slos = await matchingSlos(ctx, f);
+      const { items, errors } = await ctx.evaluator.statuses(slos);
+      const points = q.burndownPoints ?? DEFAULT_BURNDOWN_POINTS;
+      const byId = new Map(slos.map((s) => [s.id, s]));
+      const rows = await Promise.all(
+        items.map(async (status) => {
+          const slo = byId.get(status.id)!;
+          let burndown: Array<[number, number]> = [];
+          if (points > 0) {
+            const start = new Date(status.window.start);
+            const end = new Date(status.window.end);
+            const budget = await ctx.evaluator.budget(slo, {
+              from: start,
+              to: end,
+              stepSeconds: burndownStepSeconds(slo.window, points),
+              burnWindow: BUDGET_BURN_WINDOW,
+            });
+            burndown = (budget.series[0]?.remaining ?? [])
+              .filter((p): p is [string, number] => p[1] !== null)
+              .map(([t, v]) => [Date.parse(t), v]);
+          }
+          return { name: slo.name, window: slo.window, status, burndown };
+        }),
+      );
+      return {
+        frames: [sloStatusFrame(q.refId, rows, BURN_RATE_WINDOWS)],
+        ...(errors.length > 0
+          ? { error: `${errors.length} SLO(s) could not be evaluated: ${errors.map((e) => `${e.id} (${messageOf(e.error)})`).join('; ')}` }
+          : {}),
+      };
+    }
+    case 'slo-budget': {
+      const slos = await matchingSlos(ctx, f);
+      const span = (ctx.to.getTime() - ctx.from.getTime()) / 1000;
+      const wanted = Math.max((q.intervalMs ?? 0) / 1000, span / Math.min(q.maxDataPoints ?? 1000, MAX_POINTS), 60);
+      const stepSeconds = Math.ceil(wanted / 60) * 60;
+      const budgets = await Promise.all(
+        slos.map((slo) =>
+          ctx.evaluator
+            .budget(slo, { from: ctx.from, to: ctx.to, stepSeconds, burnWindow: BUDGET_BURN_WINDOW })
+            .then((b) => sloBudgetFrames(q.refId, b, slo.service)),
+        ),
+      );
+      return { frames: budgets.flat() };
+    }
+    case 'incidents':
+      return { frames: [incidentsFrame(q.refId, await listIncidents(ctx, f, limit))] };
+    case 'changes':
+      return { frames: [changesFrame(q.refId, await listChanges(ctx, f, limit))] };
+    case 'maintenance-windows': {
+      const windows = (await ctx.app.repos.maintenanceWindows.all())
+        .filter((w) => f.service.length === 0 || (w.service !== null && f.service.includes(w.service)))
+        .slice(0, limit)
+        .map((window) => ({ window, next: window.enabled ? currentAndUpcoming(window, ctx.now, UPCOMING_MS)[0] : undefined }));
+      return { frames: [maintenanceWindowsFrame(q.refId, windows)] };
+    }
+    case 'incident-metrics': {
+      const inRange = await listIncidents(ctx, { ...f, status: [] }, 5000);
+      const open = await Promise.all(
+        combinations({ service: f.service, severity: f.severity }).map((eq) =>
+          ctx.app.repos.incidents.list({ eq, ne: { status: 'resolved' }, limit: 5000 }),
+        ),
+      ).then((pages) => pages.flatMap((p) => p.items));
+      const ackOverdue = open.filter((i) => {
+        const due = i.acknowledgedAt ? null : ackDueAt(i);
+        return due !== null && ctx.now.getTime() > due.getTime();
+      }).length;
+      const mtta = inRange
+        .filter((i) => i.acknowledgedAt && SEVERITY_MATRIX[i.severity].response !== 'track')
+        .map((i) => (Date.parse(i.acknowledgedAt!) - Date.parse(i.detectedAt ?? i.startedAt)) / 1000);
+      const mttr = inRange.filter((i) => i.resolvedAt).map((i) => (Date.parse(i.resolvedAt!) - Date.parse(i.startedAt)) / 1000);
+      return {
+        frames: [
+          incidentMetricsFrame(q.refId, {
+            incidents: inRange.length,
+            open: open.length,
+            resolved: mttr.length,
+            ackOverdue,
+            mttaSeconds: mean(mtta),
+            mttrSeconds: mean(mttr),
+          }),
+        ],
+      };
+    }
+    case 'annotations': {
+      const services: Array<string | undefined> = f.service.length > 0 ? f.service : [undefined];
+      const parts = await Promise.all(
+        services.map((service) =>
+          queryAnnotations(
+            ctx.app.store.db,
+            {
+              from: ctx.from.getTime(),
+              to: ctx.to.getTime(),
+              kinds: q.annotationSources?.length ? q.annotationSources : ['incident', 'change', 'maintenance'],
+              service,
+              severities: f.severity as Incident['severity'][],
+              risks: f.risk as Change['risk'][],
+              limit,
+              now: ctx.now.getTime(),
+            },
+            () => ctx.app.repos.maintenanceWindows.all(),
+          ),
+        ),
+      );
+      const annotations = parts.flat().sort((a, b) => b.time - a.time).slice(0, limit);
+      return { frames: [annotationsFrame(q.refId, annotations)] };
+    }
+    case 'variable-values': {
+      if (q.variable === 'severities') {
+        return { frames: [variableValuesFrame(q.refId, SEVERITIES.map((s) => ({ text: `${s} ${SEVERITY_MATRIX[s].label}`, value: s })))] };
+      }
+      const slos = await matchingSlos(ctx, { ...f, slo: [] });
+      if (q.variable === 'slos') {
+        const options = slos.map((s) => ({ text: s.name, value: s.id })).sort((a, b) => a.text.localeCompare(b.text));
+        return { frames: [variableValuesFrame(q.refId, options)] };
+      }
+      const [incidents, changes, windows] = await Promise.all([
+        ctx.app.repos.incidents.list({ limit: 1000 }),
+        ctx.app.repos.changes.list({ limit: 1000 }),
+        ctx.app.repos.maintenanceWindows.all(),
+      ]);
+      const services = new Set<string>([
+        ...slos.map((s) => s.service),
+        ...incidents.items.map((i) => i.service),
+        ...changes.items.map((c) => c.service),
+        ...windows.flatMap((w) => (w.service ? [w.service] : [])),
+      ]);
+      const sorted = [...services].sort((a, b) => a.localeCompare(b));
+      return { frames: [variableValuesFrame(q.refId, sorted.map((s) => ({ text: s, value: s })))] };
+    }
+  }
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastify, opts) => {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const evaluator =
+    opts.evaluator ??
+    new SloEvaluator({
+      prometheus: new PrometheusClient({
+        url: fastify.config.PROMETHEUS_URL,
+        headers: fastify.config.PROMETHEUS_HEADERS,
+        timeoutMs: fastify.config.PROMETHEUS_TIMEOUT_MS,
+      }),
+      clock: fastify.clock,
+    });
+
+  app.post(
+    '/api/v1/query',
+    {
+      // Reading through POST: a viewer token (what the Grafana data source holds) suffices.
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['query'],
+        summary: 'Grafana data frames for the opsdeck data source',
+        description:
+          'Each target answers under its refId with frames (DataFrameJSON) or an error; one failing target does not fail the others.',
+        body: QueryRequest,
+        response: { 200: QueryResponse, 400: ErrorBody },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const from = new Date(body.from);
+      const to = new Date(body.to);
+      if (from.getTime() > to.getTime()) throw badRequest('body.from', 'must not be after to');
+      const refIds = new Set<string>();
+      const parsed = body.queries.map((q, i) => {
+        if (refIds.has(q.refId)) throw badRequest(`body.queries.${i}.refId`, `"${q.refId}" is used twice; refIds must be unique`);
+        refIds.add(q.refId);
+        if (q.kind === 'variable-values' && !q.variable) {
+          throw badRequest(`body.queries.${i}.variable`, 'is required for variable-values: services, slos or severities');
+        }
+        return { q, filters: parseFilters(q, i) };
+      });
+      const ctx: Context = { app: fastify, evaluator, from, to, now: fastify.clock.now() };
+      const answers = await Promise.all(
+        parsed.map(async ({ q, filters }): Promise<[string, QueryResult]> => {
+          try {
+            return [q.refId, await runQuery(ctx, q, filters)];
+          } catch (err) {
+            // A target's own failure (Prometheus down, an SLO that cannot be evaluated) stays with it.
+            if (err instanceof ApiError && err.status < 500 && err.code === 'validation_failed') throw err;
+            const status = err instanceof ApiError ? err.status : 500;
+            if (status >= 500 && !(err instanceof ApiError)) request.log.error({ err, refId: q.refId }, 'query target failed');
+            return [q.refId, { frames: [], error: messageOf(err), status }];
+          }
+        }),
+      );
+      return { results: Object.fromEntries(answers) };
+    },
+  );
+};
