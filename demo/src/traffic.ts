@@ -62,7 +62,7 @@ const write = (route: string, method: RouteProfile['method'], weight: number): R
 /** Healthy by default: reads and writes meet the guide's latency targets, lag and LCP stay inside theirs. */
 export const DEFAULT_PROFILE: TrafficProfile = {
   tickSeconds: 1,
-  baseErrorRate: 0.0003,
+  baseErrorRate: 0.0001,
   clientErrorRate: 0.005,
   services: [
     {
