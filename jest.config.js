@@ -15,6 +15,7 @@ const node = (name, roots) => ({
 
 module.exports = {
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/jest-summary-reporter.js'],
   projects: [
     node('common', ['<rootDir>/common/src']),
     node('backend', ['<rootDir>/backend/src', '<rootDir>/backend/test']),

@@ -1,10 +1,23 @@
-// A real Alertmanager (Debian's /usr/bin/prometheus-alertmanager) for tests: free loopback port,
-// temp storage, no clustering; it can be stopped, restarted with its state or wiped, on the same URL.
+// A real Alertmanager (Debian's /usr/bin/prometheus-alertmanager) for tests and the silencer
+// benchmark: free loopback port, temp storage, no clustering; it can be stopped, restarted with its
+// state or wiped, on the same URL.
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './prometheus';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const CONFIG = `route:
   receiver: blackhole

@@ -96,9 +96,10 @@ export class DocumentRepository<T extends StoredDocument> {
     return doc;
   }
 
-  async list(filter: ListFilter): Promise<PageOf<T>> {
+  /** A page as stored JSON text, for answers that need no parsing (lists are the hot path). */
+  async listJson(filter: ListFilter): Promise<{ items: string[]; nextCursor: string | null }> {
     const t = this.kind.timeColumn;
-    let q = this.db.selectFrom(this.kind.table).select(['id', 'doc', 'version', t]);
+    let q = this.db.selectFrom(this.kind.table).select(['id', 'doc', t]);
     for (const [col, v] of Object.entries(filter.eq ?? {})) if (v !== undefined) q = q.where(col, '=', v);
     for (const [col, v] of Object.entries(filter.ne ?? {})) if (v !== undefined) q = q.where(col, '!=', v);
     if (filter.from !== undefined) q = q.where(t, '>=', filter.from);
@@ -115,9 +116,20 @@ export class DocumentRepository<T extends StoredDocument> {
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => this.fromRow(r)),
+      items: page.map((r) => String(r.doc)),
       nextCursor: rows.length > filter.limit && last ? encodeCursor(Number(last[t]), String(last.id)) : null,
     };
+  }
+
+  async list(filter: ListFilter): Promise<PageOf<T>> {
+    const page = await this.listJson(filter);
+    return { items: page.items.map((doc) => JSON.parse(doc) as T), nextCursor: page.nextCursor };
+  }
+
+  /** The same page as `list`, already serialized: stored documents are written whole, version included. */
+  async listSerialized(filter: ListFilter): Promise<string> {
+    const page = await this.listJson(filter);
+    return `{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`;
   }
 
   async all(): Promise<T[]> {
@@ -125,7 +137,8 @@ export class DocumentRepository<T extends StoredDocument> {
     return rows.map((r) => this.fromRow(r));
   }
 
-  private row(doc: T) {
+  /** The table row of a document: its JSON and indexed columns. */
+  toRow(doc: T) {
     return {
       id: doc.id,
       version: doc.version,
@@ -152,7 +165,7 @@ export class DocumentRepository<T extends StoredDocument> {
     return this.store.db.transaction().execute(async (tx) => {
       if (await this.get(full.id, tx)) throw alreadyExists(this.kind.entity, full.id);
       try {
-        await (tx as AnyDb).insertInto(this.kind.table).values(this.row(full)).execute();
+        await (tx as AnyDb).insertInto(this.kind.table).values(this.toRow(full)).execute();
       } catch (err) {
         if (isUniqueViolation(err)) throw alreadyExists(this.kind.entity, full.id);
         throw err;
@@ -187,7 +200,7 @@ export class DocumentRepository<T extends StoredDocument> {
       const next = { ...changed, id, version: current.version + 1, updatedAt: ctx.at.toISOString() } as T;
       const res = await (tx as AnyDb)
         .updateTable(this.kind.table)
-        .set(this.row(next))
+        .set(this.toRow(next))
         .where('id', '=', id)
         .where('version', '=', current.version)
         .executeTakeFirst();

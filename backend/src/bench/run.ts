@@ -1,0 +1,62 @@
+// `npm run bench`: runs every benchmark (or those named on the command line), prints figures and ratios
+// against baselines measured in the same run, and writes bench-results/report.{md,json}.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BenchResult } from './result';
+import * as storeList from './store-list';
+
+const BENCHES: Record<string, { run(): Promise<BenchResult[]> }> = {
+  'store-list': storeList,
+};
+
+function markdown(results: BenchResult[]): string {
+  const lines = [
+    '# opsdeck benchmarks',
+    '',
+    `Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`,
+    '',
+  ];
+  for (const r of results) {
+    lines.push(
+      `## ${r.name}`,
+      '',
+      `Target: ${r.target} — **${r.pass ? 'pass' : 'FAIL'}**${r.ratio !== undefined ? ` (ratio ${r.ratio})` : ''}`,
+      '',
+    );
+    lines.push('| figure | value |', '|---|---|');
+    for (const [k, v] of Object.entries(r.figures)) lines.push(`| ${k} | ${v} |`);
+    if (r.baseline) {
+      lines.push('', `Baseline: ${r.baseline.name}`, '', '| figure | value |', '|---|---|');
+      for (const [k, v] of Object.entries(r.baseline.figures)) lines.push(`| ${k} | ${v} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(BENCHES);
+  const results: BenchResult[] = [];
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.stdout.write(`bench: ${name}…\n`);
+    for (const r of await bench.run()) {
+      results.push(r);
+      process.stdout.write(
+        `  ${r.pass ? 'pass' : 'FAIL'} ${r.name}: ${JSON.stringify(r.figures)}${r.ratio !== undefined ? ` ratio=${r.ratio}` : ''}\n`,
+      );
+    }
+  }
+  const out = path.resolve('bench-results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(out, 'report.md'), markdown(results));
+  process.stdout.write(`bench: report in ${path.join(out, 'report.md')}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

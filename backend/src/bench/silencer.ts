@@ -1,0 +1,121 @@
+// Silencer benchmark: 1,000 maintenance windows reconciled against two real Alertmanagers, through
+// the same Silencer service the app runs (SQLite store, state saved, metrics recorded).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { MaintenanceWindow } from '@opsdeck/common';
+import { Registry } from 'prom-client';
+import { systemClock } from '../clock';
+import { configuredTargets } from '../silencer/alertmanager-client';
+import { Silencer } from '../silencer/silencer';
+import { openStore } from '../store/db';
+import { createRepositories } from '../store/repositories';
+import { type AlertmanagerServer, startAlertmanager } from './alertmanager-process';
+import type { BenchResult } from './result';
+
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 1000);
+const TARGET_SECONDS = 2;
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
+
+/** Daily windows at times spread over the day, so each has one or two occurrences in the look-ahead. */
+function window(i: number): Omit<MaintenanceWindow, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'> {
+  const minute = (i * 37) % (24 * 60);
+  const hh = String(Math.floor(minute / 60)).padStart(2, '0');
+  const mm = String(minute % 60).padStart(2, '0');
+  return {
+    id: `bench-${i}`,
+    name: `bench window ${i}`,
+    description: '',
+    service: `svc-${i % 50}`,
+    timeZone: ZONES[i % ZONES.length]!,
+    schedule: {
+      kind: 'rrule',
+      rrule: 'FREQ=DAILY',
+      start: `2026-01-01T${hh}:${mm}`,
+      durationMinutes: 60 + (i % 4) * 30,
+    },
+    matchers: [
+      { name: 'service', op: '=', value: `svc-${i % 50}` },
+      { name: 'instance', op: '=~', value: `host-${i}-.*` },
+    ],
+    targets: [],
+    changeId: null,
+    enabled: true,
+    source: 'api',
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = process.hrtime.bigint();
+  const result = await fn();
+  return [result, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+const round = (s: number) => Math.round(s * 1000) / 1000;
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdeck-bench-silencer-'));
+  const ams: AlertmanagerServer[] = await Promise.all([startAlertmanager(), startAlertmanager()]);
+  const store = await openStore(`sqlite:${path.join(dir, 'bench.db')}`);
+  try {
+    const repos = createRepositories(store);
+    const ctx = { actor: 'bench', at: systemClock.now() };
+    for (let i = 0; i < WINDOWS; i++) await repos.maintenanceWindows.insert(window(i), ctx);
+    const silencer = new Silencer({
+      store,
+      listWindows: () => repos.maintenanceWindows.all(),
+      clock: systemClock,
+      targets: configuredTargets({
+        ALERTMANAGER_URLS: ams.map((a) => a.url),
+        GRAFANA_URL: '',
+        GRAFANA_TOKEN: '',
+      }),
+      intervalMs: 10_000,
+      lookAheadMs: 24 * 3_600_000,
+      requestTimeoutMs: 5_000,
+      registry: new Registry(),
+    });
+
+    const [cold, coldSeconds] = await timed(() => silencer.runCycle());
+    const steady: number[] = [];
+    for (let i = 0; i < 5; i++) steady.push((await timed(() => silencer.runCycle()))[1]);
+
+    // An edit to 10 % of the windows: each of their silences is replaced (create + expire).
+    for (let i = 0; i < WINDOWS; i += 10) {
+      await repos.maintenanceWindows.update(
+        `bench-${i}`,
+        undefined,
+        (w) => ({ ...w, matchers: [...w.matchers, { name: 'edited', op: '=', value: 'yes' }] }),
+        ctx,
+      );
+    }
+    const [edit, editSeconds] = await timed(() => silencer.runCycle());
+
+    const created = cold.targets.reduce((n, t) => n + t.created, 0);
+    const failures = [cold, edit].flatMap((r) => r.targets).filter((t) => !t.ok);
+    const worst = Math.max(coldSeconds, editSeconds, ...steady);
+    return [
+      {
+        name: `silencer: ${WINDOWS} windows × ${ams.length} real Alertmanagers, one cycle`,
+        figures: {
+          windows: WINDOWS,
+          targets: ams.length,
+          silences_created_first_cycle: created,
+          first_cycle_s: round(coldSeconds),
+          steady_cycle_median_s: round(steady.sort((a, b) => a - b)[Math.floor(steady.length / 2)]!),
+          steady_cycle_max_s: round(Math.max(...steady)),
+          edit_10pct_cycle_s: round(editSeconds),
+          edit_created: edit.targets.reduce((n, t) => n + t.created, 0),
+          edit_expired: edit.targets.reduce((n, t) => n + t.expired, 0),
+          failed_targets: failures.length,
+        },
+        target: `every cycle ≤ ${TARGET_SECONDS} s (first, steady and after editing 10 % of windows)`,
+        pass: failures.length === 0 && worst <= TARGET_SECONDS,
+      },
+    ];
+  } finally {
+    await store.close();
+    await Promise.all(ams.map((a) => a.remove()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
