@@ -268,6 +268,7 @@ function banner(stack: Stack): string {
     `  demo traffic  ${urls.demo}/metrics`,
     urls.prometheus ? `  Prometheus    ${urls.prometheus}  (alerts: ${urls.prometheus}/alerts)` : '  Prometheus    not installed; SLO status needs it',
     urls.alertmanager ? `  Alertmanager  ${urls.alertmanager}` : '  Alertmanager  not installed; the silencer has nothing to manage',
+    `  SLO rules     ${stack.rulesSource === 'none' ? 'none generated' : `generated (${stack.rulesSource}) into ${join(stack.dataDir, 'prometheus', 'rules')}`}`,
     `  admin token   ${tokens.admin}`,
     `  grafana token ${tokens.grafana}  (editor; for the opsdeck data source in your Grafana)`,
     '',
