@@ -20,6 +20,8 @@ import { queryRoutes } from './routes/query';
 import { runbookRoutes, runbookSearchRoute } from './routes/runbooks';
 import { sloRoutes } from './routes/slos';
 import { silencerPlugin } from './silencer/plugin';
+import { sloImportRoutes } from './slo/import-routes';
+import { sloRulesRoutes } from './slo/rules-routes';
 import { tokenRoutes } from './routes/tokens';
 import type { Store } from './store/db';
 import { type Repositories, createRepositories } from './store/repositories';
@@ -56,6 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Capabilities: one line each.
   await app.register(sloRoutes);
+  await app.register(sloRulesRoutes);
+  await app.register(sloImportRoutes);
   await app.register(incidentRoutes);
   await app.register(changeRoutes);
   await app.register(annotationRoutes);
