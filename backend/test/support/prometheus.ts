@@ -1,7 +1,7 @@
 // A real Prometheus (Debian's /usr/bin/prometheus) for tests: free loopback port, temp data dir,
 // optional golden-history blocks and rule files, ready when /-/ready answers, stopped by the test.
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,11 +118,12 @@ export async function startGoldenPrometheus(rules: string[] = []): Promise<Prome
 
 /**
  * Evaluates recording rules over [start, end] of the history a running Prometheus holds, with
- * `promtool tsdb create-blocks-from rules`, and returns the directory of the new blocks.
- * Rules reading other rules need them backfilled first (one call per level).
+ * `promtool tsdb create-blocks-from rules`, into `workDir`/NAME; returns the directory of the new
+ * blocks. Rules reading other rules need those backfilled and loaded first (one call per level).
  */
-export async function backfillRules(url: string, rules: string, start: number, end: number, evalInterval = '60s'): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-rules-'));
+export async function backfillRules(url: string, rules: string, start: number, end: number, workDir: string, name: string): Promise<string> {
+  const dir = join(workDir, name);
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'rules.yml');
   writeFileSync(file, rules);
   const out = join(dir, 'blocks');
@@ -133,10 +134,13 @@ export async function backfillRules(url: string, rules: string, start: number, e
       'create-blocks-from',
       'rules',
       '--quiet',
+      // week-long blocks: 2h blocks leave Prometheus hundreds to open and compact after a 30-day
+      // backfill; a block is also one query_range, which Prometheus caps at 11,000 points (7d at 60s)
+      '--max-block-duration=168h',
       `--url=${url}`,
       `--start=${start}`,
       `--end=${end}`,
-      `--eval-interval=${evalInterval}`,
+      '--eval-interval=60s',
       `--output-dir=${out}`,
       file,
     ],
