@@ -61,20 +61,17 @@ function traffic(
 }
 
 type Row = ['page' | 'ticket', string, string];
-/** ALERTS samples of one SLO in the given state, for promql_expr_test. */
-function alerts(slo: SloSpec, rows: Row[], state = 'firing') {
-  return rows.map(([severity, long, short]) => ({
-    labels:
-      `ALERTS{alertname="${SLO_ALERT_NAME}",alertstate="${state}",long="${long}",service="${slo.service}",` +
-      `severity="${severity}",short="${short}",slo="${slo.id}"}`,
-    value: 1,
-  }));
-}
-function firingAt(slo: SloSpec, minute: number, rows: Row[]) {
+/** Firing ALERTS of one SLO at a minute, for promql_expr_test; `group` holds its groupBy labels (sorted). */
+function firingAt(slo: SloSpec, minute: number, rows: Row[], group = '') {
   return {
     expr: `ALERTS{slo="${slo.id}",alertstate="firing"}`,
     eval_time: `${minute}m`,
-    exp_samples: alerts(slo, rows),
+    exp_samples: rows.map(([severity, long, short]) => ({
+      labels:
+        `ALERTS{alertname="${SLO_ALERT_NAME}",alertstate="firing",long="${long}",${group}service="${slo.service}",` +
+        `severity="${severity}",short="${short}",slo="${slo.id}"}`,
+      value: 1,
+    })),
   };
 }
 
@@ -103,10 +100,28 @@ async function promtoolTest(name: string, slos: SloSpec[], test: object): Promis
 
 const [fast, slow, neutral, guarded, unguarded] = SLOS as [SloSpec, SloSpec, SloSpec, SloSpec, SloSpec];
 
+// One SLO of each other indicator kind, 95 % objective: both page rows need a 5 % budget burnt at 14.4x/6x.
+const latency = SloCreate.parse({
+  id: 'read-p95',
+  name: 'read p95',
+  service: 'read-api',
+  objective: 95,
+  indicator: { kind: 'latency', metric: 'lat_seconds', matchers: 'service="read-api"', le: 0.5 },
+});
+const freshness = SloCreate.parse({
+  id: 'freshness',
+  name: 'freshness',
+  service: 'etl',
+  objective: 95,
+  groupBy: ['pipeline'],
+  indicator: { kind: 'threshold', selector: 'etl_lag_seconds', operator: '<', bound: 900, sliceSeconds: 60 },
+});
+
 test('promtool check rules accepts the generated rules', async () => {
-  const { stdout } = await run(PROMTOOL, ['check', 'rules', join(dir, 'slo-rules.yml')]);
+  writeFileSync(join(dir, 'all.yml'), sloRulesYaml([...SLOS, latency, freshness]));
+  const { stdout } = await run(PROMTOOL, ['check', 'rules', join(dir, 'all.yml')]);
   // per SLO: objective, 2 increases, 1 guard count, 7 ratios and 4 alerts
-  expect(stdout).toContain(`SUCCESS: ${SLOS.length * 15} rules found`);
+  expect(stdout).toContain(`SUCCESS: ${(SLOS.length + 2) * 15} rules found`);
 });
 
 test('promtool check rules rejects a broken rule file, so the check above means something', async () => {
@@ -211,6 +226,56 @@ test('the minimum-traffic guard holds a page back on thin traffic', async () => 
       },
       // tickets are not guarded: the burn is still reported
       firingAt(guarded, 130, [['ticket', '1d', '2h']]),
+    ],
+  });
+});
+
+/** Page rows of a 95 % SLO whose events turn 90 % bad at minute 60 (the 1h row needs 48 bad minutes). */
+const pagesOf = (slo: SloSpec) => [
+  firingAt(slo, 75, []),
+  firingAt(slo, 115, [
+    ['page', '1h', '5m'],
+    ['page', '6h', '30m'],
+  ]),
+];
+
+test('a latency SLO pages when requests turn slow: errors are count − bucket{le}', async () => {
+  // 100 req/min; from minute 60, 90 of them slower than 0.5 s
+  const slowFrom60 = (m: number) => (m >= 60 ? 90 : 0);
+  await promtoolTest('latency', [latency], {
+    interval: '1m',
+    input_series: [
+      { series: 'lat_seconds_count{service="read-api"}', values: counter(120, () => 100) },
+      {
+        series: 'lat_seconds_bucket{service="read-api",le="0.5"}',
+        values: counter(120, (m) => 100 - slowFrom60(m)),
+      },
+      { series: 'lat_seconds_bucket{service="read-api",le="+Inf"}', values: counter(120, () => 100) },
+    ],
+    promql_expr_test: pagesOf(latency),
+  });
+});
+
+test('a threshold SLO pages when the gauge stays past its bound: bad one-minute slices', async () => {
+  // lag 60 s, then stuck at 2000 s from minute 60 (bound 900 s); a second pipeline stays fresh
+  const lag = Array.from({ length: 121 }, (_, m) => (m >= 60 ? 2000 : 60)).join(' ');
+  await promtoolTest('threshold', [freshness], {
+    interval: '1m',
+    input_series: [
+      { series: 'etl_lag_seconds{pipeline="orders"}', values: lag },
+      { series: 'etl_lag_seconds{pipeline="billing"}', values: '60+0x120' },
+    ],
+    promql_expr_test: [
+      firingAt(freshness, 75, []),
+      firingAt(
+        freshness,
+        115,
+        [
+          ['page', '1h', '5m'],
+          ['page', '6h', '30m'],
+        ],
+        'pipeline="orders",',
+      ),
     ],
   });
 });
