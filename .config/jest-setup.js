@@ -26,4 +26,15 @@ if (typeof global.ResizeObserver === 'undefined') {
   };
 }
 
+if (typeof global.IntersectionObserver === 'undefined') {
+  global.IntersectionObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+    takeRecords() {
+      return [];
+    }
+  };
+}
+
 HTMLCanvasElement.prototype.getContext = () => null;

@@ -11,7 +11,7 @@ import { type FetchError, getBackendSrv, getTemplateSrv } from '@grafana/runtime
 import type { QueryResponse } from '@opsdeck/common';
 import { type Observable, catchError, lastValueFrom, map, of } from 'rxjs';
 import { annotationSupport } from './annotations';
-import { type HealthResult, healthResult } from './health';
+import { type HealthResult, healthResult, type ReadyzOutcome } from './health';
 import { buildQueryRequest, type TemplateReplacer } from './request';
 import { toDataQueryResponse } from './response';
 import { DEFAULT_QUERY, type OpsdeckOptions, type OpsdeckQuery, PROXY_ROUTE } from './types';
@@ -59,14 +59,21 @@ export class DataSource extends DataSourceApi<OpsdeckQuery, OpsdeckOptions> {
 
   async testDatasource(): Promise<HealthResult> {
     if (!this.backendUrl) return healthResult({ status: 0 }, this.backendUrl);
+    const [ready, authenticated] = await Promise.all([
+      this.probe(`${this.proxyUrl}/readyz`),
+      // /readyz is public: an authenticated read is what proves the token.
+      this.probe(`${this.proxyUrl}/api/v1/slos?limit=1`),
+    ]);
+    return healthResult(ready, this.backendUrl, authenticated);
+  }
+
+  private async probe(url: string): Promise<ReadyzOutcome> {
     try {
-      const response = await lastValueFrom(
-        getBackendSrv().fetch({ url: `${this.proxyUrl}/readyz`, method: 'GET', showErrorAlert: false }),
-      );
-      return healthResult({ status: response.status, data: response.data }, this.backendUrl);
+      const response = await lastValueFrom(getBackendSrv().fetch({ url, method: 'GET', showErrorAlert: false }));
+      return { status: response.status, data: response.data };
     } catch (err) {
       const failure = err as Partial<FetchError>;
-      return healthResult({ status: failure.status ?? 0, data: failure.data }, this.backendUrl);
+      return { status: failure.status ?? 0, data: failure.data };
     }
   }
 }

@@ -15,7 +15,7 @@ describe('healthResult', () => {
       noUrl: healthResult({ status: 0 }, undefined),
       unreachable: healthResult({ status: 502, data: { message: 'Bad Gateway' } }, URL),
       noAnswer: healthResult({ status: 0 }, URL),
-      unauthorized: healthResult({ status: 401, data: { error: 'unauthorized' } }, URL),
+      unauthorized: healthResult({ status: 200, data: { status: 'ready', checks: {} } }, URL, { status: 401, data: { error: 'unauthorized' } }),
       prometheusDown: healthResult(
         {
           status: 503,

@@ -1,5 +1,6 @@
-// Reads the backend's /readyz answer (or the proxy's failure) as a "Save & test" result with one
-// distinct message per cause: unreachable, rejected token, Prometheus down, store down.
+// Reads the backend's /readyz answer and an authenticated read (or the proxy's failures) as a
+// "Save & test" result with one distinct message per cause: unreachable, rejected token, Prometheus
+// down, store down. /readyz is public, so the token is judged on the authenticated read alone.
 
 export type HealthStatus = 'success' | 'error';
 
@@ -22,20 +23,31 @@ interface ReadyBody {
 
 const asReadyBody = (data: unknown): ReadyBody => (typeof data === 'object' && data !== null ? (data as ReadyBody) : {});
 
-export function healthResult(outcome: ReadyzOutcome, backendUrl: string | undefined): HealthResult {
+export function healthResult(
+  outcome: ReadyzOutcome,
+  backendUrl: string | undefined,
+  authenticated: ReadyzOutcome = { status: 200 },
+): HealthResult {
   const where = backendUrl ? ` at ${backendUrl}` : '';
   if (!backendUrl) {
     return { status: 'error', message: 'Set the opsdeck API URL, e.g. http://opsdeck-backend:3001, then save & test again.' };
   }
+  const unreachable = (status: number) => status === 0 || status === 502 || status === 504;
+  if (unreachable(outcome.status) || unreachable(authenticated.status)) {
+    return {
+      status: 'error',
+      message: `Cannot reach the opsdeck API${where}: check the URL and that Grafana's server can connect to it.`,
+    };
+  }
+  if (authenticated.status === 401 || authenticated.status === 403) {
+    return {
+      status: 'error',
+      message: `The opsdeck API${where} rejected the token (HTTP ${authenticated.status}): enter a valid viewer token under Authentication.`,
+    };
+  }
   const body = asReadyBody(outcome.data);
   if (outcome.status >= 200 && outcome.status < 300) {
     return { status: 'success', message: `Connected to the opsdeck API${where}; store and Prometheus are ready.` };
-  }
-  if (outcome.status === 401 || outcome.status === 403) {
-    return {
-      status: 'error',
-      message: `The opsdeck API${where} rejected the token (HTTP ${outcome.status}): enter a valid viewer token under Authentication.`,
-    };
   }
   if (outcome.status === 503 && body.checks) {
     const prometheus = body.checks.prometheus;
@@ -51,12 +63,6 @@ export function healthResult(outcome: ReadyzOutcome, backendUrl: string | undefi
       status: 'error',
       message: `The opsdeck API${where} is not ready: ${failed.map(([name]) => name).join(', ') || 'unknown check'} failing.`,
       details: { message: failed.map(([, c]) => c.error).filter(Boolean).join('; ') },
-    };
-  }
-  if (outcome.status === 0 || outcome.status === 502 || outcome.status === 504) {
-    return {
-      status: 'error',
-      message: `Cannot reach the opsdeck API${where}: check the URL and that Grafana's server can connect to it.`,
     };
   }
   return {
