@@ -113,6 +113,13 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
     expect(limited.map((i) => i.time)).toEqual([Date.parse('2026-12-01T10:00:00Z'), Date.parse('2026-12-01T03:00:00Z')]);
   });
 
+  test('tags with LIKE wildcards match only themselves', async () => {
+    await incident('wild', { startedAt: '2026-12-01T06:00:00Z', tags: ['50%_off'] }, '2026-12-01T06:30:00Z');
+    await incident('tame', { startedAt: '2026-12-01T07:00:00Z', tags: ['50xyoff'] }, '2026-12-01T07:30:00Z');
+    expect(names(await query(`&tags=${encodeURIComponent('50%_off')}`))).toEqual(['wild']);
+    expect(names(await query('&tags=50xyoff'))).toEqual(['tame']);
+  });
+
   test('edits and deletes show at once', async () => {
     await change('to-delete', { plannedStart: '2026-12-01T05:00:00Z' });
     expect(names(await query('&kinds=change'))).toContain('to-delete');

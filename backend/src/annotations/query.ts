@@ -3,7 +3,12 @@
 // expression index, bounds how far back a still-overlapping item can have started.
 import { type Kysely, sql } from 'kysely';
 import {
+  CHANGE_KINDS,
+  CHANGE_STATUSES,
   type Change,
+  INCIDENT_STATUSES,
+  RISKS,
+  SEVERITIES,
   type Incident,
   type MaintenanceWindow,
   type Risk,
@@ -49,11 +54,37 @@ export interface AnnotationQuery {
 
 type Db = Kysely<Database>;
 
+/** Listed rather than "!= resolved" so the (status, started_at) index answers. */
+const OPEN_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved');
+
 /** Rows are fetched in batches while tag filtering discards some, until the limit is met. */
 const BATCH_FLOOR = 200;
 
 const hasAllTags = (tags: readonly string[], wanted: readonly string[] | undefined) =>
   !wanted?.length || wanted.every((t) => tags.includes(t));
+
+/** Tags an annotation derives from its item's fields rather than from the stored `tags` list. */
+const DERIVED_TAG = new Set<string>([
+  ...ANNOTATION_KINDS,
+  ...SEVERITIES,
+  ...INCIDENT_STATUSES,
+  ...RISKS,
+  ...CHANGE_KINDS,
+  ...CHANGE_STATUSES,
+]);
+
+/**
+ * Stored tags must appear in the JSON document as a quoted string, so the database can skip rows
+ * without them before any document is parsed (the exact check still runs on the parsed item).
+ */
+function storedTagNeedles(wanted: readonly string[] | undefined): string[] {
+  return (wanted ?? []).filter((t) => !DERIVED_TAG.has(t) && !t.startsWith('service:')).map((t) => JSON.stringify(t));
+}
+
+/** LIKE speaks both SQLite and PostgreSQL; the needle's own wildcards are escaped. */
+function containsAll(needles: string[]) {
+  return needles.map((n) => sql<boolean>`doc like ${`%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+}
 
 export function incidentAnnotation(d: Incident, now: number): Annotation {
   const start = Date.parse(d.startedAt);
@@ -111,6 +142,7 @@ async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
     let s = db.selectFrom('incidents').select(['doc', 'version', 'started_at', 'id']);
     if (q.service) s = s.where('service', '=', q.service);
     if (q.severities?.length) s = s.where('severity', 'in', [...q.severities]);
+    for (const c of containsAll(storedTagNeedles(q.tags))) s = s.where(c);
     return s;
   };
   // Items that started inside the lookback and are still overlapping at `from`.
@@ -135,7 +167,7 @@ async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
   }
   // Open incidents older than the longest resolved one: few, found through the status index.
   const old = await base()
-    .where('status', '!=', 'resolved')
+    .where('status', 'in', OPEN_STATUSES)
     .where('started_at', '<', q.from - span)
     .orderBy('started_at', 'desc')
     .limit(q.limit)
@@ -161,6 +193,7 @@ async function changes(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
       .where((eb) => eb.or([eb('at', '>=', q.from), eb('at_end', '>=', q.from)]));
     if (q.service) s = s.where('service', '=', q.service);
     if (q.risks?.length) s = s.where('risk', 'in', [...q.risks]);
+    for (const c of containsAll(storedTagNeedles(q.tags))) s = s.where(c);
     if (cursor) {
       const c = cursor;
       s = s.where((eb) => eb.or([eb('at', '<', c.t), eb.and([eb('at', '=', c.t), eb('id', '<', c.id)])]));

@@ -1,7 +1,7 @@
 // Incident metrics on the app's registry: open incidents, MTTA/MTTR histograms, RTO breaches and
 // overdue postmortems and action items. Gauges are read from the store at scrape time.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { type Incident, SEVERITIES, type Severity, incidentFlags } from '@opsdeck/common';
+import { INCIDENT_STATUSES, type Incident, SEVERITIES, type Severity, incidentFlags } from '@opsdeck/common';
 import type { Clock } from '../clock';
 import type { Store } from '../store/db';
 import { overdueCounts } from './postmortems';
@@ -13,6 +13,8 @@ export interface IncidentMetrics {
   acknowledged(incident: Incident): void;
   resolved(incident: Incident): void;
 }
+
+const OPEN_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved');
 
 const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
@@ -39,7 +41,7 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
   });
 
   const openIncidents = async (): Promise<Incident[]> => {
-    const rows = await store.db.selectFrom('incidents').select(['doc']).where('status', '!=', 'resolved').execute();
+    const rows = await store.db.selectFrom('incidents').select(['doc']).where('status', 'in', OPEN_STATUSES).execute();
     return rows.map((r) => JSON.parse(r.doc) as Incident);
   };
   const bySeverity = (gauge: Gauge, list: Incident[]) => {
