@@ -28,15 +28,17 @@ async function promtoolCheck(yaml: string): Promise<string> {
   return stdout;
 }
 
-function io(stdin = ''): CliIo & { out: string; err: string } {
+function io(
+  opts: { stdin?: string; cwd?: string; env?: Record<string, string> } = {},
+): CliIo & { out: string; err: string } {
   const captured = {
     out: '',
     err: '',
     stdout: (t: string) => void (captured.out += t),
     stderr: (t: string) => void (captured.err += t),
-    readStdin: async () => stdin,
-    env: {},
-    cwd: FIXTURES,
+    readStdin: async () => opts.stdin ?? '',
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? FIXTURES,
   };
   return captured;
 }
@@ -55,8 +57,9 @@ describe('opsdeck CLI', () => {
   });
 
   test('rules: OPSDECK_PROVISIONING_DIR is the default directory', async () => {
-    const cli = { ...io(), env: { OPSDECK_PROVISIONING_DIR: PROVISIONING } };
+    const cli = io({ env: { OPSDECK_PROVISIONING_DIR: PROVISIONING } });
     expect(await runCli(['rules'], cli)).toBe(0);
+    expect(cli.out).toContain('name: opsdeck-slo-api-availability');
   });
 
   test('rules: a bad file and a duplicate id stop generation, naming file, document and field', async () => {
@@ -88,8 +91,14 @@ describe('opsdeck CLI', () => {
     expect(printed).toHaveLength(2);
   });
 
+  test('import: takes absolute paths too', async () => {
+    const cli = io({ cwd: scratch });
+    expect(await runCli(['import', join(FIXTURES, 'pyrra-slos.yaml')], cli)).toBe(0);
+    expect(cli.out).toContain('id: api-response-errors');
+  });
+
   test('import: reads standard input for -', async () => {
-    const cli = io(fixture('pyrra-slos.yaml'));
+    const cli = io({ stdin: fixture('pyrra-slos.yaml') });
     expect(await runCli(['import', '-'], cli)).toBe(0);
     expect(parseAllDocuments(cli.out).map((d) => (d.toJS() as { id: string }).id)).toEqual([
       'api-response-errors',

@@ -1,7 +1,7 @@
 // `opsdeck rules` and `opsdeck import`: SLO rule generation from provisioning files and conversion
 // of OpenSLO, Sloth and Pyrra files, both through the same common code the HTTP API uses.
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import {
@@ -51,7 +51,7 @@ export const rulesCommand: Subcommand = {
     'print Prometheus recording and alerting rules (YAML) for the SLOs in DIR/slos (default $OPSDECK_PROVISIONING_DIR or ./provisioning)',
   async run(args, io) {
     const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
-    const dir = values.dir ?? io.env.OPSDECK_PROVISIONING_DIR ?? join(io.cwd, 'provisioning');
+    const dir = resolve(io.cwd, values.dir ?? io.env.OPSDECK_PROVISIONING_DIR ?? 'provisioning');
     const { slos, problems } = await readProvisionedSlos(dir);
     if (problems.length > 0) {
       io.stderr(`${problems.join('\n')}\n`);
@@ -83,7 +83,7 @@ export const importCommand: Subcommand = {
       io.stderr(`--format must be one of ${IMPORT_FORMATS.join(', ')}\n`);
       return 2;
     }
-    const text = file === '-' ? await io.readStdin() : await readFile(join(io.cwd, file), 'utf8');
+    const text = file === '-' ? await io.readStdin() : await readFile(resolve(io.cwd, file), 'utf8');
     const { slos, problems } = importSlos(text, format);
     if (problems.length > 0) {
       io.stderr(`${problems.map((p) => formatProblem(p, file)).join('\n')}\n`);
