@@ -76,7 +76,17 @@ export async function run(): Promise<BenchResult[]> {
       registry: new Registry(),
     });
 
-    const [cold, coldSeconds] = await timed(() => silencer.runCycle());
+    // Cycles until every wanted silence exists: the write budget spreads a bulk start over a few.
+    const first: number[] = [];
+    let created = 0;
+    const failures: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const [report, seconds] = await timed(() => silencer.runCycle());
+      first.push(seconds);
+      created += report.targets.reduce((n, t) => n + t.created, 0);
+      failures.push(...report.targets.flatMap((t) => (t.error ? [t.error] : [])));
+      if (report.targets.every((t) => t.deferred === 0)) break;
+    }
     const steady: number[] = [];
     for (let i = 0; i < 5; i++) steady.push((await timed(() => silencer.runCycle()))[1]);
 
@@ -91,17 +101,17 @@ export async function run(): Promise<BenchResult[]> {
     }
     const [edit, editSeconds] = await timed(() => silencer.runCycle());
 
-    const created = cold.targets.reduce((n, t) => n + t.created, 0);
-    const failures = [cold, edit].flatMap((r) => r.targets).filter((t) => !t.ok);
-    const worst = Math.max(coldSeconds, editSeconds, ...steady);
+    failures.push(...edit.targets.flatMap((t) => (t.error ? [t.error] : [])));
+    const worst = Math.max(...first, editSeconds, ...steady);
     return [
       {
         name: `silencer: ${WINDOWS} windows × ${ams.length} real Alertmanagers, one cycle`,
         figures: {
           windows: WINDOWS,
           targets: ams.length,
-          silences_created_first_cycle: created,
-          first_cycle_s: round(coldSeconds),
+          silences_created_at_start: created,
+          start_cycles_until_all_created: first.length,
+          start_cycle_max_s: round(Math.max(...first)),
           steady_cycle_median_s: round(steady.sort((a, b) => a - b)[Math.floor(steady.length / 2)]!),
           steady_cycle_max_s: round(Math.max(...steady)),
           edit_10pct_cycle_s: round(editSeconds),
@@ -109,7 +119,7 @@ export async function run(): Promise<BenchResult[]> {
           edit_expired: edit.targets.reduce((n, t) => n + t.expired, 0),
           failed_targets: failures.length,
         },
-        target: `every cycle ≤ ${TARGET_SECONDS} s (first, steady and after editing 10 % of windows)`,
+        target: `every cycle ≤ ${TARGET_SECONDS} s (start-up, steady, and after editing 10 % of windows)`,
         pass: failures.length === 0 && worst <= TARGET_SECONDS,
       },
     ];

@@ -29,6 +29,13 @@ export interface ReconcilerOptions {
   requestTimeoutMs: number;
   /** Parallel create/expire requests per target. */
   concurrency?: number;
+  /**
+   * Creating thousands of silences at once (first start, a bulk import) is bound by Alertmanager's
+   * write rate. After this many ms since the cycle began, silences that start later than `urgentWithinMs`
+   * from now wait for the next cycle, so cycles stay short and the soonest silences come first.
+   */
+  writeBudgetMs?: number;
+  urgentWithinMs?: number;
   loadWindows(): Promise<ManagedWindow[]>;
   lock?: CycleLock;
 }
@@ -40,6 +47,8 @@ export interface TargetReport {
   created: number;
   expired: number;
   managed: number;
+  /** upcoming silences left for the next cycle by the write budget */
+  deferred: number;
   durationMs: number;
 }
 
@@ -77,6 +86,7 @@ export class Reconciler {
   async cycle(): Promise<CycleReport> {
     const { lock, clock } = this.options;
     const at = clock.now();
+    const started = Date.now();
     if (lock && !(await lock.tryAcquire())) return { ran: false, at: at.toISOString(), targets: [], states: [] };
     try {
       const windows = await this.options.loadWindows();
@@ -93,7 +103,7 @@ export class Reconciler {
         }
       }
       const results = await Promise.all(
-        this.clients.map((client) => this.reconcileTarget(client, windows, desiredByWindow, broken, at)),
+        this.clients.map((client) => this.reconcileTarget(client, windows, desiredByWindow, broken, at, started)),
       );
       const known = new Set(this.clients.map((c) => c.target.name));
       const unknownTargetStates = windows.flatMap(({ window }) =>
@@ -127,6 +137,7 @@ export class Reconciler {
     desiredByWindow: Map<string, DesiredSilence[]>,
     broken: Map<string, string>,
     at: Date,
+    cycleStarted: number,
   ): Promise<{ report: TargetReport; states: SilenceTargetState[] }> {
     const started = Date.now();
     const target = client.target.name;
@@ -134,7 +145,8 @@ export class Reconciler {
     const wanted = new Map<string, DesiredSilence>();
     for (const { window } of relevant) for (const d of desiredByWindow.get(window.id) ?? []) wanted.set(d.key, d);
 
-    const report: TargetReport = { target, ok: true, error: null, created: 0, expired: 0, managed: 0, durationMs: 0 };
+    const report: TargetReport = { target, ok: true, error: null, created: 0, expired: 0, managed: 0, deferred: 0, durationMs: 0 };
+    const deferredByWindow = new Map<string, number>();
     const failures = new Map<string, string>();
     const liveByWindow = new Map<string, string[]>();
     let listError: string | null = null;
@@ -148,7 +160,11 @@ export class Reconciler {
         const key = s.comment.split(/\s/, 1)[0]!;
         byKey.set(key, [...(byKey.get(key) ?? []), s]);
       }
-      const toCreate = [...wanted.values()].filter((d) => !byKey.has(d.key));
+      const toCreate = [...wanted.values()]
+        .filter((d) => !byKey.has(d.key))
+        .sort((a, b) => a.silence.startsAt.localeCompare(b.silence.startsAt));
+      const budgetEnds = cycleStarted + (this.options.writeBudgetMs ?? Infinity);
+      const urgentUntil = new Date(at.getTime() + (this.options.urgentWithinMs ?? 0)).toISOString();
       const toExpire: AmSilence[] = [];
       for (const [key, silences] of byKey) {
         // A wanted key keeps exactly one silence; the rest (a race with another replica) go.
@@ -159,6 +175,11 @@ export class Reconciler {
       const concurrency = this.options.concurrency ?? 8;
       // Create before expiring, so an edited window never leaves a gap without a silence.
       await inBatches(toCreate, concurrency, async (d) => {
+        if (Date.now() > budgetEnds && d.silence.startsAt > urgentUntil) {
+          report.deferred += 1;
+          deferredByWindow.set(d.windowId, (deferredByWindow.get(d.windowId) ?? 0) + 1);
+          return;
+        }
         try {
           const id = await client.createSilence(d.silence);
           report.created += 1;
@@ -188,17 +209,20 @@ export class Reconciler {
 
     const atIso = at.toISOString();
     const states = relevant.map(({ window }): SilenceTargetState => {
-      const message = broken.get(window.id) ?? listError ?? failures.get(window.id) ?? null;
-      return {
+      const error = broken.get(window.id) ?? listError ?? failures.get(window.id) ?? null;
+      const deferred = deferredByWindow.get(window.id) ?? 0;
+      const base = {
         windowId: window.id,
         target,
-        state: message ? 'error' : 'synced',
-        message,
         desired: desiredByWindow.get(window.id)?.length ?? 0,
         silenceIds: (liveByWindow.get(window.id) ?? []).sort(),
-        lastSyncAt: message ? null : atIso,
         lastAttemptAt: atIso,
       };
+      if (error) return { ...base, state: 'error', message: error, lastSyncAt: null };
+      if (deferred) {
+        return { ...base, state: 'pending', message: `${deferred} upcoming silence(s) left for the next cycle`, lastSyncAt: null };
+      }
+      return { ...base, state: 'synced', message: null, lastSyncAt: atIso };
     });
     return { report, states };
   }

@@ -10,6 +10,9 @@ import { SilencerMetrics } from './metrics';
 import { type CycleReport, Reconciler } from './reconciler';
 import { SilencerStore } from './silencer-store';
 
+/** Time a cycle spends creating upcoming silences before leaving the rest to the next cycle. */
+export const WRITE_BUDGET_MS = 1000;
+
 export interface SilencerOptions {
   store: Store;
   listWindows(): Promise<MaintenanceWindow[]>;
@@ -45,6 +48,9 @@ export class Silencer {
       targets: options.targets,
       lookAheadMs: options.lookAheadMs,
       requestTimeoutMs: options.requestTimeoutMs,
+      writeBudgetMs: WRITE_BUDGET_MS,
+      // Whatever starts before the cycle after next is created now, budget or not.
+      urgentWithinMs: 2 * options.intervalMs + options.requestTimeoutMs,
       lock: this.lock,
       loadWindows: async () => {
         const [windows, adjustments] = await Promise.all([options.listWindows(), this.state.adjustmentsByWindow()]);

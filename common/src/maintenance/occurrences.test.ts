@@ -176,6 +176,34 @@ describe('expandOccurrences', () => {
   });
 });
 
+describe('long-running rules', () => {
+  it('give the same occurrences in a late range as when expanded from their start', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('DAILY', 'WEEKLY', 'HOURLY'),
+        fc.integer({ min: 1, max: 5 }),
+        fc.option(fc.subarray(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], { minLength: 1 }), { nil: undefined }),
+        fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'),
+        fc.integer({ min: 0, max: 300 }),
+        fc.integer({ min: 20, max: 300 }),
+        (freq, interval, byday, zone, startDay, rangeDay) => {
+          const rrule = `FREQ=${freq};INTERVAL=${interval}${byday ? `;BYDAY=${byday.join(',')}` : ''}`;
+          const start = new Date(Date.UTC(2025, 0, 1 + startDay, 7, 45)).toISOString().slice(0, 16);
+          const win = w({ kind: 'rrule', rrule, start, durationMinutes: 90 }, zone);
+          // Within MAX_OCCURRENCES_PER_EXPANSION of the start, so the reference expansion is whole.
+          const from = new Date(Date.UTC(2025, 0, 1 + startDay + rangeDay, 5));
+          const to = new Date(from.getTime() + 3 * 86_400_000);
+          const whole = expandOccurrences(win, new Date(Date.UTC(2024, 11, 31)), to).filter(
+            (o) => new Date(o.end) > from,
+          );
+          expect(expandOccurrences(win, from, to)).toEqual(whole);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe('adjustments', () => {
   const weekly: Schedule = { kind: 'weekly', days: ['TU'], startTime: '02:00', durationMinutes: 120 };
   const win = w(weekly);

@@ -40,7 +40,20 @@ function floatingFromLocal(local: string): Date {
   return new Date(dt.toMillis());
 }
 
+const parsedRules = new Map<string, Partial<Options>>();
+
+/** Parsed RRULE options; memoised, since the silencer expands every window on every cycle. */
 function parseRrule(text: string): Partial<Options> {
+  let options = parsedRules.get(text);
+  if (!options) {
+    options = parseRruleText(text);
+    if (parsedRules.size >= 10_000) parsedRules.clear();
+    parsedRules.set(text, options);
+  }
+  return { ...options };
+}
+
+function parseRruleText(text: string): Partial<Options> {
   const body = text.trim().replace(/^RRULE:/i, '');
   const options = RRule.parseString(body);
   if (options.freq === undefined) throw new Error('FREQ is missing or unknown (use DAILY, WEEKLY, MONTHLY, ...)');
@@ -74,9 +87,62 @@ function ruleFor(schedule: Schedule, timeZone: string, fromWall: Date): RRule | 
     if (options.until && /UNTIL=\d{8}T\d{6}Z/i.test(schedule.rrule)) {
       options.until = instantToWallTime(options.until, timeZone);
     }
-    return new RRule({ ...options, dtstart: floatingFromLocal(schedule.start), tzid: null });
+    return new RRule({ ...options, dtstart: rebasedStart(options, floatingFromLocal(schedule.start), fromWall), tzid: null });
   }
   return null;
+}
+
+const FIXED_PERIOD_MS: Partial<Record<Frequency, number>> = {
+  [Frequency.WEEKLY]: 7 * DAY_MS,
+  [Frequency.DAILY]: DAY_MS,
+  [Frequency.HOURLY]: 60 * MINUTE_MS,
+  [Frequency.MINUTELY]: MINUTE_MS,
+  [Frequency.SECONDLY]: 1000,
+};
+
+/**
+ * rrule iterates from DTSTART on every call, so a daily rule started a year ago costs a year of
+ * steps. In wall time these frequencies have fixed-length periods: moving DTSTART forward by whole
+ * periods (INTERVAL × unit) yields the same occurrences, as long as COUNT does not count from it.
+ */
+function rebasedStart(options: Partial<Options>, dtstart: Date, fromWall: Date): Date {
+  const unit = options.freq === undefined ? undefined : FIXED_PERIOD_MS[options.freq];
+  if (unit === undefined || options.count) return dtstart;
+  const period = unit * (options.interval ?? 1);
+  const periods = Math.floor((fromWall.getTime() - dtstart.getTime()) / period) - 1;
+  return periods > 0 ? new Date(dtstart.getTime() + periods * period) : dtstart;
+}
+
+const CHUNK_MS = 7 * DAY_MS;
+const CHUNK_CACHE_LIMIT = 50_000;
+const chunks = new Map<string, number[]>();
+
+/**
+ * Wall-clock starts of a recurring schedule in [fromWall, toWall], in fixed week-long chunks
+ * memoised per schedule: the silencer asks every window for nearly the same range every few
+ * seconds, and rrule rebuilds its year tables on every call.
+ */
+function wallStarts(schedule: Schedule, timeZone: string, fromWall: number, toWall: number): number[] {
+  const id = `${timeZone}|${JSON.stringify(schedule)}`;
+  const out: number[] = [];
+  for (let c = Math.floor(fromWall / CHUNK_MS); c * CHUNK_MS <= toWall; c++) {
+    const key = `${id}|${c}`;
+    let chunk = chunks.get(key);
+    if (!chunk) {
+      const start = new Date(c * CHUNK_MS);
+      const end = new Date((c + 1) * CHUNK_MS);
+      const rule = ruleFor(schedule, timeZone, start) as RRule;
+      chunk = rule
+        .between(start, end, true, (_d, i) => i < MAX_OCCURRENCES_PER_EXPANSION)
+        .map((d) => d.getTime())
+        .filter((t) => t < end.getTime());
+      if (chunks.size >= CHUNK_CACHE_LIMIT) chunks.clear();
+      chunks.set(key, chunk);
+    }
+    for (const t of chunk) if (t >= fromWall && t <= toWall) out.push(t);
+    if (out.length >= MAX_OCCURRENCES_PER_EXPANSION) return out.slice(0, MAX_OCCURRENCES_PER_EXPANSION);
+  }
+  return out;
 }
 
 function durationMs(schedule: Schedule): number {
@@ -94,12 +160,9 @@ function scheduled(window: SchedulableWindow, from: Date, to: Date): Occurrence[
   } else {
     // Searching in wall time: widen by a day each side for the zone offset, and by the duration
     // so an occurrence that began before `from` and is still open is found.
-    const fromWall = new Date(instantToWallTime(from, timeZone).getTime() - length - DAY_MS);
-    const toWall = new Date(instantToWallTime(to, timeZone).getTime() + DAY_MS);
-    const rule = ruleFor(schedule, timeZone, fromWall) as RRule;
-    starts = rule
-      .between(fromWall, toWall, true, (_d, i) => i < MAX_OCCURRENCES_PER_EXPANSION)
-      .map((wall) => wallTimeToInstant(wall, timeZone));
+    const fromWall = instantToWallTime(from, timeZone).getTime() - length - DAY_MS;
+    const toWall = instantToWallTime(to, timeZone).getTime() + DAY_MS;
+    starts = wallStarts(schedule, timeZone, fromWall, toWall).map((wall) => wallTimeToInstant(new Date(wall), timeZone));
   }
   return starts
     .map((start) => ({ start, end: new Date(start.getTime() + length) }))

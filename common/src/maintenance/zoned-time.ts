@@ -9,8 +9,50 @@ const MINUTE_MS = 60 * 1000;
 /** Wall-clock fields carried as a "floating" UTC Date, as the rrule package produces them. */
 export type FloatingTime = Date;
 
-function offsetMs(instantMs: number, zone: string): number {
+const QUARTER_HOUR_MS = 15 * MINUTE_MS;
+const CACHE_LIMIT = 100_000;
+
+interface ZoneDay {
+  before: number;
+  /** The instant the offset changes within this UTC day, or null when it does not. */
+  switchAt: number | null;
+  after: number;
+}
+const zoneDays = new Map<string, ZoneDay>();
+
+function intlOffsetMs(instantMs: number, zone: string): number {
   return DateTime.fromMillis(instantMs, { zone }).offset * MINUTE_MS;
+}
+
+/**
+ * The zone's UTC offset at an instant. Asking Intl (through luxon) is slow and the silencer asks
+ * thousands of times per cycle, so each zone's UTC day is resolved once: zones change offset at
+ * most once a day and on a quarter hour, found by bisection when the day's ends differ.
+ */
+function offsetMs(instantMs: number, zone: string): number {
+  const day = Math.floor(instantMs / DAY_MS);
+  const key = `${zone}|${day}`;
+  let d = zoneDays.get(key);
+  if (!d) {
+    const dayStart = day * DAY_MS;
+    const before = intlOffsetMs(dayStart, zone);
+    const after = intlOffsetMs(dayStart + DAY_MS, zone);
+    let switchAt: number | null = null;
+    if (before !== after) {
+      let lo = 0;
+      let hi = DAY_MS / QUARTER_HOUR_MS;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (intlOffsetMs(dayStart + mid * QUARTER_HOUR_MS, zone) === before) lo = mid;
+        else hi = mid;
+      }
+      switchAt = dayStart + hi * QUARTER_HOUR_MS;
+    }
+    d = { before, switchAt, after };
+    if (zoneDays.size >= CACHE_LIMIT) zoneDays.clear();
+    zoneDays.set(key, d);
+  }
+  return d.switchAt === null || instantMs < d.switchAt ? d.before : d.after;
 }
 
 /** The instant at which the zone's clocks show the given floating wall time. */
