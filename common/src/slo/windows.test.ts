@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import {
   calendarPeriod,
   formatDuration,
@@ -108,6 +110,51 @@ describe('windowAt', () => {
   test('timeSeconds keeps milliseconds', () => {
     expect(timeSeconds(new Date('2026-11-29T09:30:00.250Z'))).toBe(
       Date.UTC(2026, 10, 29, 9, 30) / 1000 + 0.25,
+    );
+  });
+});
+
+describe('properties', () => {
+  const zones = [
+    'UTC',
+    'Europe/Berlin',
+    'America/Los_Angeles',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'America/Santiago',
+  ];
+  const instant = fc.date({
+    min: new Date('2000-01-01T00:00:00Z'),
+    max: new Date('2040-01-01T00:00:00Z'),
+    noInvalidDate: true,
+  });
+
+  test('a calendar period contains its instant, starts at local midnight and meets the next one', () => {
+    fc.assert(
+      fc.property(
+        instant,
+        fc.constantFrom(...zones),
+        fc.constantFrom('week', 'month', 'quarter' as const),
+        (at, zone, period) => {
+          const range = calendarPeriod(period, zone, at);
+          expect(range.start.getTime()).toBeLessThanOrEqual(at.getTime());
+          expect(range.end.getTime()).toBeGreaterThan(at.getTime());
+          const local = DateTime.fromJSDate(range.start, { zone });
+          // a zone whose clocks skip midnight starts the day at the first instant after it
+          expect(local.toFormat('HH:mm') === '00:00' || local.minus({ minutes: 1 }).day !== local.day).toBe(
+            true,
+          );
+          expect(calendarPeriod(period, zone, range.end).start).toEqual(range.end);
+        },
+      ),
+    );
+  });
+
+  test('durations format back to the same seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 * 86_400 }), (seconds) => {
+        expect(parseDuration(formatDuration(seconds))).toBe(seconds);
+      }),
     );
   });
 });
