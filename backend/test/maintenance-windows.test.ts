@@ -1,5 +1,7 @@
 // Maintenance-window API and the silencer running inside the app, against real Alertmanagers
 // (SQLite, and two apps sharing one PostgreSQL database as two replicas would).
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../src/clock';
 import { AlertmanagerClient, type AmSilence } from '../src/silencer/alertmanager-client';
@@ -230,6 +232,78 @@ describe('maintenance windows with the silencer on SQLite', () => {
       headers: auth('viewer'),
     });
     expect(range.statusCode).toBe(400);
+  });
+});
+
+describe('the silencer loop', () => {
+  let am: AlertmanagerServer;
+  beforeAll(async () => {
+    am = await startAlertmanager();
+  });
+  afterAll(async () => {
+    await am.remove();
+  });
+
+  it('creates the silence of a window once it comes within the look-ahead, without any request', async () => {
+    const clock = new ManualClock(new Date());
+    const t = await createTestApp('sqlite', { clock, env: { ...INTERVAL, SILENCER_LOOKAHEAD_MINUTES: '10', ALERTMANAGER_URLS: am.url } });
+    try {
+      const start = new Date(clock.now().getTime() + 15 * 60_000);
+      const res = await post(t.app, '/api/v1/maintenance-windows', {
+        ...windowBody(clock),
+        schedule: { kind: 'once', start: start.toISOString(), end: new Date(start.getTime() + HOUR).toISOString() },
+      });
+      expect(res.statusCode).toBe(201);
+      await sleep(600);
+      expect(await live(am)).toEqual([]);
+      clock.advance(6 * 60_000);
+      const [s] = await eventually(async () => {
+        const got = await live(am);
+        expect(got).toHaveLength(1);
+        return got;
+      }, 2000);
+      expect(s!.startsAt).toBe(start.toISOString());
+      expect(s!.status.state).toBe('pending');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("manages Grafana-managed alerting's silences at GRAFANA_URL with the bearer token", async () => {
+    // Grafana cannot run here: a proxy serves Grafana's path for its Alertmanager and checks the token.
+    const seen: string[] = [];
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      const prefix = '/api/alertmanager/grafana/api/v2';
+      if (req.headers.authorization !== 'Bearer glsa_test' || !req.url?.startsWith(prefix)) {
+        res.writeHead(401).end('{"message":"Unauthorized"}');
+        return;
+      }
+      const upstream = httpRequest(`${am.url}/api/v2${req.url.slice(prefix.length)}`, { method: req.method, headers: { 'content-type': 'application/json' } }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const grafanaUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    await am.start({ wipe: true });
+    const clock = new ManualClock(new Date());
+    const t = await createTestApp('sqlite', { clock, env: { ...INTERVAL, GRAFANA_URL: grafanaUrl, GRAFANA_TOKEN: 'glsa_test' } });
+    try {
+      await post(t.app, '/api/v1/maintenance-windows', windowBody(clock, { targets: ['grafana'] }));
+      await eventually(async () => expect(await live(am)).toHaveLength(1));
+      const state = await eventually(async () => {
+        const res = await t.app.inject({ url: '/api/v1/maintenance-windows/db-upgrade/silences', headers: auth('viewer') });
+        expect(res.json().states[0].state).toBe('synced');
+        return res.json().states[0];
+      });
+      expect(state.target).toBe('grafana');
+      expect(seen[0]).toBe('GET /api/alertmanager/grafana/api/v2/silences Bearer glsa_test');
+    } finally {
+      await t.close();
+      proxy.close();
+    }
   });
 });
 
