@@ -242,6 +242,17 @@ describe('conversion', () => {
     ]);
   });
 
+  test('OpenSLO documents of an older version are named as such', () => {
+    const { problems } = importSlos('apiVersion: openslo/v1alpha\nkind: SLO\nmetadata: {name: x}\n');
+    expect(problems).toEqual([
+      {
+        document: 'document 1',
+        field: 'apiVersion',
+        message: 'openslo/v1alpha is not read: convert it to openslo/v1',
+      },
+    ]);
+  });
+
   test('an opsdeck field the source leaves invalid is reported against the opsdeck spec', () => {
     const { problems } = importSlos(fixture('pyrra-slos.yaml').replace('window: 2w', 'window: 1y'));
     expect(problems).toEqual([

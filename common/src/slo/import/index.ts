@@ -72,9 +72,11 @@ export function importSlos(text: string, format?: ImportFormat): ImportResult {
         document: where,
         field: detected === null ? 'apiVersion' : '(format)',
         message:
-          detected === null
-            ? 'not an SLO this importer reads: expected apiVersion openslo/v1 or pyrra.dev/v1alpha1, version prometheus/v1, or an opsdeck SLO'
-            : `this is a ${detected} document, but format ${format} was asked for`,
+          detected !== null
+            ? `this is a ${detected} document, but format ${format} was asked for`
+            : String(field(value, 'apiVersion')).startsWith('openslo/')
+              ? `${String(field(value, 'apiVersion'))} is not read: convert it to openslo/v1`
+              : 'not an SLO this importer reads: expected apiVersion openslo/v1 or pyrra.dev/v1alpha1, version prometheus/v1, or an opsdeck SLO',
       });
       return;
     }
