@@ -18,10 +18,14 @@ import { incidentRoutes } from './routes/incidents';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { queryRoutes } from './routes/query';
 import { runbookRoutes, runbookSearchRoute } from './routes/runbooks';
+import { securityHeadersPlugin } from './security/headers';
+import { rateLimitPlugin } from './security/rate-limit';
 import { sloRoutes } from './routes/slos';
 import { silencerPlugin } from './silencer/plugin';
 import { sloImportRoutes } from './slo/import-routes';
 import { sloRulesRoutes } from './slo/rules-routes';
+import { sloStatusRoutes } from './slo/routes';
+import { gateRoutes } from './gates/routes';
 import { tokenRoutes } from './routes/tokens';
 import type { Store } from './store/db';
 import { type Repositories, createRepositories } from './store/repositories';
@@ -51,8 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('clock', deps.clock ?? systemClock);
   app.decorate('metrics', new Registry());
 
+  await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { tokens: deps.config.OPSDECK_TOKENS });
+  await app.register(rateLimitPlugin);
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
 
@@ -60,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sloRoutes);
   await app.register(sloRulesRoutes);
   await app.register(sloImportRoutes);
+  await app.register(sloStatusRoutes);
+  await app.register(gateRoutes);
   await app.register(incidentRoutes);
   await app.register(changeRoutes);
   await app.register(annotationRoutes);

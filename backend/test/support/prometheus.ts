@@ -17,6 +17,8 @@ export interface PrometheusOptions {
   rules?: string[];
   /** reuse this data dir (a restart keeps the data) instead of a new temp one */
   dataDir?: string;
+  /** listen on this port (to come back where a stopped server was) instead of a free one */
+  port?: number;
 }
 
 export interface PrometheusServer {
@@ -52,7 +54,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   });
   const config = join(dataDir, 'prometheus.yml');
   writeFileSync(config, `global:\n  evaluation_interval: 1m\nrule_files:\n${ruleFiles.map((f) => `  - ${f}\n`).join('')}`);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     '/usr/bin/prometheus',
