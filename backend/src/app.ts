@@ -18,6 +18,8 @@ import { incidentRoutes } from './routes/incidents';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { queryRoutes } from './routes/query';
 import { runbookRoutes, runbookSearchRoute } from './routes/runbooks';
+import { securityHeadersPlugin } from './security/headers';
+import { rateLimitPlugin } from './security/rate-limit';
 import { sloRoutes } from './routes/slos';
 import { silencerPlugin } from './silencer/plugin';
 import { sloImportRoutes } from './slo/import-routes';
@@ -53,8 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('clock', deps.clock ?? systemClock);
   app.decorate('metrics', new Registry());
 
+  await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { tokens: deps.config.OPSDECK_TOKENS });
+  await app.register(rateLimitPlugin);
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
 

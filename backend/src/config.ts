@@ -87,6 +87,8 @@ export const ConfigSchema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
+  // Requests per minute per bearer token (0 turns limiting off); health, metrics and docs are exempt.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
 });
 export type Config = z.output<typeof ConfigSchema>;
 

@@ -14,6 +14,8 @@ declare module 'fastify' {
     /** Who acts: X-Grafana-User when Grafana's proxy sends it, else the token's name. */
     actor: string;
     role: Role;
+    /** Name of the token that authenticated the request; empty for public routes and open mode. */
+    tokenName: string;
   }
   interface FastifyContextConfig {
     /** Overrides the default: viewer for reads, editor for writes. */
@@ -51,6 +53,7 @@ export const authPlugin = fp<Options>(
 
     app.decorateRequest('actor', '');
     app.decorateRequest('role', 'viewer');
+    app.decorateRequest('tokenName', '');
 
     app.addHook('onRequest', async (request) => {
       const grafanaUser = headerValue(request.headers['x-grafana-user']);
@@ -73,6 +76,7 @@ export const authPlugin = fp<Options>(
       if (!token) throw new ApiError(401, 'unauthorized', 'the bearer token is not valid');
       request.actor = grafanaUser ?? token.name;
       request.role = token.role;
+      request.tokenName = token.name;
       const isRead = request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
       const needed = request.routeOptions.config?.minRole ?? (isRead ? 'viewer' : 'editor');
       if (ROLE_RANK[token.role] < ROLE_RANK[needed]) {
