@@ -2,35 +2,16 @@
 // a backend that loaded the provisioning: the backend accepts each one (no 400) and the kinds that
 // need no Prometheus answer with frames. Prometheus is unreachable here on purpose: SLO kinds must
 // then fail alone, per target, naming the outage.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueryResponse } from '@opsdeck/common';
 import { loadProvisioning } from '../src/provisioning/loader';
 import { auth, createTestApp, type TestApp } from './support/app';
+import { opsdeckTargets, provisionedDashboards } from './support/dashboard-queries';
 
 const provisioning = join(__dirname, '..', '..', 'provisioning');
-const dashboardDir = join(provisioning, 'grafana', 'dashboards', 'opsdeck');
-const dashboards = readdirSync(dashboardDir)
-  .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, json: JSON.parse(readFileSync(join(dashboardDir, file), 'utf8')) }));
-
+const dashboards = provisionedDashboards();
 const SLO_KINDS = new Set(['slo-status', 'slo-budget']);
-
-/** Opsdeck targets of panels, annotations and variables, with "All" variables interpolated to empty. */
-function opsdeckTargets(dashboard: any): Record<string, unknown>[] {
-  const isOpsdeck = (ds: any) => ds?.type === 'opsdeck-api-datasource';
-  const targets = [
-    ...dashboard.panels.flatMap((p: any) => p.targets.filter((t: any) => isOpsdeck(t.datasource ?? p.datasource))),
-    ...dashboard.annotations.list.filter((a: any) => isOpsdeck(a.datasource)).map((a: any) => a.target),
-    ...dashboard.templating.list.filter((v: any) => isOpsdeck(v.datasource)).map((v: any) => v.query),
-  ];
-  return targets.map(({ datasource: _ignored, ...target }: any, i: number) => {
-    const interpolated = Object.fromEntries(
-      Object.entries(target).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\$\w+/g, '') : v]),
-    );
-    return { ...interpolated, refId: `${target.refId}${i}` };
-  });
-}
 
 let t: TestApp;
 beforeAll(async () => {
