@@ -5,11 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
 import { OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
 import { DEFAULT_OPTIONS as SLO_PANEL_DEFAULTS } from '../../panel-plugin/src/options';
+import { COMMANDS } from '../src/cli';
 
 const root = join(__dirname, '..', '..');
 const provisioning = join(root, 'provisioning');
@@ -94,6 +95,19 @@ describe('docker-compose.yml', () => {
       }
       if (service.build) expect(existsSync(join(root, service.build.context, service.build.dockerfile))).toBe(true);
     }
+  });
+
+  it('generates the SLO rules with the opsdeck CLI into the volume Prometheus loads rules/*.yml from', () => {
+    const [, script, subcommand, output] = /node backend\/dist\/(\w+)\.js (\w+) > (\S+)$/.exec(services['slo-rules'].entrypoint.at(-1)) ?? [];
+    expect([script, subcommand]).toEqual(['cli', 'rules']);
+    expect(COMMANDS).toHaveProperty(subcommand!);
+    const mountOf = (service: string, volume: string) =>
+      (services[service].volumes as string[]).find((v) => v.startsWith(`${volume}:`))!.split(':')[1]!;
+    expect(dirname(output!)).toBe(mountOf('slo-rules', 'slo-rules'));
+    const configDir = dirname(services.prometheus.command.find((c: string) => c.startsWith('--config.file=')).split('=')[1]);
+    const ruleGlob = (yamlFile('provisioning/prometheus/prometheus.yml').rule_files as string[]).find((f) => f.includes('*'))!;
+    expect(join(configDir, dirname(ruleGlob))).toBe(mountOf('prometheus', 'slo-rules'));
+    expect(read('backend/Dockerfile')).toContain(`chown node:node /data ${dirname(output!)}`);
   });
 
   it('points Grafana at the backend with the token the backend accepts as an editor', () => {
