@@ -173,7 +173,7 @@ describe.each(STORE_KINDS)('HTTP (%s)', (kind) => {
       method: 'POST',
       url: '/api/v1/slos/import?apply=true',
       headers: auth('editor'),
-      payload: { yaml: payload.yaml.replace('target: "99.5"', 'target: "99.9"') },
+      payload: { yaml: payload.yaml.replace("target: '99.5'", "target: '99.9'") },
     });
     expect(again.json()).toMatchObject({
       created: [],
