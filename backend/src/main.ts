@@ -13,6 +13,8 @@ async function main(): Promise<void> {
     store,
     logger: {
       level: config.LOG_LEVEL,
+      // Plain process.stdout writes each line as it happens (pino's default destination may buffer).
+      stream: process.stdout,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
     },
   });
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: draining requests and closing the store`);
+    // Connections busy at close become idle once their answer is sent; keep-alive would hold them open.
+    setInterval(() => app.server.closeIdleConnections(), 100).unref();
     app.close().then(
       () => process.exit(0),
       (err) => {
