@@ -45,10 +45,13 @@ function window(i: number): Omit<MaintenanceWindow, 'version' | 'createdAt' | 'u
   };
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+/** Result, wall seconds and the CPU seconds opsdeck itself spent (the machine may be shared). */
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
   const t0 = process.hrtime.bigint();
+  const u0 = process.cpuUsage();
   const result = await fn();
-  return [result, Number(process.hrtime.bigint() - t0) / 1e9];
+  const u = process.cpuUsage(u0);
+  return [result, Number(process.hrtime.bigint() - t0) / 1e9, (u.user + u.system) / 1e6];
 }
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
@@ -88,7 +91,12 @@ export async function run(): Promise<BenchResult[]> {
       if (report.targets.every((t) => t.deferred === 0)) break;
     }
     const steady: number[] = [];
-    for (let i = 0; i < 5; i++) steady.push((await timed(() => silencer.runCycle()))[1]);
+    const steadyCpu: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [, seconds, cpu] = await timed(() => silencer.runCycle());
+      steady.push(seconds);
+      steadyCpu.push(cpu);
+    }
 
     // An edit to 10 % of the windows: each of their silences is replaced (create + expire).
     for (let i = 0; i < WINDOWS; i += 10) {
@@ -114,6 +122,8 @@ export async function run(): Promise<BenchResult[]> {
           start_cycle_max_s: round(Math.max(...first)),
           steady_cycle_median_s: round(steady.sort((a, b) => a - b)[Math.floor(steady.length / 2)]!),
           steady_cycle_max_s: round(Math.max(...steady)),
+          steady_cycle_opsdeck_cpu_s: round(Math.max(...steadyCpu)),
+          load_average_1m: Math.round(os.loadavg()[0]! * 10) / 10,
           edit_10pct_cycle_s: round(editSeconds),
           edit_created: edit.targets.reduce((n, t) => n + t.created, 0),
           edit_expired: edit.targets.reduce((n, t) => n + t.expired, 0),

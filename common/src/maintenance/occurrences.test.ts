@@ -273,6 +273,8 @@ describe('scheduleProblem', () => {
     [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=XX', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
     [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;COLOUR=red', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
     [{ kind: 'rrule', rrule: 'FREQ=WEEKLY', start: '2026-02-30T02:00', durationMinutes: 5 }, 'schedule.start'],
+    [{ kind: 'rrule', rrule: 'FREQ=MINUTELY;INTERVAL=30', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
+    [{ kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=6', start: '2026-01-01T02:00', durationMinutes: 5 }, null],
   ];
   it.each(cases)('%j -> %s', (schedule, field) => {
     expect(scheduleProblem(schedule)?.field ?? null).toBe(field);

@@ -20,7 +20,7 @@ export interface OccurrenceAdjustment {
   end: string;
 }
 
-/** Guards against rules such as FREQ=MINUTELY asked for a year at a time. */
+/** Guards against rules such as FREQ=HOURLY asked for a year at a time. */
 export const MAX_OCCURRENCES_PER_EXPANSION = 10_000;
 
 const MINUTE_MS = 60_000;
@@ -96,8 +96,6 @@ const FIXED_PERIOD_MS: Partial<Record<Frequency, number>> = {
   [Frequency.WEEKLY]: 7 * DAY_MS,
   [Frequency.DAILY]: DAY_MS,
   [Frequency.HOURLY]: 60 * MINUTE_MS,
-  [Frequency.MINUTELY]: MINUTE_MS,
-  [Frequency.SECONDLY]: 1000,
 };
 
 /**
@@ -253,6 +251,9 @@ export function scheduleProblem(schedule: Schedule): { field: string; message: s
     try {
       const options = parseRrule(schedule.rrule);
       if (options.dtstart) return { field: 'schedule.rrule', message: 'put the start in schedule.start, not DTSTART' };
+      if (options.freq === Frequency.MINUTELY || options.freq === Frequency.SECONDLY) {
+        return { field: 'schedule.rrule', message: 'a maintenance window recurs at most hourly: use FREQ=HOURLY or coarser' };
+      }
       new RRule({ ...options, dtstart: floatingFromLocal(schedule.start) });
     } catch (err) {
       return { field: 'schedule.rrule', message: `not a valid RFC 5545 RRULE: ${(err as Error).message}` };
