@@ -57,8 +57,12 @@ type Db = Kysely<Database>;
 /** Listed rather than "!= resolved" so the (status, started_at) index answers. */
 const OPEN_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved');
 
-/** Rows are fetched in batches while tag filtering discards some, until the limit is met. */
-const BATCH_FLOOR = 200;
+/**
+ * Without a tag filter every row read is kept, so one batch of `limit` rows answers; with one,
+ * rows are read in larger batches until enough pass.
+ */
+const TAG_BATCH_FLOOR = 500;
+const batchSize = (q: AnnotationQuery) => (q.tags?.length ? Math.max(q.limit * 4, TAG_BATCH_FLOOR) : q.limit);
 
 const hasAllTags = (tags: readonly string[], wanted: readonly string[] | undefined) =>
   !wanted?.length || wanted.every((t) => tags.includes(t));
@@ -137,7 +141,7 @@ async function longestSpan(db: Db, table: 'incidents' | 'changes'): Promise<numb
 async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
   const span = await longestSpan(db, 'incidents');
   const out: Annotation[] = [];
-  const batch = Math.max(q.limit, BATCH_FLOOR);
+  const batch = batchSize(q);
   const base = () => {
     let s = db.selectFrom('incidents').select(['doc', 'version', 'started_at', 'id']);
     if (q.service) s = s.where('service', '=', q.service);
@@ -182,7 +186,7 @@ async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
 async function changes(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
   const span = await longestSpan(db, 'changes');
   const out: Annotation[] = [];
-  const batch = Math.max(q.limit, BATCH_FLOOR);
+  const batch = batchSize(q);
   let cursor: { t: number; id: string } | null = null;
   for (;;) {
     let s = db

@@ -28,7 +28,8 @@ const HISTORY_DAYS = 5 * 365;
 const DAY = 86_400_000;
 const MONTH = 30 * DAY;
 const SECONDS = Number(process.env.OPSDECK_BENCH_SECONDS ?? 10);
-const CONNECTIONS = 4;
+/** One connection measures service time; four show it under concurrent dashboard panels. */
+const CONNECTION_COUNTS = [1, 4];
 const TOKEN = 'bench-annotations-viewer';
 const SERVICES = ['api', 'checkout', 'search', 'db', 'queue', 'web', 'auth', 'payments'];
 
@@ -44,8 +45,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** Half incidents (lasting minutes to a day, a few still open), half changes (points and regions). */
-function populate(file: string): void {
+/**
+ * Half incidents (minutes to hours long, a few still open), half changes (points and regions),
+ * inserted in time order as a live system records them, over five years.
+ */
+export function populate(file: string): void {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -62,13 +66,15 @@ function populate(file: string): void {
   const severities = ['S1', 'S2', 'S3', 'S4'] as const;
   const risks = ['Low', 'Med', 'High'] as const;
   const kinds = ['deploy', 'config', 'infra', 'migration', 'flag'] as const;
+  const starts = Float64Array.from({ length: ITEMS }, () => HISTORY_START + Math.floor(rnd() * HISTORY_DAYS * DAY)).sort();
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      const start = HISTORY_START + Math.floor(rnd() * HISTORY_DAYS * DAY);
-      const service = SERVICES[i % SERVICES.length] as string;
+      const start = starts[i] as number;
+      const service = SERVICES[Math.floor(i / 2) % SERVICES.length] as string;
       const stamp = iso(start);
       if (i % 2 === 0) {
-        const open = rnd() < 0.0005;
+        // A few incidents left open for months or years, as forgotten ones are in real trackers.
+        const open = rnd() < 0.00005;
         const end = open ? null : start + Math.floor(-Math.log(1 - rnd()) * 3600_000);
         const severity = severities[Math.floor(rnd() * 4)] as string;
         const doc = {
@@ -205,7 +211,7 @@ interface Figures {
   p99_ms: number;
 }
 
-async function measure(port: number, extra: string): Promise<Figures> {
+async function measure(port: number, extra: string, connections: number): Promise<Figures> {
   const rnd = mulberry32(7);
   const times: number[] = [];
   let errors = 0;
@@ -215,7 +221,7 @@ async function measure(port: number, extra: string): Promise<Figures> {
     const instance = autocannon(
       {
         url: `http://127.0.0.1:${port}`,
-        connections: CONNECTIONS,
+        connections,
         duration: SECONDS,
         headers: { authorization: `Bearer ${TOKEN}` },
         requests: [
@@ -272,18 +278,23 @@ export async function run(): Promise<BenchResult[]> {
       ];
       const results: BenchResult[] = [];
       for (const [name, extra] of cases) {
-        const figures = await measure(port, extra);
-        results.push({
-          name,
-          figures: {
-            ...figures,
-            stored_items: ITEMS,
-            connections: CONNECTIONS,
-            populate_seconds: populateSeconds,
-          },
-          target: `p95 ≤ ${TARGET_P95_MS} ms on SQLite over HTTP on loopback`,
-          pass: figures.errors === 0 && figures.p95_ms <= TARGET_P95_MS,
-        });
+        for (const connections of CONNECTION_COUNTS) {
+          const figures = await measure(port, extra, connections);
+          results.push({
+            name: `${name}, ${connections} connection${connections > 1 ? 's' : ''}`,
+            figures: {
+              ...figures,
+              stored_items: ITEMS,
+              connections,
+              populate_seconds: populateSeconds,
+              // The machine is shared: a load average above its core count inflates every latency.
+              load_average_1m: round(os.loadavg()[0] ?? 0),
+              cores: os.cpus().length,
+            },
+            target: `p95 ≤ ${TARGET_P95_MS} ms on SQLite over HTTP on loopback`,
+            pass: figures.errors === 0 && figures.p95_ms <= TARGET_P95_MS,
+          });
+        }
       }
       return results;
     } finally {

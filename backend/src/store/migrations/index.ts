@@ -4,6 +4,7 @@ import type { Dialect } from '../db';
 import * as m001 from './001_initial';
 import * as m010 from './010_silencer';
 import * as m020 from './020_annotation_spans';
+import * as m021 from './021_annotation_service_order';
 
 export interface MigrationFile {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, MigrationFile> = {
   '001_initial': m001,
   '010_silencer': m010,
   '020_annotation_spans': m020,
+  '021_annotation_service_order': m021,
 };
