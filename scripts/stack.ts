@@ -42,7 +42,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const DEFAULT_PORTS: Record<ComponentName, number> = { backend: 3001, demo: 9464, prometheus: 9090, alertmanager: 9093 };
+const DEFAULT_PORTS: Record<ComponentName, number> = {
+  backend: 3001,
+  demo: 9464,
+  prometheus: 9090,
+  alertmanager: 9093,
+};
 const READY_TIMEOUT_MS = 60_000;
 
 function listenOnce(port: number): Promise<number> {
@@ -79,7 +84,15 @@ export function findBinary(names: string[], path = process.env.PATH ?? ''): stri
 /** Rewrites the compose-oriented Prometheus config for loopback ports and absolute rule paths. */
 export function renderPrometheusConfig(
   text: string,
-  where: { demo: string; backend: string; prometheus: string; alertmanager?: string; alertsFile: string; rulesDir: string; scrapeInterval?: string },
+  where: {
+    demo: string;
+    backend: string;
+    prometheus: string;
+    alertmanager?: string;
+    alertsFile: string;
+    rulesDir: string;
+    scrapeInterval?: string;
+  },
 ): string {
   const config = parse(text) as {
     global?: Record<string, unknown>;
@@ -87,7 +100,12 @@ export function renderPrometheusConfig(
     rule_files?: string[];
     scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
   };
-  if (where.scrapeInterval) config.global = { ...config.global, scrape_interval: where.scrapeInterval, evaluation_interval: where.scrapeInterval };
+  if (where.scrapeInterval)
+    config.global = {
+      ...config.global,
+      scrape_interval: where.scrapeInterval,
+      evaluation_interval: where.scrapeInterval,
+    };
   const targets: Record<string, string | undefined> = {
     demo: where.demo,
     'opsdeck-backend': where.backend,
@@ -97,7 +115,8 @@ export function renderPrometheusConfig(
   config.scrape_configs = config.scrape_configs
     .filter((job) => targets[job.job_name] !== undefined)
     .map((job) => ({ ...job, static_configs: [{ targets: [targets[job.job_name]!] }] }));
-  if (where.alertmanager) config.alerting = { alertmanagers: [{ static_configs: [{ targets: [where.alertmanager] }] }] };
+  if (where.alertmanager)
+    config.alerting = { alertmanagers: [{ static_configs: [{ targets: [where.alertmanager] }] }] };
   else delete config.alerting;
   config.rule_files = [where.alertsFile, join(where.rulesDir, '*.yml')];
   return stringify(config);
@@ -140,11 +159,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const provisioning = join(root, 'provisioning');
   const logs = join(dataDir, 'logs');
-  for (const dir of [dataDir, logs, join(dataDir, 'prometheus', 'rules'), join(dataDir, 'alertmanager')]) mkdirSync(dir, { recursive: true });
+  for (const dir of [dataDir, logs, join(dataDir, 'prometheus', 'rules'), join(dataDir, 'alertmanager')])
+    mkdirSync(dir, { recursive: true });
 
-  const prometheusBin = options.prometheusBin === undefined ? findBinary(['prometheus']) : options.prometheusBin;
+  const prometheusBin =
+    options.prometheusBin === undefined ? findBinary(['prometheus']) : options.prometheusBin;
   const alertmanagerBin =
-    options.alertmanagerBin === undefined ? findBinary(['prometheus-alertmanager', 'alertmanager']) : options.alertmanagerBin;
+    options.alertmanagerBin === undefined
+      ? findBinary(['prometheus-alertmanager', 'alertmanager'])
+      : options.alertmanagerBin;
   const port = async (name: ComponentName) => freePort(options.ports?.[name] ?? DEFAULT_PORTS[name]);
   const ports = {
     backend: await port('backend'),
@@ -157,9 +180,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const tokens = { admin: randomBytes(12).toString('hex'), grafana: randomBytes(12).toString('hex') };
   const children: ChildProcess[] = [];
 
-  const start = async (name: ComponentName, command: string, args: string[], readyPath: string, env: Record<string, string> = {}) => {
+  const start = async (
+    name: ComponentName,
+    command: string,
+    args: string[],
+    readyPath: string,
+    env: Record<string, string> = {},
+  ) => {
     const out = createWriteStream(join(logs, `${name}.log`), { flags: 'a' });
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     children.push(child);
@@ -172,7 +205,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    await start('demo', process.execPath, [join(root, 'demo/dist/cli.js'), 'serve', '--port', String(ports.demo)], '/healthz');
+    await start(
+      'demo',
+      process.execPath,
+      [join(root, 'demo/dist/cli.js'), 'serve', '--port', String(ports.demo)],
+      '/healthz',
+    );
     await start('backend', process.execPath, [join(root, 'backend/dist/main.js')], '/healthz', {
       HOST: '127.0.0.1',
       PORT: String(ports.backend),
@@ -190,30 +228,50 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     if (alertmanagerBin && ports.alertmanager) {
       const config = join(dataDir, 'alertmanager', 'alertmanager.yml');
-      writeFileSync(config, renderAlertmanagerConfig(readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'), address(ports.demo)!));
+      writeFileSync(
+        config,
+        renderAlertmanagerConfig(
+          readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'),
+          address(ports.demo)!,
+        ),
+      );
       await start(
         'alertmanager',
         alertmanagerBin,
-        [`--config.file=${config}`, `--storage.path=${join(dataDir, 'alertmanager', 'data')}`, `--web.listen-address=${address(ports.alertmanager)}`, '--cluster.listen-address='],
+        [
+          `--config.file=${config}`,
+          `--storage.path=${join(dataDir, 'alertmanager', 'data')}`,
+          `--web.listen-address=${address(ports.alertmanager)}`,
+          '--cluster.listen-address=',
+        ],
         '/-/ready',
       );
     }
     if (prometheusBin && ports.prometheus) {
       const config = join(dataDir, 'prometheus', 'prometheus.yml');
-      const rendered = renderPrometheusConfig(readFileSync(join(provisioning, 'prometheus/prometheus.yml'), 'utf8'), {
-        demo: address(ports.demo)!,
-        backend: address(ports.backend)!,
-        prometheus: address(ports.prometheus)!,
-        alertmanager: address(ports.alertmanager),
-        alertsFile: join(provisioning, 'prometheus', 'alerts.yml'),
-        rulesDir: join(dataDir, 'prometheus', 'rules'),
-        scrapeInterval: options.scrapeInterval,
-      });
+      const rendered = renderPrometheusConfig(
+        readFileSync(join(provisioning, 'prometheus/prometheus.yml'), 'utf8'),
+        {
+          demo: address(ports.demo)!,
+          backend: address(ports.backend)!,
+          prometheus: address(ports.prometheus)!,
+          alertmanager: address(ports.alertmanager),
+          alertsFile: join(provisioning, 'prometheus', 'alerts.yml'),
+          rulesDir: join(dataDir, 'prometheus', 'rules'),
+          scrapeInterval: options.scrapeInterval,
+        },
+      );
       writeFileSync(config, rendered);
       await start(
         'prometheus',
         prometheusBin,
-        [`--config.file=${config}`, `--storage.tsdb.path=${join(dataDir, 'prometheus', 'data')}`, '--storage.tsdb.retention.time=90d', `--web.listen-address=${address(ports.prometheus)}`, '--web.enable-lifecycle'],
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${join(dataDir, 'prometheus', 'data')}`,
+          '--storage.tsdb.retention.time=90d',
+          `--web.listen-address=${address(ports.prometheus)}`,
+          '--web.enable-lifecycle',
+        ],
         '/-/ready',
       );
     }
@@ -228,7 +286,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
  * Writes the SLO rule file: from the backend's CLI when built, else from the running backend's rules
  * endpoint, else from the SLOs the backend loaded, through the same generator the CLI uses.
  */
-async function generateRules(root: string, backendUrl: string, token: string, provisioning: string, file: string): Promise<Stack['rulesSource']> {
+async function generateRules(
+  root: string,
+  backendUrl: string,
+  token: string,
+  provisioning: string,
+  file: string,
+): Promise<Stack['rulesSource']> {
   const cli = join(root, 'backend/dist/cli.js');
   if (existsSync(cli)) {
     try {
@@ -254,7 +318,10 @@ async function generateRules(root: string, backendUrl: string, token: string, pr
   const list = await fetch(`${backendUrl}/api/v1/slos?limit=500`, { headers }).catch(() => null);
   if (!list?.ok) return 'none';
   const { items } = (await list.json()) as { items: Record<string, unknown>[] };
-  const specs = items.map(({ version: _v, createdAt: _c, updatedAt: _u, createdBy: _b, source: _s, ...spec }) => SloCreate.parse(spec));
+  const specs = items.map(
+    ({ version: _v, createdAt: _c, updatedAt: _u, createdBy: _b, source: _s, ...spec }) =>
+      SloCreate.parse(spec),
+  );
   writeFileSync(file, sloRulesYaml(specs));
   return 'slos';
 }
@@ -266,8 +333,12 @@ function banner(stack: Stack): string {
     'opsdeck stack is up:',
     `  backend       ${urls.backend}  (OpenAPI: ${urls.backend}/api/v1/openapi.json)`,
     `  demo traffic  ${urls.demo}/metrics`,
-    urls.prometheus ? `  Prometheus    ${urls.prometheus}  (alerts: ${urls.prometheus}/alerts)` : '  Prometheus    not installed; SLO status needs it',
-    urls.alertmanager ? `  Alertmanager  ${urls.alertmanager}` : '  Alertmanager  not installed; the silencer has nothing to manage',
+    urls.prometheus
+      ? `  Prometheus    ${urls.prometheus}  (alerts: ${urls.prometheus}/alerts)`
+      : '  Prometheus    not installed; SLO status needs it',
+    urls.alertmanager
+      ? `  Alertmanager  ${urls.alertmanager}`
+      : '  Alertmanager  not installed; the silencer has nothing to manage',
     `  SLO rules     ${stack.rulesSource === 'none' ? 'none generated' : `generated (${stack.rulesSource}) into ${join(stack.dataDir, 'prometheus', 'rules')}`}`,
     `  admin token   ${tokens.admin}`,
     `  grafana token ${tokens.grafana}  (editor; for the opsdeck data source in your Grafana)`,
@@ -287,7 +358,12 @@ if (require.main === module) {
     root: resolve(__dirname, '..', '..'),
     dataDir: env.STACK_DATA_DIR,
     scrapeInterval: env.STACK_SCRAPE_INTERVAL,
-    ports: { backend: num(env.STACK_BACKEND_PORT), demo: num(env.STACK_DEMO_PORT), prometheus: num(env.STACK_PROMETHEUS_PORT), alertmanager: num(env.STACK_ALERTMANAGER_PORT) },
+    ports: {
+      backend: num(env.STACK_BACKEND_PORT),
+      demo: num(env.STACK_DEMO_PORT),
+      prometheus: num(env.STACK_PROMETHEUS_PORT),
+      alertmanager: num(env.STACK_ALERTMANAGER_PORT),
+    },
   }).then(
     (stack) => {
       process.stdout.write(`${banner(stack)}\n`);

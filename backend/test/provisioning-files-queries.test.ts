@@ -21,27 +21,34 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-it.each(dashboards.map((d) => [d.file, d.json]))('%s: the backend accepts every opsdeck query', async (_file, dashboard) => {
-  const queries = opsdeckTargets(dashboard);
-  expect(queries.length).toBeGreaterThan(0);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/query',
-    headers: auth('viewer'),
-    payload: { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString(), queries },
-  });
-  expect([res.statusCode, res.statusCode === 200 ? '' : res.body]).toEqual([200, '']);
-  const { results } = res.json() as QueryResponse;
-  for (const query of queries) {
-    const result = results[query.refId as string];
-    if (SLO_KINDS.has(query.kind as string)) {
-      expect([query.refId, result?.error]).toEqual([query.refId, expect.any(String)]);
-    } else {
-      expect([query.refId, result?.error]).toEqual([query.refId, undefined]);
-      expect(result?.frames.length).toBeGreaterThan(0);
+it.each(dashboards.map((d) => [d.file, d.json]))(
+  '%s: the backend accepts every opsdeck query',
+  async (_file, dashboard) => {
+    const queries = opsdeckTargets(dashboard);
+    expect(queries.length).toBeGreaterThan(0);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: auth('viewer'),
+      payload: {
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date().toISOString(),
+        queries,
+      },
+    });
+    expect([res.statusCode, res.statusCode === 200 ? '' : res.body]).toEqual([200, '']);
+    const { results } = res.json() as QueryResponse;
+    for (const query of queries) {
+      const result = results[query.refId as string];
+      if (SLO_KINDS.has(query.kind as string)) {
+        expect([query.refId, result?.error]).toEqual([query.refId, expect.any(String)]);
+      } else {
+        expect([query.refId, result?.error]).toEqual([query.refId, undefined]);
+        expect(result?.frames.length).toBeGreaterThan(0);
+      }
     }
-  }
-});
+  },
+);
 
 it('the provisioned SLOs and the guide window are what the SLO variable and the windows table list', async () => {
   const res = await t.app.inject({

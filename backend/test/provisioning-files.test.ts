@@ -11,11 +11,20 @@ import { parse } from 'yaml';
 import { OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
 import { DEFAULT_OPTIONS as SLO_PANEL_DEFAULTS } from '../../panel-plugin/src/options';
 import { COMMANDS } from '../src/cli';
+import {
+  dashboardQueries,
+  provisionedDashboards,
+  withoutDataSource,
+  type Dashboard,
+} from './support/dashboard-queries';
 
 const root = join(__dirname, '..', '..');
 const provisioning = join(root, 'provisioning');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-const yamlFile = (path: string) => parse(read(path)) as Record<string, any>;
+/** Parsed YAML is navigated freely here: each assertion checks the shape it relies on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Yaml = Record<string, any>;
+const yamlFile = (path: string) => parse(read(path)) as Yaml;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -27,19 +36,41 @@ function walk(dir: string): string[] {
 /** Every plugin the repository builds: id, type and Grafana dependency from its src/plugin.json. */
 const plugins = ['datasource-plugin', 'panel-plugin', 'app-plugin']
   .filter((dir) => existsSync(join(root, dir, 'src', 'plugin.json')))
-  .map((dir) => ({ dir, ...(JSON.parse(read(`${dir}/src/plugin.json`)) as { id: string; type: string; dependencies: { grafanaDependency: string } }) }));
+  .map((dir) => ({
+    dir,
+    ...(JSON.parse(read(`${dir}/src/plugin.json`)) as {
+      id: string;
+      type: string;
+      dependencies: { grafanaDependency: string };
+    }),
+  }));
 const pluginIds = new Set(plugins.map((p) => p.id));
 
-const CORE_PANELS = new Set(['timeseries', 'stat', 'table', 'text', 'gauge', 'bargauge', 'barchart', 'piechart', 'state-timeline', 'logs', 'row']);
+const CORE_PANELS = new Set([
+  'timeseries',
+  'stat',
+  'table',
+  'text',
+  'gauge',
+  'bargauge',
+  'barchart',
+  'piechart',
+  'state-timeline',
+  'logs',
+  'row',
+]);
 const CORE_DATASOURCES = new Set(['prometheus', 'grafana', 'datasource']);
 
 const compose = yamlFile('docker-compose.yml');
-const services = compose.services as Record<string, any>;
-const grafanaDatasources = (yamlFile('provisioning/grafana/datasources/opsdeck.yml').datasources as { uid: string; type: string; jsonData?: Record<string, unknown>; secureJsonData?: Record<string, unknown> }[]);
+const services = compose.services as Record<string, Yaml>;
+const grafanaDatasources = yamlFile('provisioning/grafana/datasources/opsdeck.yml').datasources as {
+  uid: string;
+  type: string;
+  jsonData?: Record<string, unknown>;
+  secureJsonData?: Record<string, unknown>;
+}[];
+const dashboards = provisionedDashboards();
 const dashboardDir = join(provisioning, 'grafana', 'dashboards', 'opsdeck');
-const dashboards = readdirSync(dashboardDir)
-  .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, json: JSON.parse(readFileSync(join(dashboardDir, file), 'utf8')) as Record<string, any> }));
 
 /** `>=12.3.0` style constraints against an image tag like `12.3.0`. */
 function satisfies(version: string, constraint: string): boolean {
@@ -60,7 +91,8 @@ describe('docker-compose.yml', () => {
     );
     for (const [name, service] of Object.entries(services)) {
       expect([name, service.profiles]).toEqual([name, name === 'postgres' ? ['postgres'] : undefined]);
-      for (const dependency of Object.keys(service.depends_on ?? {})) expect(Object.keys(services)).toContain(dependency);
+      for (const dependency of Object.keys(service.depends_on ?? {}))
+        expect(Object.keys(services)).toContain(dependency);
     }
     expect(services.backend.depends_on.postgres).toEqual({ condition: 'service_healthy', required: false });
   });
@@ -69,12 +101,15 @@ describe('docker-compose.yml', () => {
     const [, tag] = /^grafana\/grafana:(\d+\.\d+\.\d+)$/.exec(services.grafana.image) ?? [];
     expect(tag).toBeDefined();
     expect(plugins.length).toBeGreaterThanOrEqual(2);
-    for (const plugin of plugins) expect([plugin.id, satisfies(tag!, plugin.dependencies.grafanaDependency)]).toEqual([plugin.id, true]);
+    for (const plugin of plugins)
+      expect([plugin.id, satisfies(tag!, plugin.dependencies.grafanaDependency)]).toEqual([plugin.id, true]);
     expect(satisfies('12.2.9', '>=12.3.0')).toBe(false);
   });
 
   it('mounts only paths that exist, plugin dist folders of real plugins that Grafana allows unsigned', () => {
-    const unsigned = String(services.grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).split(',');
+    const unsigned = String(services.grafana.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).split(
+      ',',
+    );
     const named = Object.keys(compose.volumes);
     for (const [name, service] of Object.entries(services)) {
       for (const volume of (service.volumes ?? []) as string[]) {
@@ -93,19 +128,25 @@ describe('docker-compose.yml', () => {
           expect([source, existsSync(path)]).toEqual([source, true]);
         }
       }
-      if (service.build) expect(existsSync(join(root, service.build.context, service.build.dockerfile))).toBe(true);
+      if (service.build)
+        expect(existsSync(join(root, service.build.context, service.build.dockerfile))).toBe(true);
     }
   });
 
   it('generates the SLO rules with the opsdeck CLI into the volume Prometheus loads rules/*.yml from', () => {
-    const [, script, subcommand, output] = /node backend\/dist\/(\w+)\.js (\w+) > (\S+)$/.exec(services['slo-rules'].entrypoint.at(-1)) ?? [];
+    const [, script, subcommand, output] =
+      /node backend\/dist\/(\w+)\.js (\w+) > (\S+)$/.exec(services['slo-rules'].entrypoint.at(-1)) ?? [];
     expect([script, subcommand]).toEqual(['cli', 'rules']);
     expect(COMMANDS).toHaveProperty(subcommand!);
     const mountOf = (service: string, volume: string) =>
       (services[service].volumes as string[]).find((v) => v.startsWith(`${volume}:`))!.split(':')[1]!;
     expect(dirname(output!)).toBe(mountOf('slo-rules', 'slo-rules'));
-    const configDir = dirname(services.prometheus.command.find((c: string) => c.startsWith('--config.file=')).split('=')[1]);
-    const ruleGlob = (yamlFile('provisioning/prometheus/prometheus.yml').rule_files as string[]).find((f) => f.includes('*'))!;
+    const configDir = dirname(
+      services.prometheus.command.find((c: string) => c.startsWith('--config.file=')).split('=')[1],
+    );
+    const ruleGlob = (yamlFile('provisioning/prometheus/prometheus.yml').rule_files as string[]).find((f) =>
+      f.includes('*'),
+    )!;
     expect(join(configDir, dirname(ruleGlob))).toBe(mountOf('prometheus', 'slo-rules'));
     expect(read('backend/Dockerfile')).toContain(`chown node:node /data ${dirname(output!)}`);
   });
@@ -150,16 +191,27 @@ describe('provisioning files', () => {
   });
 
   it('Prometheus config and alert rules pass promtool', () => {
-    const output = execFileSync('promtool', ['check', 'config', join(provisioning, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
+    const output = execFileSync(
+      'promtool',
+      ['check', 'config', join(provisioning, 'prometheus', 'prometheus.yml')],
+      { encoding: 'utf8' },
+    );
     expect(output).toContain('is valid prometheus config file syntax');
-    const rules = execFileSync('promtool', ['check', 'rules', join(provisioning, 'prometheus', 'alerts.yml')], { encoding: 'utf8' });
+    const rules = execFileSync(
+      'promtool',
+      ['check', 'rules', join(provisioning, 'prometheus', 'alerts.yml')],
+      { encoding: 'utf8' },
+    );
     expect(rules).toMatch(/SUCCESS: \d+ rules found/);
   });
 
   it('Prometheus scrapes the demo and the backend and sends to Alertmanager', () => {
     const config = yamlFile('provisioning/prometheus/prometheus.yml');
     const targets = Object.fromEntries(
-      (config.scrape_configs as { job_name: string; static_configs: { targets: string[] }[] }[]).map((j) => [j.job_name, j.static_configs[0]!.targets[0]]),
+      (config.scrape_configs as { job_name: string; static_configs: { targets: string[] }[] }[]).map((j) => [
+        j.job_name,
+        j.static_configs[0]!.targets[0],
+      ]),
     );
     expect(targets.demo).toBe(`demo:${services.demo.environment.DEMO_PORT}`);
     expect(targets['opsdeck-backend']).toBe(`backend:${services.backend.environment.PORT}`);
@@ -171,11 +223,21 @@ describe('provisioning files', () => {
     const path = join(provisioning, 'alertmanager', 'alertmanager.yml');
     expect(execFileSync('amtool', ['check-config', path], { encoding: 'utf8' })).toContain('SUCCESS');
     const config = yamlFile('provisioning/alertmanager/alertmanager.yml');
-    const receivers = (config.receivers as { name: string; webhook_configs?: { url: string }[] }[]).map((r) => r.name);
+    const receivers = (config.receivers as { name: string; webhook_configs?: { url: string }[] }[]).map(
+      (r) => r.name,
+    );
     expect(receivers).toContain(config.route.receiver);
-    const routed = execFileSync('amtool', ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=page'], { encoding: 'utf8' });
+    const routed = execFileSync(
+      'amtool',
+      ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=page'],
+      { encoding: 'utf8' },
+    );
     expect(routed.trim()).toBe('oncall');
-    const ticket = execFileSync('amtool', ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=ticket'], { encoding: 'utf8' });
+    const ticket = execFileSync(
+      'amtool',
+      ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=ticket'],
+      { encoding: 'utf8' },
+    );
     expect(ticket.trim()).toBe(config.route.receiver);
   });
 });
@@ -185,15 +247,26 @@ describe('runbooks', () => {
   const runbooks = readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
     .map((file) => ({ file, ...matter(readFileSync(join(dir, file), 'utf8')) }));
-  const alertRules = (yamlFile('provisioning/prometheus/alerts.yml').groups as { rules: { alert: string; annotations: Record<string, string> }[] }[]).flatMap((g) => g.rules);
+  const alertRules = (
+    yamlFile('provisioning/prometheus/alerts.yml').groups as {
+      rules: { alert: string; annotations: Record<string, string> }[];
+    }[]
+  ).flatMap((g) => g.rules);
 
   it('ship the guide’s five, each valid for the runbook API and named after its id', () => {
-    expect(runbooks.map((r) => r.data.id).sort()).toEqual(
-      ['api-elevated-errors', 'cache-miss-storm', 'database-cpu-high', 'queue-backlog', 'tls-cert-expiry'],
-    );
+    expect(runbooks.map((r) => r.data.id).sort()).toEqual([
+      'api-elevated-errors',
+      'cache-miss-storm',
+      'database-cpu-high',
+      'queue-backlog',
+      'tls-cert-expiry',
+    ]);
     for (const runbook of runbooks) {
       const result = RunbookCreate.safeParse({ ...runbook.data, body: runbook.content });
-      expect([runbook.file, result.success ? 'valid' : result.error.message]).toEqual([runbook.file, 'valid']);
+      expect([runbook.file, result.success ? 'valid' : result.error.message]).toEqual([
+        runbook.file,
+        'valid',
+      ]);
       expect(runbook.file).toBe(`${runbook.data.id}.md`);
     }
   });
@@ -201,7 +274,10 @@ describe('runbooks', () => {
   it('are tickable checklists with the guide’s escalation ladder and comms channels', () => {
     for (const { file, content } of runbooks) {
       expect([file, (content.match(/^\s*- \[ \] /gm) ?? []).length >= 8]).toEqual([file, true]);
-      expect([file, /L1 On-call.*L2 Platform.*(Engineering Manager|EM).*Director/s.test(content)]).toEqual([file, true]);
+      expect([file, /L1 On-call.*L2 Platform.*(Engineering Manager|EM).*Director/s.test(content)]).toEqual([
+        file,
+        true,
+      ]);
       expect([file, content.includes('#ops-alerts') || content.includes('#incidents')]).toEqual([file, true]);
     }
   });
@@ -214,7 +290,9 @@ describe('runbooks', () => {
       expect(rule.annotations.runbook_url).toMatch(new RegExp(`/runbooks/${id}$`));
     }
     const known = new Set([...alertRules.map((r) => r.alert), SLO_ALERT_NAME]);
-    for (const { data } of runbooks) for (const alert of data.alerts as string[]) expect([data.id, alert, known.has(alert)]).toEqual([data.id, alert, true]);
+    for (const { data } of runbooks)
+      for (const alert of data.alerts as string[])
+        expect([data.id, alert, known.has(alert)]).toEqual([data.id, alert, true]);
   });
 });
 
@@ -222,49 +300,62 @@ describe('Grafana provisioning', () => {
   const uids = new Map(grafanaDatasources.map((d) => [d.uid, d.type]));
 
   it('data sources are core types or plugins of this repository; opsdeck gets its URL and token', () => {
-    for (const ds of grafanaDatasources) expect([ds.type, CORE_DATASOURCES.has(ds.type) || pluginIds.has(ds.type)]).toEqual([ds.type, true]);
+    for (const ds of grafanaDatasources)
+      expect([ds.type, CORE_DATASOURCES.has(ds.type) || pluginIds.has(ds.type)]).toEqual([ds.type, true]);
     const opsdeck = grafanaDatasources.find((d) => d.type === 'opsdeck-api-datasource');
     expect(opsdeck?.jsonData?.url).toBe('${OPSDECK_URL}');
     expect(opsdeck?.secureJsonData?.token).toBe('${OPSDECK_GRAFANA_TOKEN}');
-    for (const variable of ['OPSDECK_URL', 'OPSDECK_GRAFANA_TOKEN', 'PROMETHEUS_URL']) expect(services.grafana.environment).toHaveProperty(variable);
+    for (const variable of ['OPSDECK_URL', 'OPSDECK_GRAFANA_TOKEN', 'PROMETHEUS_URL'])
+      expect(services.grafana.environment).toHaveProperty(variable);
   });
 
   it('the dashboard provider reads the folder that holds the dashboards, as mounted in Grafana', () => {
     const provider = yamlFile('provisioning/grafana/dashboards/opsdeck.yml').providers[0];
-    const mount = (services.grafana.volumes as string[]).find((v) => v.startsWith('./provisioning/grafana:'))!;
+    const mount = (services.grafana.volumes as string[]).find((v) =>
+      v.startsWith('./provisioning/grafana:'),
+    )!;
     const containerRoot = mount.split(':')[1]!;
-    expect(join(root, 'provisioning/grafana', relative(containerRoot, provider.options.path))).toBe(dashboardDir);
+    expect(join(root, 'provisioning/grafana', relative(containerRoot, provider.options.path))).toBe(
+      dashboardDir,
+    );
   });
 
   it('ships the SLO overview, service and incidents & changes dashboards with unique uids', () => {
-    expect(dashboards.map((d) => d.json.uid).sort()).toEqual(['opsdeck-incidents-changes', 'opsdeck-service', 'opsdeck-slo-overview']);
-    expect(dashboards.find((d) => d.json.uid === 'opsdeck-slo-overview')!.json.panels.map((p: any) => p.type)).toContain('opsdeck-slo-panel');
+    expect(dashboards.map((d) => d.json.uid).sort()).toEqual([
+      'opsdeck-incidents-changes',
+      'opsdeck-service',
+      'opsdeck-slo-overview',
+    ]);
+    expect(
+      dashboards.find((d) => d.json.uid === 'opsdeck-slo-overview')!.json.panels.map((p) => p.type),
+    ).toContain('opsdeck-slo-panel');
   });
 
-  /** Every panel target and annotation and variable query, with the data source it goes to. */
-  function queriesOf(dashboard: Record<string, any>) {
-    const panels = (dashboard.panels as any[]).flatMap((p) => (p.targets as any[]).map((t) => ({ where: `panel ${p.title}`, ds: t.datasource ?? p.datasource, query: t })));
-    const annotations = (dashboard.annotations.list as any[]).filter((a) => !a.builtIn).map((a) => ({ where: `annotation ${a.name}`, ds: a.datasource, query: a.target }));
-    const variables = (dashboard.templating.list as any[]).map((v) => ({ where: `variable ${v.name}`, ds: v.datasource, query: v.query }));
-    return [...panels, ...annotations, ...variables];
-  }
-
-  it.each(dashboards.map((d) => [d.file, d.json]))('%s references existing panels and data sources with queries they accept', (_file, dashboard) => {
-    for (const panel of dashboard.panels as any[]) {
-      expect([panel.title, CORE_PANELS.has(panel.type) || pluginIds.has(panel.type)]).toEqual([panel.title, true]);
-    }
-    for (const { where, ds, query } of queriesOf(dashboard)) {
-      expect([where, uids.get(ds.uid)]).toEqual([where, ds.type]);
-      if (ds.type === 'opsdeck-api-datasource') {
-        const { datasource: _ignored, ...target } = query;
-        const result = OpsdeckQuery.safeParse(target);
-        expect([where, result.success ? 'ok' : result.error.message]).toEqual([where, 'ok']);
+  it.each(dashboards.map((d) => [d.file, d.json] as const))(
+    '%s references existing panels and data sources with queries they accept',
+    (_file, dashboard: Dashboard) => {
+      for (const panel of dashboard.panels) {
+        expect([panel.title, CORE_PANELS.has(panel.type) || pluginIds.has(panel.type)]).toEqual([
+          panel.title,
+          true,
+        ]);
       }
-    }
-  });
+      for (const { where, ds, query } of dashboardQueries(dashboard)) {
+        expect([where, ds && uids.get(ds.uid)]).toEqual([where, ds?.type]);
+        if (ds?.type === 'opsdeck-api-datasource') {
+          const result = OpsdeckQuery.safeParse(withoutDataSource(query));
+          expect([where, result.success ? 'ok' : result.error.message]).toEqual([where, 'ok']);
+        }
+      }
+    },
+  );
 
   it('dashboard PromQL parses in Prometheus (promtool), with Grafana variables filled in', () => {
-    const exprs = dashboards.flatMap((d) => queriesOf(d.json).filter((q) => q.ds.type === 'prometheus' && q.query.expr).map((q) => q.query.expr as string));
+    const exprs = dashboards.flatMap((d) =>
+      dashboardQueries(d.json).flatMap((q) =>
+        q.ds?.type === 'prometheus' && q.query.expr ? [q.query.expr] : [],
+      ),
+    );
     expect(exprs.length).toBeGreaterThanOrEqual(6);
     const dir = mkdtempSync(join(tmpdir(), 'opsdeck-dash-'));
     try {
@@ -273,7 +364,9 @@ describe('Grafana provisioning', () => {
         expr: expr.replaceAll('$__rate_interval', '1m').replaceAll('$service', 'api'),
       }));
       writeFileSync(join(dir, 'rules.json'), JSON.stringify({ groups: [{ name: 'dashboards', rules }] }));
-      const output = execFileSync('promtool', ['check', 'rules', join(dir, 'rules.json')], { encoding: 'utf8' });
+      const output = execFileSync('promtool', ['check', 'rules', join(dir, 'rules.json')], {
+        encoding: 'utf8',
+      });
       expect(output).toContain(`SUCCESS: ${exprs.length} rules found`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -281,25 +374,37 @@ describe('Grafana provisioning', () => {
   });
 
   it('SLO panels set only options the panel defines, with the types it expects, and name SLOs that exist', () => {
-    const sloIds = readdirSync(join(provisioning, 'slos')).map((f) => (parse(readFileSync(join(provisioning, 'slos', f), 'utf8')) as { id: string }).id);
-    const panels = dashboards.flatMap((d) => (d.json.panels as any[]).filter((p) => p.type === 'opsdeck-slo-panel'));
+    const sloIds = readdirSync(join(provisioning, 'slos')).map(
+      (f) => (parse(readFileSync(join(provisioning, 'slos', f), 'utf8')) as { id: string }).id,
+    );
+    const panels = dashboards.flatMap((d) => d.json.panels.filter((p) => p.type === 'opsdeck-slo-panel'));
     expect(panels.length).toBeGreaterThanOrEqual(1);
     for (const panel of panels) {
-      for (const [key, value] of Object.entries(panel.options as Record<string, unknown>)) {
-        expect([panel.title, key, typeof value]).toEqual([panel.title, key, typeof (SLO_PANEL_DEFAULTS as Record<string, unknown>)[key]]);
+      for (const [key, value] of Object.entries(panel.options ?? {})) {
+        expect([panel.title, key, typeof value]).toEqual([
+          panel.title,
+          key,
+          typeof (SLO_PANEL_DEFAULTS as Record<string, unknown>)[key],
+        ]);
       }
-      if (panel.options.sloId) expect(sloIds).toContain(panel.options.sloId);
-      for (const target of panel.targets as { slo?: string }[]) {
-        for (const id of (target.slo ?? '').split(',').filter((s) => s && !s.startsWith('$'))) expect(sloIds).toContain(id);
+      if (panel.options?.sloId) expect(sloIds).toContain(panel.options.sloId);
+      for (const target of panel.targets) {
+        for (const id of String(target.slo ?? '')
+          .split(',')
+          .filter((s) => s && !s.startsWith('$')))
+          expect(sloIds).toContain(id);
       }
     }
   });
 
   it('service dashboard graphs carry opsdeck annotations for the selected service', () => {
     const service = dashboards.find((d) => d.json.uid === 'opsdeck-service')!.json;
-    const annotation = (service.annotations.list as any[]).find((a) => a.datasource?.type === 'opsdeck-api-datasource');
+    const annotation = service.annotations.list.find((a) => a.datasource?.type === 'opsdeck-api-datasource');
     expect(annotation).toMatchObject({ enable: true, target: { kind: 'annotations', service: '$service' } });
-    expect(annotation.target.annotationSources.sort()).toEqual(['change', 'incident', 'maintenance']);
+    expect([...(annotation?.target?.annotationSources as string[])].sort()).toEqual([
+      'change',
+      'incident',
+      'maintenance',
+    ]);
   });
 });
-

@@ -5,8 +5,18 @@ import type { Clock } from './clock';
 export const InjectionRequest = z.strictObject({
   service: z.string().min(1).max(100).default('api').describe('a service, pipeline or page of the demo'),
   errorRate: z.number().min(0).max(1).default(0).describe('fraction of requests (or ETL runs) that fail'),
-  latencyMs: z.number().min(0).max(120_000).default(0).describe('added to every request, run lag or page load'),
-  durationSeconds: z.number().int().min(1).max(7 * 86_400).default(600),
+  latencyMs: z
+    .number()
+    .min(0)
+    .max(120_000)
+    .default(0)
+    .describe('added to every request, run lag or page load'),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(600),
 });
 export type InjectionRequest = z.input<typeof InjectionRequest>;
 

@@ -49,10 +49,15 @@ describe('demo HTTP server', () => {
       'web_lcp_seconds histogram',
     ]);
     for (const le of ['0.05', '0.1', '0.15', '0.25', '0.3', '0.5', '0.8', '1', '2.5', '5']) {
-      expect(text).toContain(`http_request_duration_seconds_bucket{le="${le}",service="api",route="/v1/items",method="GET"}`);
+      expect(text).toContain(
+        `http_request_duration_seconds_bucket{le="${le}",service="api",route="/v1/items",method="GET"}`,
+      );
     }
-    for (const le of ['1', '2', '2.5', '4']) expect(text).toContain(`web_lcp_seconds_bucket{le="${le}",page="home"}`);
-    expect(text).toMatch(/http_requests_total\{service="checkout",route="\/checkout",method="POST",code="201"\} \d+/);
+    for (const le of ['1', '2', '2.5', '4'])
+      expect(text).toContain(`web_lcp_seconds_bucket{le="${le}",page="home"}`);
+    expect(text).toMatch(
+      /http_requests_total\{service="checkout",route="\/checkout",method="POST",code="201"\} \d+/,
+    );
     expect(text).toContain('etl_lag_seconds{pipeline="orders"}');
   });
 
@@ -77,7 +82,9 @@ describe('demo HTTP server', () => {
   it('the CLI injects errors that then show in /metrics, lists them and clears them', async () => {
     const lines: string[] = [];
     const io = { fetch, out: (line: string) => lines.push(line), env: { DEMO_URL: demo.url } };
-    expect(await runClient(['inject', '--service', 'api', '--error-rate', '0.5', '--for', '10m'], io)).toBe(0);
+    expect(await runClient(['inject', '--service', 'api', '--error-rate', '0.5', '--for', '10m'], io)).toBe(
+      0,
+    );
     expect(lines[0]).toBe('injected on api: error rate 0.5, +0 ms until 2026-01-05T10:10:00.000Z');
     tick(60);
     const text = await metricsText();
@@ -118,7 +125,12 @@ describe('demo HTTP server', () => {
     const io = { fetch, out: () => undefined, env: { DEMO_URL: demo.url } };
     await runClient(['inject', '--service', 'checkout', '--latency', '1.5s', '--for', '90s'], io);
     expect(demo.injections.list()).toEqual([
-      expect.objectContaining({ service: 'checkout', errorRate: 0, latencyMs: 1500, endsAt: '2026-01-05T10:01:30.000Z' }),
+      expect.objectContaining({
+        service: 'checkout',
+        errorRate: 0,
+        latencyMs: 1500,
+        endsAt: '2026-01-05T10:01:30.000Z',
+      }),
     ]);
     expect(parseDuration('250ms')).toBe(0.25);
     expect(parseDuration('2h')).toBe(7200);

@@ -41,7 +41,13 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function fail(res: ServerResponse, status: number, error: string, message: string, details?: unknown[]): void {
+function fail(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  message: string,
+  details?: unknown[],
+): void {
   send(res, status, details ? { error, message, details } : { error, message });
 }
 
@@ -66,7 +72,10 @@ async function handleInjectPost(parts: DemoParts, req: IncomingMessage, res: Ser
   }
   const parsed = InjectionRequest.safeParse(body);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+    const details = parsed.error.issues.map((issue) => ({
+      field: issue.path.join('.'),
+      message: issue.message,
+    }));
     return fail(res, 400, 'validation_failed', 'the injection is invalid', details);
   }
   const targets = parts.simulator.targets();
@@ -112,7 +121,12 @@ export function createDemoServer(parts: DemoParts): Server {
           return send(res, 200, { cleared: parts.injections.clear(service) });
         }
         default:
-          return fail(res, 404, 'not_found', `no route ${route}; try GET /metrics, GET|POST|DELETE /inject, GET|POST /alerts`);
+          return fail(
+            res,
+            404,
+            'not_found',
+            `no route ${route}; try GET /metrics, GET|POST|DELETE /inject, GET|POST /alerts`,
+          );
       }
     };
     handle().catch((err: unknown) => fail(res, 500, 'internal', (err as Error).message));

@@ -6,6 +6,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+
+interface ScrapeJob {
+  job_name: string;
+  static_configs: { targets: string[] }[];
+}
 import { findBinary, freePort, renderAlertmanagerConfig, renderPrometheusConfig } from '../../scripts/stack';
 
 const root = join(__dirname, '..', '..');
@@ -32,7 +37,11 @@ describe('renderPrometheusConfig', () => {
     const rulesDir = join(dir, 'rules');
     const config = renderPrometheusConfig(source, { ...where, rulesDir });
     const parsed = parse(config);
-    expect(Object.fromEntries(parsed.scrape_configs.map((j: any) => [j.job_name, j.static_configs[0].targets]))).toEqual({
+    expect(
+      Object.fromEntries(
+        (parsed.scrape_configs as ScrapeJob[]).map((j) => [j.job_name, j.static_configs[0].targets]),
+      ),
+    ).toEqual({
       demo: ['127.0.0.1:19464'],
       'opsdeck-backend': ['127.0.0.1:13001'],
       prometheus: ['127.0.0.1:19090'],
@@ -42,23 +51,39 @@ describe('renderPrometheusConfig', () => {
     expect(parsed.global).toEqual({ scrape_interval: '5s', evaluation_interval: '5s' });
     expect(parsed.rule_files).toEqual([where.alertsFile, join(rulesDir, '*.yml')]);
     writeFileSync(join(dir, 'prometheus.yml'), config);
-    const output = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
+    const output = execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], {
+      encoding: 'utf8',
+    });
     expect(output).toContain('SUCCESS');
   });
 
   it('without Alertmanager drops alerting and its scrape job', () => {
-    const parsed = parse(renderPrometheusConfig(source, { ...where, alertmanager: undefined, rulesDir: dir }));
+    const parsed = parse(
+      renderPrometheusConfig(source, { ...where, alertmanager: undefined, rulesDir: dir }),
+    );
     expect(parsed.alerting).toBeUndefined();
-    expect(parsed.scrape_configs.map((j: any) => j.job_name)).toEqual(['demo', 'opsdeck-backend', 'prometheus']);
+    expect((parsed.scrape_configs as ScrapeJob[]).map((j) => j.job_name)).toEqual([
+      'demo',
+      'opsdeck-backend',
+      'prometheus',
+    ]);
     expect(parsed.global.scrape_interval).toBe('5s');
   });
 });
 
 it('renderAlertmanagerConfig points the on-call webhook at the local demo and stays valid', () => {
-  const config = renderAlertmanagerConfig(readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'), '127.0.0.1:19464');
-  expect(parse(config).receivers.find((r: any) => r.name === 'oncall').webhook_configs[0].url).toBe('http://127.0.0.1:19464/alerts');
+  const config = renderAlertmanagerConfig(
+    readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'),
+    '127.0.0.1:19464',
+  );
+  const receivers = parse(config).receivers as { name: string; webhook_configs?: { url: string }[] }[];
+  expect(receivers.find((r) => r.name === 'oncall')?.webhook_configs?.[0]?.url).toBe(
+    'http://127.0.0.1:19464/alerts',
+  );
   writeFileSync(join(dir, 'alertmanager.yml'), config);
-  expect(execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')], { encoding: 'utf8' })).toContain('SUCCESS');
+  expect(
+    execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')], { encoding: 'utf8' }),
+  ).toContain('SUCCESS');
 });
 
 it('freePort keeps a free preferred port and replaces a taken one', async () => {

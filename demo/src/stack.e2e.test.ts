@@ -13,7 +13,11 @@ const MINUTE = 60_000;
 let stack: Stack;
 let dataDir: string;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -28,13 +32,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-const api = async (path: string, init: RequestInit = {}) => {
+/** Answers of the opsdeck API as this test reads them; each use checks the fields it relies on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const api = async (path: string, init: RequestInit = {}): Promise<Json> => {
   const res = await fetch(`${stack.urls.backend}/api/v1${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${stack.tokens.admin}`, 'content-type': 'application/json', ...init.headers },
+    headers: {
+      authorization: `Bearer ${stack.tokens.admin}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
   });
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
+  return res.json();
 };
 
 /** Remaining budget of one SLO as the SLO panel reads it: the slo-status frame of POST /query. */
@@ -48,7 +60,9 @@ async function remainingBudget(sloId: string): Promise<number | undefined> {
     }),
   });
   const frame = results.A.frames[0];
-  const index = frame?.schema.fields.findIndex((f: { name: string }) => f.name === SLO_STATUS_FIELDS.budgetRemaining);
+  const index = frame?.schema.fields.findIndex(
+    (f: { name: string }) => f.name === SLO_STATUS_FIELDS.budgetRemaining,
+  );
   const value = frame?.data.values[index]?.[0];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -72,86 +86,119 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('burns the budget, pages through Alertmanager, and a maintenance window silences the page', async () => {
-  expect(stack.urls.prometheus).toBeDefined();
-  expect(stack.urls.alertmanager).toBeDefined();
-  expect(stack.rulesSource).not.toBe('none');
+it(
+  'burns the budget, pages through Alertmanager, and a maintenance window silences the page',
+  async () => {
+    expect(stack.urls.prometheus).toBeDefined();
+    expect(stack.urls.alertmanager).toBeDefined();
+    expect(stack.rulesSource).not.toBe('none');
 
-  const slos = (await api('/slos?service=api')).items as { id: string; indicator: { kind: string } }[];
-  const slo = slos.find((s) => s.indicator.kind === 'ratio');
-  expect(slo).toBeDefined();
-  const sloId = slo!.id;
+    const slos = (await api('/slos?service=api')).items as { id: string; indicator: { kind: string } }[];
+    const slo = slos.find((s) => s.indicator.kind === 'ratio');
+    expect(slo).toBeDefined();
+    const sloId = slo!.id;
 
-  // Healthy traffic first, so the budget has a baseline the errors then eat into.
-  const before = await until('a first SLO status with traffic', () => remainingBudget(sloId), MINUTE);
+    // Healthy traffic first, so the budget has a baseline the errors then eat into.
+    const before = await until('a first SLO status with traffic', () => remainingBudget(sloId), MINUTE);
 
-  const inject = await fetch(`${stack.urls.demo}/inject`, {
-    method: 'POST',
-    body: JSON.stringify({ service: 'api', errorRate: 0.5, durationSeconds: 900 }),
-  });
-  expect(inject.status).toBe(201);
+    const inject = await fetch(`${stack.urls.demo}/inject`, {
+      method: 'POST',
+      body: JSON.stringify({ service: 'api', errorRate: 0.5, durationSeconds: 900 }),
+    });
+    expect(inject.status).toBe(201);
 
-  await until(
-    'the api availability budget to drop',
-    async () => ((await remainingBudget(sloId)) ?? Infinity) < before - 0.05,
-    2 * MINUTE,
-  );
+    await until(
+      'the api availability budget to drop',
+      async () => ((await remainingBudget(sloId)) ?? Infinity) < before - 0.05,
+      2 * MINUTE,
+    );
 
-  // Two page alerts per SLO (1h/5m and 6h/30m windows): the fast pair pages first.
-  const pageStates = async () => {
-    const body = (await (await fetch(`${stack.urls.prometheus}/api/v1/alerts`)).json()) as {
-      data: { alerts: { labels: Record<string, string>; state: string }[] };
+    // Two page alerts per SLO (1h/5m and 6h/30m windows): the fast pair pages first.
+    const pageStates = async () => {
+      const body = (await (await fetch(`${stack.urls.prometheus}/api/v1/alerts`)).json()) as {
+        data: { alerts: { labels: Record<string, string>; state: string }[] };
+      };
+      return body.data.alerts
+        .filter(
+          (a) =>
+            a.labels.alertname === SLO_ALERT_NAME && a.labels.slo === sloId && a.labels.severity === 'page',
+        )
+        .map((a) => a.state);
     };
-    return body.data.alerts
-      .filter((a) => a.labels.alertname === SLO_ALERT_NAME && a.labels.slo === sloId && a.labels.severity === 'page')
-      .map((a) => a.state);
-  };
-  const states = new Set<string>();
-  await until('the page alert to go pending', async () => {
-    const seen = await pageStates();
-    seen.forEach((s) => states.add(s));
-    return seen.length > 0;
-  }, 4 * MINUTE);
-  await until('the page alert to fire', async () => {
-    const seen = await pageStates();
-    seen.forEach((s) => states.add(s));
-    return seen.includes('firing');
-  }, 5 * MINUTE);
-  expect([...states].sort()).toEqual(['firing', 'pending']);
+    const states = new Set<string>();
+    await until(
+      'the page alert to go pending',
+      async () => {
+        const seen = await pageStates();
+        seen.forEach((s) => states.add(s));
+        return seen.length > 0;
+      },
+      4 * MINUTE,
+    );
+    await until(
+      'the page alert to fire',
+      async () => {
+        const seen = await pageStates();
+        seen.forEach((s) => states.add(s));
+        return seen.includes('firing');
+      },
+      5 * MINUTE,
+    );
+    expect([...states].sort()).toEqual(['firing', 'pending']);
 
-  const alertmanagerAlert = async () => {
-    const filter = `filter=${encodeURIComponent(`alertname="${SLO_ALERT_NAME}"`)}&filter=${encodeURIComponent(`slo="${sloId}"`)}&filter=${encodeURIComponent('severity="page"')}`;
-    const alerts = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?${filter}`)).json()) as {
-      status: { state: string; silencedBy: string[] };
+    const alertmanagerAlert = async () => {
+      const filter = `filter=${encodeURIComponent(`alertname="${SLO_ALERT_NAME}"`)}&filter=${encodeURIComponent(`slo="${sloId}"`)}&filter=${encodeURIComponent('severity="page"')}`;
+      const alerts = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?${filter}`)).json()) as {
+        status: { state: string; silencedBy: string[] };
+      }[];
+      return alerts[0];
+    };
+    const active = await until('the page to reach Alertmanager', alertmanagerAlert, 2 * MINUTE);
+    expect(active.status).toMatchObject({ state: 'active', silencedBy: [] });
+    await until(
+      'the page to reach the on-call webhook',
+      async () => {
+        const { notifications } = (await (await fetch(`${stack.urls.demo}/alerts`)).json()) as {
+          notifications: { notification: { alerts?: { labels: Record<string, string> }[] } }[];
+        };
+        return notifications.some((n) =>
+          n.notification.alerts?.some((a) => a.labels.alertname === SLO_ALERT_NAME),
+        );
+      },
+      2 * MINUTE,
+    );
+
+    // The on-call finds the runbook the alert links to.
+    const runbooks = (await api(`/runbooks/search?alert=${SLO_ALERT_NAME}&service=api`)).items as {
+      id: string;
     }[];
-    return alerts[0];
-  };
-  const active = await until('the page to reach Alertmanager', alertmanagerAlert, 2 * MINUTE);
-  expect(active.status).toMatchObject({ state: 'active', silencedBy: [] });
-  await until('the page to reach the on-call webhook', async () => {
-    const { notifications } = (await (await fetch(`${stack.urls.demo}/alerts`)).json()) as { notifications: { notification: any }[] };
-    return notifications.some((n) => n.notification.alerts?.some((a: any) => a.labels.alertname === SLO_ALERT_NAME));
-  }, 2 * MINUTE);
+    expect(runbooks.map((r) => r.id)).toContain('api-elevated-errors');
 
-  // The on-call finds the runbook the alert links to.
-  const runbooks = (await api(`/runbooks/search?alert=${SLO_ALERT_NAME}&service=api`)).items as { id: string }[];
-  expect(runbooks.map((r) => r.id)).toContain('api-elevated-errors');
-
-  const now = Date.now();
-  await api('/maintenance-windows', {
-    method: 'POST',
-    body: JSON.stringify({
-      name: 'e2e: api maintenance',
-      schedule: { kind: 'once', start: new Date(now - MINUTE).toISOString(), end: new Date(now + 30 * MINUTE).toISOString() },
-      matchers: [
-        { name: 'alertname', op: '=', value: SLO_ALERT_NAME },
-        { name: 'slo', op: '=', value: sloId },
-      ],
-    }),
-  });
-  const silenced = await until('the silencer to silence the page', async () => {
-    const alert = await alertmanagerAlert();
-    return alert?.status.state === 'suppressed' && alert.status.silencedBy.length > 0 ? alert : undefined;
-  }, MINUTE);
-  expect(silenced.status.silencedBy).toHaveLength(1);
-}, 15 * MINUTE);
+    const now = Date.now();
+    await api('/maintenance-windows', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'e2e: api maintenance',
+        schedule: {
+          kind: 'once',
+          start: new Date(now - MINUTE).toISOString(),
+          end: new Date(now + 30 * MINUTE).toISOString(),
+        },
+        matchers: [
+          { name: 'alertname', op: '=', value: SLO_ALERT_NAME },
+          { name: 'slo', op: '=', value: sloId },
+        ],
+      }),
+    });
+    const silenced = await until(
+      'the silencer to silence the page',
+      async () => {
+        const alert = await alertmanagerAlert();
+        return alert?.status.state === 'suppressed' && alert.status.silencedBy.length > 0 ? alert : undefined;
+      },
+      MINUTE,
+    );
+    expect(silenced.status.silencedBy).toHaveLength(1);
+  },
+  15 * MINUTE,
+);

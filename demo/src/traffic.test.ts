@@ -35,16 +35,21 @@ function setup(profile: TrafficProfile = quiet) {
 async function requests(metrics: DemoMetrics, service: string, codeClass?: string): Promise<number> {
   const { values } = await metrics.requests.get();
   return values
-    .filter((v) => v.labels.service === service && (!codeClass || String(v.labels.code).startsWith(codeClass)))
+    .filter(
+      (v) => v.labels.service === service && (!codeClass || String(v.labels.code).startsWith(codeClass)),
+    )
     .reduce((sum, v) => sum + v.value, 0);
 }
 
 /** Observations of a histogram under `le` for the labels matched, and its total count. */
 async function bucket(histogram: Histogram<string>, match: Record<string, string>, le: number) {
   const { values } = await histogram.get();
-  const matches = (labels: Record<string, unknown>) => Object.entries(match).every(([k, v]) => labels[k] === v);
+  const matches = (labels: Record<string, unknown>) =>
+    Object.entries(match).every(([k, v]) => labels[k] === v);
   const sum = (name: string, extra: (l: Record<string, unknown>) => boolean) =>
-    values.filter((v) => v.metricName === name && matches(v.labels) && extra(v.labels)).reduce((s, v) => s + v.value, 0);
+    values
+      .filter((v) => v.metricName === name && matches(v.labels) && extra(v.labels))
+      .reduce((s, v) => s + v.value, 0);
   return {
     good: sum(`${histogram.name}_bucket`, (l) => l.le === le),
     total: sum(`${histogram.name}_count`, () => true),
@@ -56,7 +61,10 @@ describe('TrafficSimulator', () => {
     const { metrics, run } = setup();
     run(60);
     for (const service of quiet.services) {
-      const expected = service.routes.reduce((sum, r) => sum + Math.floor(service.requestsPerSecond * r.weight * 60 + 1e-9), 0);
+      const expected = service.routes.reduce(
+        (sum, r) => sum + Math.floor(service.requestsPerSecond * r.weight * 60 + 1e-9),
+        0,
+      );
       expect(await requests(metrics, service.service)).toBe(expected);
     }
     const views = await bucket(metrics.lcp as Histogram<string>, { page: 'home' }, 10);
@@ -67,7 +75,11 @@ describe('TrafficSimulator', () => {
     const { metrics, run } = setup();
     run(120);
     expect(await requests(metrics, 'api', '5')).toBe(0);
-    const reads = await bucket(metrics.requestDuration as Histogram<string>, { service: 'api', method: 'GET' }, 0.5);
+    const reads = await bucket(
+      metrics.requestDuration as Histogram<string>,
+      { service: 'api', method: 'GET' },
+      0.5,
+    );
     expect(reads.good / reads.total).toBeGreaterThan(0.95);
   });
 
@@ -96,10 +108,18 @@ describe('TrafficSimulator', () => {
   it('a latency injection pushes requests past the buckets that held them', async () => {
     const { metrics, injections, run } = setup();
     run(60);
-    const before = await bucket(metrics.requestDuration as Histogram<string>, { service: 'api', method: 'POST' }, 0.8);
+    const before = await bucket(
+      metrics.requestDuration as Histogram<string>,
+      { service: 'api', method: 'POST' },
+      0.8,
+    );
     injections.set({ service: 'api', errorRate: 0, latencyMs: 1000, durationSeconds: 60 });
     run(60);
-    const after = await bucket(metrics.requestDuration as Histogram<string>, { service: 'api', method: 'POST' }, 0.8);
+    const after = await bucket(
+      metrics.requestDuration as Histogram<string>,
+      { service: 'api', method: 'POST' },
+      0.8,
+    );
     expect(after.total - before.total).toBe(before.total);
     // +1 s puts every new write above the 0.8 s bucket.
     expect(after.good).toBe(before.good);

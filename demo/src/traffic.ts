@@ -133,7 +133,10 @@ export class TrafficSimulator {
     const errorRate = Math.max(this.profile.baseErrorRate, injection?.errorRate ?? 0);
     const addedSeconds = (injection?.latencyMs ?? 0) / 1000;
     for (const route of routes) {
-      const count = this.events(`${service} ${route.method} ${route.route}`, requestsPerSecond * route.weight);
+      const count = this.events(
+        `${service} ${route.method} ${route.route}`,
+        requestsPerSecond * route.weight,
+      );
       const labels = { service, route: route.route, method: route.method };
       for (let i = 0; i < count; i++) {
         const seconds = logNormal(this.random, route.medianSeconds, route.sigma) + addedSeconds;
