@@ -197,10 +197,9 @@ describe.each(STORE_KINDS)('changes on %s', (kind) => {
     const skip = await canary(25, 'proceed');
     expect(skip.statusCode).toBe(422);
     expect(skip.json().message).toBe('the next canary stage is 5 %, not 25 % (stages go 5 → 25 → 50 → 100)');
-    const noDecision = await canary(5);
-    expect(noDecision.statusCode).toBe(400);
-    expect(noDecision.json().details[0].field).toBe('body.decision');
-    expect((await canary(5, 'proceed', ['burn 0.4x'])).json().canary).toHaveLength(1);
+    const gated = await canary(5);
+    expect(gated.statusCode).toBe(200);
+    expect(gated.json().canary).toEqual([{ percent: 5, decision: 'proceed', reasons: [], at: WEDNESDAY_NOON }]);
     expect((await canary(25, 'proceed')).statusCode).toBe(200);
     const early = await call('POST', `/changes/${id}/complete`);
     expect(early.statusCode).toBe(422);
@@ -222,6 +221,39 @@ describe.each(STORE_KINDS)('changes on %s', (kind) => {
       rollbackReason: 'canary halted at 25 %: page burn 1h 16.2x > 14.4x',
       canary: [{ percent: 5, decision: 'proceed' }, { percent: 25, decision: 'halt', reasons: ['page burn 1h 16.2x > 14.4x'] }],
     });
+  });
+
+  test('the deploy gate halts a canary while an S1 incident is open on the service', async () => {
+    const { id } = await propose({ service: 'billing' });
+    await approve(id, 'self', 'ana');
+    await call('POST', `/changes/${id}/start`);
+    expect((await call('POST', `/changes/${id}/canary`, { percent: 5 })).json().canary[0].decision).toBe('proceed');
+    const incident = await call('POST', '/incidents', { title: 'Invoices fail', severity: 'S1', service: 'billing' });
+    expect(incident.statusCode).toBe(201);
+    const halted = await call('POST', `/changes/${id}/canary`, { percent: 25, decision: 'proceed', reasons: ['analysis ok'] });
+    expect(halted.json()).toMatchObject({ status: 'rolled-back', canary: [{ decision: 'proceed' }, { percent: 25, decision: 'halt' }] });
+    expect(halted.json().canary[1].reasons).toEqual(['gate: S1 incident "Invoices fail" (investigating) is open on billing', 'analysis ok']);
+    expect(halted.json().rollbackReason).toContain('canary halted at 25 %: gate: S1 incident "Invoices fail"');
+  });
+
+  test('when the gate cannot answer (Prometheus down) the caller decides, or gets a 503', async () => {
+    const slo = await call('POST', '/slos', {
+      id: 'ledger-availability',
+      name: 'Ledger availability',
+      service: 'ledger',
+      objective: 99.9,
+      window: '30d',
+      indicator: { kind: 'ratio', errors: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' },
+    });
+    expect(slo.statusCode).toBe(201);
+    const { id } = await propose({ service: 'ledger' });
+    await approve(id, 'self', 'ana');
+    await call('POST', `/changes/${id}/start`);
+    const unavailable = await call('POST', `/changes/${id}/canary`, { percent: 5 });
+    expect(unavailable.statusCode).toBe(503);
+    expect(unavailable.json().message).toContain('the deploy gate for ledger did not answer');
+    const own = await call('POST', `/changes/${id}/canary`, { percent: 5, decision: 'proceed', reasons: ['Flagger analysis passed'] });
+    expect(own.json().canary).toEqual([{ percent: 5, decision: 'proceed', reasons: ['Flagger analysis passed'], at: WEDNESDAY_NOON }]);
   });
 
   test('deploy webhook records a CI run in one call and updates it by run id', async () => {

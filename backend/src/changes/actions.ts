@@ -25,8 +25,22 @@ export interface GateDecision {
   reasons: string[];
 }
 
-/** Asks the deploy gate for a service; null when no gate is wired and the caller must decide. */
+/** Asks the deploy gate for a service; null when the gate did not answer. */
 export type GateAsker = (service: string) => Promise<GateDecision | null>;
+
+/**
+ * The stage's decision: a halt from either the gate or the caller (a canary analysis such as
+ * Flagger's) halts, with both sides' reasons; with no gate answer the caller's decision stands.
+ */
+export function combineDecisions(gate: GateDecision | null, caller: GateDecision | undefined): GateDecision | null {
+  if (!gate) return caller ?? null;
+  if (!caller) return gate;
+  const halt = gate.decision === 'halt' || caller.decision === 'halt';
+  return {
+    decision: halt ? 'halt' : 'proceed',
+    reasons: [...gate.reasons.map((r) => `gate: ${r}`), ...caller.reasons],
+  };
+}
 
 export function refusalError(r: Refusal): ApiError {
   const details: FieldProblem[] = [...(r.details ?? [])];
@@ -140,19 +154,17 @@ export class ChangeActions {
   }
 
   /**
-   * Records one canary stage with the gate's decision. A halt rolls the change back, as the
-   * guide's "auto-rollback on SLO breach" asks; a retry of the same stage is allowed later only
-   * for changes still in progress, so a halt is final for this change.
+   * Records one canary stage with the deploy gate's decision (combined with the caller's, if
+   * sent). A halt rolls the change back, as the guide's "auto-rollback on SLO breach" asks.
    */
   async canary(id: string, percent: number, given: GateDecision | undefined, ctx: WriteContext): Promise<Change> {
     const before = await this.repo.require(id);
     const early = checkCanaryStep(before, percent);
     if (early) throw refusalError(early);
-    const asked = await this.askGate(before.service);
-    const decision = asked ?? given;
+    const decision = combineDecisions(await this.askGate(before.service), given);
     if (!decision) {
-      throw new ApiError(400, 'validation_failed', 'body.decision: no deploy gate is wired; send the decision (proceed or halt) and its reasons', [
-        { field: 'body.decision', message: 'is required while no gate answers' },
+      throw new ApiError(503, 'upstream_unavailable', `the deploy gate for ${before.service} did not answer; retry, or send body.decision with the reasons of your own analysis`, [
+        { field: 'body.decision', message: 'needed while the gate is unavailable' },
       ]);
     }
     const updated = await retryOnConflict(() =>

@@ -146,13 +146,17 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         });
         return { change, created: true };
       }
+      // Redeliveries and a late "started" after the outcome change nothing and write nothing.
+      if (existing.status === r.status || (isFinishedChange(existing.status) && r.status === 'in-progress')) {
+        return { change: existing, created: false };
+      }
       const change = await repo.update(
         id,
         undefined,
         (cur) => {
           if (cur.status === r.status) return cur;
           if (isFinishedChange(cur.status)) {
-            if (r.status === 'in-progress') return cur; // a late "started" after the outcome changes nothing
+            if (r.status === 'in-progress') return cur;
             throw conflict('illegal_transition', `the deploy ${r.externalId} was already recorded as ${cur.status}; it cannot become ${r.status}`);
           }
           return {

@@ -1,7 +1,7 @@
 // Changes: CRUD and the lifecycle as explicit actions (approve, start, complete, rollback, fail,
 // cancel, canary). Illegal moves answer 409; rule refusals (approvals, checklist, window) 422.
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -34,7 +34,7 @@ const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }
 const OptionalReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() });
 const CanaryBody = z.strictObject({
   percent: z.number().int().describe(`one of ${CANARY_STAGES.join(', ')}, in order`),
-  decision: z.enum(['proceed', 'halt']).optional().describe('used only while no deploy gate is wired'),
+  decision: z.enum(['proceed', 'halt']).optional().describe("your own analysis; a halt from it or from the deploy gate halts"),
   reasons: z.array(z.string().max(500)).max(20).default([]),
 });
 
@@ -47,12 +47,30 @@ const Readiness = z.object({
   nextCanaryStage: z.number().nullable(),
 });
 
-/** No deploy gate is wired yet: the caller's decision is recorded as given. */
-const noGate: GateAsker = async () => null;
+/**
+ * Asks GET /api/v1/gates/:service (backend/src/gates/) with the caller's own credentials, so the
+ * gate answers exactly what a deploy tool would get; a gate failure (e.g. Prometheus down) is null.
+ */
+function gateFor(fastify: FastifyInstance, request: FastifyRequest): GateAsker {
+  return async (service) => {
+    const headers: Record<string, string> = {};
+    for (const h of ['authorization', 'x-grafana-user']) {
+      const v = request.headers[h];
+      if (typeof v === 'string') headers[h] = v;
+    }
+    const res = await fastify.inject({ method: 'GET', url: `/api/v1/gates/${encodeURIComponent(service)}`, headers });
+    if (res.statusCode !== 200) {
+      request.log.warn({ status: res.statusCode, body: res.body }, 'deploy gate did not answer');
+      return null;
+    }
+    const answer = res.json() as { decision: 'proceed' | 'halt'; reasons: { message: string }[] };
+    return { decision: answer.decision, reasons: answer.reasons.map((r) => r.message) };
+  };
+}
 
 export const changeRoutes: FastifyPluginAsync = async (fastify) => {
   const metrics = registerChangeMetrics(fastify.metrics, fastify.store, fastify.clock);
-  const actions = new ChangeActions(fastify, metrics, noGate);
+  const actions = (request: FastifyRequest) => new ChangeActions(fastify, metrics, gateFor(fastify, request));
 
   registerCrud(fastify, {
     path: 'changes',
@@ -120,7 +138,7 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: Change, ...actionErrors },
       },
     },
-    async (request) => actions.approve(request.params.id, request.body.role, request.body.comment, writeContext(request)),
+    async (request) => actions(request).approve(request.params.id, request.body.role, request.body.comment, writeContext(request)),
   );
 
   app.post(
@@ -133,31 +151,31 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: Change, ...actionErrors },
       },
     },
-    async (request) => actions.start(request.params.id, writeContext(request)),
+    async (request) => actions(request).start(request.params.id, writeContext(request)),
   );
 
   app.post(
     `${base}/complete`,
     { schema: { tags, summary: 'Complete an in-progress change (a started canary must reach 100 %)', params: IdParams, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions.finish(request.params.id, 'completed', undefined, writeContext(request)),
+    async (request) => actions(request).finish(request.params.id, 'completed', undefined, writeContext(request)),
   );
 
   app.post(
     `${base}/rollback`,
     { schema: { tags, summary: 'Record a rollback with its reason', params: IdParams, body: ReasonBody, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions.finish(request.params.id, 'rolled-back', request.body.reason, writeContext(request)),
+    async (request) => actions(request).finish(request.params.id, 'rolled-back', request.body.reason, writeContext(request)),
   );
 
   app.post(
     `${base}/fail`,
     { schema: { tags, summary: 'Record a failed change', params: IdParams, body: OptionalReasonBody, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions.finish(request.params.id, 'failed', request.body.reason, writeContext(request)),
+    async (request) => actions(request).finish(request.params.id, 'failed', request.body.reason, writeContext(request)),
   );
 
   app.post(
     `${base}/cancel`,
     { schema: { tags, summary: 'Cancel a change before it starts', params: IdParams, body: OptionalReasonBody, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions.finish(request.params.id, 'cancelled', request.body.reason, writeContext(request)),
+    async (request) => actions(request).finish(request.params.id, 'cancelled', request.body.reason, writeContext(request)),
   );
 
   app.post(
@@ -168,12 +186,12 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
         summary: `Run the next canary stage (${CANARY_STAGES.join(' → ')} %) and record the gate decision; a halt rolls back`,
         params: IdParams,
         body: CanaryBody,
-        response: { 200: Change, ...actionErrors },
+        response: { 200: Change, ...actionErrors, 503: ErrorBody },
       },
     },
     async (request) => {
       const { percent, decision, reasons } = request.body;
-      return actions.canary(request.params.id, percent, decision ? { decision, reasons } : undefined, writeContext(request));
+      return actions(request).canary(request.params.id, percent, decision ? { decision, reasons } : undefined, writeContext(request));
     },
   );
 
