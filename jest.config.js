@@ -1,6 +1,6 @@
 // One jest setup for every workspace: swc transforms TypeScript, each workspace is a project.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' } }];
-const { pluginProject, pluginJsonProject } = require('./.config/jest.plugins');
+const { pluginProject, pluginJsonProject, pluginBrowserProject } = require('./.config/jest.plugins');
 const node = (name, roots) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -23,5 +23,6 @@ module.exports = {
     pluginProject('datasource-plugin'),
     pluginProject('panel-plugin'),
     pluginJsonProject,
+    pluginBrowserProject,
   ],
 };

@@ -58,9 +58,22 @@ const pluginJsonProject = {
   rootDir: ROOT,
   roots: ['<rootDir>/.config'],
   testEnvironment: 'node',
-  testMatch: ['**/*.test.ts'],
+  testMatch: ['<rootDir>/.config/plugin-json.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: { '^@opsdeck/common$': '<rootDir>/common/src/index.ts' },
 };
 
-module.exports = { pluginProject, pluginJsonProject };
+/** The browser check: built plugins in headless Chromium against a running backend (node side). */
+const pluginBrowserProject = {
+  displayName: 'plugin-browser',
+  rootDir: ROOT,
+  roots: ['<rootDir>/.config/browser'],
+  testEnvironment: 'node',
+  testMatch: ['**/*.browser.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  // cookie 2 (under fastify's light-my-request) ships ESM only.
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  moduleNameMapper: { '^@opsdeck/common$': '<rootDir>/common/src/index.ts' },
+};
+
+module.exports = { pluginProject, pluginJsonProject, pluginBrowserProject };
