@@ -22,6 +22,7 @@ module.exports = {
     node('demo', ['<rootDir>/demo/src']),
     pluginProject('datasource-plugin'),
     pluginProject('panel-plugin'),
+    pluginProject('app-plugin'),
     pluginJsonProject,
     pluginBrowserProject,
   ],

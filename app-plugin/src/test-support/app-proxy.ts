@@ -1,0 +1,83 @@
+// Grafana's plugin proxy as the app sees it, for tests: a BackendSrv whose fetch maps
+// /api/plugin-proxy/<app id>/<route path>/… to the route from plugin.json (matching method and
+// reqRole like Grafana), fills {{ .JsonData.* }} / {{ .SecureJsonData.* }} and calls the real backend.
+import { request as httpRequest } from 'node:http';
+import type { BackendSrv, BackendSrvRequest, FetchResponse } from '@grafana/runtime';
+import { Observable } from 'rxjs';
+import { PLUGIN_ID } from '../constants';
+import pluginJson from '../plugin.json';
+
+export type GrafanaRole = 'Viewer' | 'Editor' | 'Admin';
+const RANK: Record<GrafanaRole, number> = { Viewer: 0, Editor: 1, Admin: 2 };
+
+export interface AppSettings {
+  jsonData: { backendUrl?: string };
+  secureJsonData: { token?: string };
+  /** the signed-in user's org role, which Grafana checks against each route's reqRole */
+  role: GrafanaRole;
+}
+
+export interface ProxiedCall {
+  method: string;
+  url: string;
+  body: unknown;
+}
+
+function fill(template: string, settings: AppSettings): string {
+  return template
+    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((settings.jsonData as Record<string, unknown>)[k] ?? ''))
+    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((settings.secureJsonData as Record<string, unknown>)[k] ?? ''));
+}
+
+function send(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+export function appProxy(settings: AppSettings, calls: ProxiedCall[] = []): BackendSrv {
+  const prefix = `/api/plugin-proxy/${PLUGIN_ID}/`;
+  const fetch = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
+    new Observable((subscriber) => {
+      const fail = (status: number, data: unknown) => subscriber.error({ status, data, statusText: String(status), config: options });
+      const method = (options.method ?? 'GET').toUpperCase();
+      if (!options.url.startsWith(prefix)) return fail(404, { message: 'Not found' });
+      const after = options.url.slice(prefix.length);
+      const route = pluginJson.routes.find((r) => (after === r.path || after.startsWith(`${r.path}/`) || after.startsWith(`${r.path}?`)) && (!r.method || r.method === method));
+      if (!route) return fail(404, { message: 'Not found' });
+      if (route.reqRole && RANK[settings.role] < RANK[route.reqRole as GrafanaRole]) return fail(403, { message: 'Permission denied' });
+      const target = new URL(fill(route.url, settings).replace(/\/+$/, '') + after.slice(route.path.length));
+      const headers: Record<string, string> = { accept: 'application/json' };
+      for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = fill(h.content, settings);
+      const body = options.data === undefined ? undefined : JSON.stringify(options.data);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      calls.push({ method, url: target.toString(), body: options.data });
+      send(target, method, headers, body).then(
+        ({ status, text }) => {
+          let data: unknown = text;
+          if (options.responseType !== 'text') {
+            try {
+              data = JSON.parse(text);
+            } catch {
+              // not JSON: passed on as text, as Grafana does
+            }
+          }
+          if (status >= 300) return fail(status, data);
+          subscriber.next({ status, data, ok: true, statusText: String(status), redirected: false, type: 'basic', url: options.url, config: options } as unknown as FetchResponse<T>);
+          subscriber.complete();
+        },
+        // Grafana answers 502 Bad Gateway when the backend URL does not answer.
+        () => fail(502, { message: 'Bad Gateway' }),
+      );
+      return undefined;
+    });
+  return { fetch } as unknown as BackendSrv;
+}
