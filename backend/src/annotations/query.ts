@@ -132,15 +132,31 @@ export function changeAnnotation(d: Change): Annotation {
   };
 }
 
+/**
+ * A row that may make the answer: documents are parsed only for the `limit` newest candidates
+ * across kinds, unless a tag filter needs the parsed item to decide.
+ */
+interface Candidate {
+  time: number;
+  id: string;
+  make(): Annotation;
+}
+
+function candidate(time: number, id: string, build: () => Annotation, q: AnnotationQuery): Candidate | null {
+  if (!q.tags?.length) return { time, id, make: build };
+  const built = build();
+  return hasAllTags(built.tags, q.tags) ? { time, id, make: () => built } : null;
+}
+
 async function longestSpan(db: Db, table: 'incidents' | 'changes'): Promise<number> {
   const expr = table === 'incidents' ? sql`resolved_at - started_at` : sql`at_end - at`;
   const row = await sql<{ span: number | string | null }>`select max(${expr}) as span from ${sql.table(table)}`.execute(db);
   return Math.max(0, Number(row.rows[0]?.span ?? 0));
 }
 
-async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
+async function incidents(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
   const span = await longestSpan(db, 'incidents');
-  const out: Annotation[] = [];
+  const out: Candidate[] = [];
   const batch = batchSize(q);
   const base = () => {
     let s = db.selectFrom('incidents').select(['doc', 'version', 'started_at', 'id']);
@@ -162,8 +178,8 @@ async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
     }
     const rows = await s.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(batch).execute();
     for (const r of rows) {
-      const a = incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now);
-      if (hasAllTags(a.tags, q.tags)) out.push(a);
+      const c = candidate(Number(r.started_at), `incident:${r.id}`, () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now), q);
+      if (c) out.push(c);
     }
     const last = rows[rows.length - 1];
     if (rows.length < batch || out.length >= q.limit || !last) break;
@@ -177,15 +193,15 @@ async function incidents(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
     .limit(q.limit)
     .execute();
   for (const r of old) {
-    const a = incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now);
-    if (hasAllTags(a.tags, q.tags)) out.push(a);
+    const c = candidate(Number(r.started_at), `incident:${r.id}`, () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now), q);
+    if (c) out.push(c);
   }
   return out;
 }
 
-async function changes(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
+async function changes(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
   const span = await longestSpan(db, 'changes');
-  const out: Annotation[] = [];
+  const out: Candidate[] = [];
   const batch = batchSize(q);
   let cursor: { t: number; id: string } | null = null;
   for (;;) {
@@ -204,8 +220,8 @@ async function changes(db: Db, q: AnnotationQuery): Promise<Annotation[]> {
     }
     const rows = await s.orderBy('at', 'desc').orderBy('id', 'desc').limit(batch).execute();
     for (const r of rows) {
-      const a = changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) });
-      if (hasAllTags(a.tags, q.tags)) out.push(a);
+      const c = candidate(Number(r.at), `change:${r.id}`, () => changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) }), q);
+      if (c) out.push(c);
     }
     const last = rows[rows.length - 1];
     if (rows.length < batch || out.length >= q.limit || !last) break;
@@ -246,11 +262,12 @@ export async function queryAnnotations(
     q.kinds.includes('incident') && !q.risks?.length ? incidents(db, q) : [],
     q.kinds.includes('change') && !q.severities?.length ? changes(db, q) : [],
     q.kinds.includes('maintenance') && !q.risks?.length && !q.severities?.length
-      ? maintenanceWindows().then((w) => maintenanceAnnotations(w, q))
+      ? maintenanceWindows().then((w) => maintenanceAnnotations(w, q).map((a): Candidate => ({ time: a.time, id: a.id, make: () => a })))
       : [],
   ]);
   return parts
     .flat()
     .sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1))
-    .slice(0, q.limit);
+    .slice(0, q.limit)
+    .map((c) => c.make());
 }

@@ -176,6 +176,11 @@ async function serve(dbUrl: string): Promise<void> {
   const app = await buildApp({ config, store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`);
+  // The parent asks for CPU time used so far: a figure the shared machine's load does not inflate.
+  process.on('SIGUSR2', () => {
+    const cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+  });
   process.on(
     'SIGTERM',
     () =>
@@ -186,15 +191,35 @@ async function serve(dbUrl: string): Promise<void> {
   );
 }
 
-async function startServer(dbUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [__filename, 'serve', dbUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return { child, port: (JSON.parse(line) as { port: number }).port };
+interface Server {
+  child: ChildProcess;
+  port: number;
+  /** CPU milliseconds the server process has used since it started. */
+  cpuMs(): Promise<number>;
+}
+
+async function startServer(dbUrl: string): Promise<Server> {
+  const child = spawn(process.execPath, [__filename, 'serve', dbUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`bench server exited with ${code}`));
+      child.once('exit', onExit);
+      lines.once('line', (line) => {
+        child.off('exit', onExit);
+        resolve(line);
+      });
+    });
+  const port = (JSON.parse(await next()) as { port: number }).port;
+  return {
+    child,
+    port,
+    cpuMs: async () => {
+      const answer = next();
+      child.kill('SIGUSR2');
+      return (JSON.parse(await answer) as { cpuMs: number }).cpuMs;
+    },
+  };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -266,7 +291,8 @@ export async function run(): Promise<BenchResult[]> {
     const t0 = Date.now();
     populate(file);
     const populateSeconds = (Date.now() - t0) / 1000;
-    const { child, port } = await startServer(url);
+    const server = await startServer(url);
+    const { child, port } = server;
     try {
       const cases: [string, string][] = [
         ['annotations: one month of 1,000,000 items (Grafana default limit 100)', ''],
@@ -279,11 +305,14 @@ export async function run(): Promise<BenchResult[]> {
       const results: BenchResult[] = [];
       for (const [name, extra] of cases) {
         for (const connections of CONNECTION_COUNTS) {
+          const cpuBefore = await server.cpuMs();
           const figures = await measure(port, extra, connections);
+          const cpuPerRequest = (await server.cpuMs()) - cpuBefore;
           results.push({
             name: `${name}, ${connections} connection${connections > 1 ? 's' : ''}`,
             figures: {
               ...figures,
+              server_cpu_ms_per_request: round(cpuPerRequest / Math.max(1, figures.requests)),
               stored_items: ITEMS,
               connections,
               populate_seconds: populateSeconds,
