@@ -87,9 +87,11 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
     }),
   });
 
-  // A changed window reaches Alertmanager now rather than at the next tick.
+  // A changed window reaches Alertmanager now rather than at the next tick (end and extend run
+  // their cycle before answering).
   fastify.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET' && reply.statusCode < 400 && fastify.silencer.targets.length > 0) {
+    const acted = /\/(end|extend)$/.test(request.routeOptions.url ?? '');
+    if (request.method !== 'GET' && !acted && reply.statusCode < 400 && fastify.silencer.targets.length > 0) {
       fastify.silencer.runCycle().catch((err) => request.log.warn({ err }, 'silencer cycle after a window change failed'));
     }
   });
