@@ -274,6 +274,29 @@ describe('silencer reconcile cycle', () => {
     expect(await live(am)).toHaveLength(1);
   });
 
+  it('creates imminent silences at once and leaves later ones to the next cycles when over its write budget', async () => {
+    const now = clock.now().getTime();
+    windows = [
+      { window: openNow('now'), adjustments: [] },
+      {
+        window: makeWindow('later', { kind: 'once', start: new Date(now + 5 * HOUR).toISOString(), end: new Date(now + 6 * HOUR).toISOString() }),
+        adjustments: [],
+      },
+    ];
+    const r = reconciler({ writeBudgetMs: 0, urgentWithinMs: HOUR });
+    const first = await r.cycle();
+    expect(first.targets[0]).toEqual(expect.objectContaining({ created: 1, deferred: 1 }));
+    expect(first.states.find((s) => s.windowId === 'later')).toEqual(
+      expect.objectContaining({ state: 'pending', message: '1 upcoming silence(s) left for the next cycle', silenceIds: [] }),
+    );
+    expect((await live(am)).map((s) => parseSilenceKey(s.comment)?.windowId)).toEqual(['now']);
+
+    clock.advance(4.5 * HOUR);
+    const later = await r.cycle();
+    expect(later.targets[0]).toEqual(expect.objectContaining({ created: 1, deferred: 0 }));
+    expect(later.states.find((s) => s.windowId === 'later')).toEqual(expect.objectContaining({ state: 'synced' }));
+  });
+
   it('reports windows naming a target that is not configured', async () => {
     windows = [{ window: openNow('elsewhere', { targets: ['http://127.0.0.1:1', am.url] }), adjustments: [] }];
     const report = await reconciler().cycle();
