@@ -19,6 +19,7 @@ import { maintenanceWindowRoutes } from './routes/maintenance-windows';
 import { queryRoutes } from './routes/query';
 import { runbookRoutes, runbookSearchRoute } from './routes/runbooks';
 import { securityHeadersPlugin } from './security/headers';
+import { nulCharactersPlugin } from './security/nul-characters';
 import { rateLimitPlugin } from './security/rate-limit';
 import { sloRoutes } from './routes/slos';
 import { silencerPlugin } from './silencer/plugin';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(openapiPlugin);
   await app.register(authPlugin, { tokens: deps.config.OPSDECK_TOKENS });
   await app.register(rateLimitPlugin);
+  await app.register(nulCharactersPlugin);
   await app.register(metricsPlugin);
   await app.register(healthRoutes);
 
