@@ -151,6 +151,23 @@ describe('docker-compose.yml', () => {
     expect(read('backend/Dockerfile')).toContain(`chown node:node /data ${dirname(output!)}`);
   });
 
+  it('mounts the app, whose build nests the data source and the panel, so Grafana loads all three', () => {
+    const mounts = (services.grafana.volumes as string[]).filter((v) =>
+      v.includes('/var/lib/grafana/plugins/'),
+    );
+    expect(mounts).toEqual(['./app-plugin/dist:/var/lib/grafana/plugins/opsdeck-sre-app:ro']);
+    const app = JSON.parse(read('app-plugin/src/plugin.json')) as {
+      includes: { type: string; name: string }[];
+    };
+    const nested = plugins.filter((p) => p.type !== 'app');
+    for (const plugin of nested) {
+      const name = (JSON.parse(read(`${plugin.dir}/src/plugin.json`)) as { name: string }).name;
+      expect(app.includes).toContainEqual({ type: plugin.type, name });
+      expect(read('app-plugin/nest-plugins.js')).toContain(`'${plugin.dir}'`);
+    }
+    expect(read('package.json')).toMatch(/"build:plugins": ".*opsdeck-sre-app/);
+  });
+
   it('points Grafana at the backend with the token the backend accepts as an editor', () => {
     const env = services.grafana.environment;
     const [, secretVar] = /\$\{(\w+):-/.exec(env.OPSDECK_GRAFANA_TOKEN) ?? [];
@@ -298,6 +315,21 @@ describe('runbooks', () => {
 
 describe('Grafana provisioning', () => {
   const uids = new Map(grafanaDatasources.map((d) => [d.uid, d.type]));
+
+  it('enables the app with the backend URL and token in the settings the app reads', () => {
+    const apps = yamlFile('provisioning/grafana/plugins/opsdeck.yml').apps as Yaml[];
+    expect(apps).toHaveLength(1);
+    const app = plugins.find((p) => p.id === apps[0]!.type);
+    expect(app?.type).toBe('app');
+    expect(apps[0]).toMatchObject({
+      disabled: false,
+      jsonData: { backendUrl: '${OPSDECK_URL}' },
+      secureJsonData: { token: '${OPSDECK_GRAFANA_TOKEN}' },
+    });
+    const settings = read('app-plugin/src/types.ts');
+    expect(settings).toMatch(/interface AppJsonData \{[^}]*backendUrl\?: string/);
+    expect(settings).toMatch(/interface AppSecureJsonData \{[^}]*token\?: string/);
+  });
 
   it('data sources are core types or plugins of this repository; opsdeck gets its URL and token', () => {
     for (const ds of grafanaDatasources)
