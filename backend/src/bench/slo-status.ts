@@ -1,0 +1,198 @@
+// Benchmark: status of 100 SLOs with 30-day windows over the golden history in a real Prometheus —
+// through the evaluator on raw queries, the same PromQL sent straight to Prometheus, and through the
+// evaluator on promtool-backfilled recording rules — in one run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Indicator, type SloSpec, sloRuleGroup, sloRulesYaml } from '@opsdeck/common';
+import { ManualClock } from '../clock';
+import { PrometheusClient, type Sample } from '../prometheus/client';
+import { SloEvaluator } from '../slo/evaluator';
+import { END, LATENCY_BUCKETS, PIPELINE, ROUTES, SERVICE, goldenBlocksDir } from './golden-history';
+import { backfillRules, startPrometheus } from './prometheus-process';
+import type { BenchResult } from './result';
+
+const SLO_COUNT = 100;
+const ROUNDS = 3;
+/** generous: the machine may be shared, and a timeout would end the run without figures */
+const TIMEOUT_MS = 120_000;
+/** Calls in flight at once, for the evaluator and the direct baseline alike. */
+const CONCURRENCY = 8;
+const DAY = 86_400;
+
+/** 100 SLOs over the golden metrics: availability and latency per route, freshness bounds, LCP. */
+function benchSlos(): SloSpec[] {
+  const indicators: Indicator[] = [];
+  for (const r of ROUTES) {
+    const sel = `service="${SERVICE}",route="${r.route}",method="${r.method}"`;
+    indicators.push({ kind: 'ratio', errors: `http_requests_total{${sel},code=~"5.."}`, total: `http_requests_total{${sel}}` });
+    for (const le of LATENCY_BUCKETS) indicators.push({ kind: 'latency', metric: 'http_request_duration_seconds', matchers: sel, le });
+  }
+  indicators.push({ kind: 'ratio', errors: `http_requests_total{service="${SERVICE}",code=~"5.."}`, total: `http_requests_total{service="${SERVICE}"}` });
+  for (const bound of [300, 600, 900]) {
+    indicators.push({ kind: 'threshold', selector: `etl_lag_seconds{pipeline="${PIPELINE}"}`, operator: '<', bound, sliceSeconds: 60 });
+  }
+  indicators.push({ kind: 'latency', metric: 'web_lcp_seconds', matchers: '', le: 2.5 });
+  const objectives = [99, 99.5, 99.9, 95];
+  return Array.from({ length: SLO_COUNT }, (_, i) => ({
+    id: `bench-${String(i).padStart(3, '0')}`,
+    name: `bench ${i}`,
+    description: '',
+    service: SERVICE,
+    objective: objectives[i % objectives.length]!,
+    window: '30d',
+    timeZone: 'UTC',
+    indicator: indicators[i % indicators.length]!,
+    labels: {},
+    groupBy: [],
+    minEvents: i % 2,
+    runbookUrl: null,
+  }));
+}
+
+/** A client that also notes every instant query it is asked, to replay them directly. */
+class RecordingClient extends PrometheusClient {
+  readonly queries: { query: string; time: Date }[] = [];
+  override async instant(query: string, time: Date): Promise<Sample[]> {
+    this.queries.push({ query, time });
+    return super.instant(query, time);
+  }
+}
+
+/** The queries sent straight to Prometheus with fetch, CONCURRENCY at a time: Prometheus's own time. */
+async function direct(url: string, queries: { query: string; time: Date }[]): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < queries.length) {
+      const q = queries[next++]!;
+      const res = await fetch(`${url}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: q.query, time: String(q.time.getTime() / 1000) }).toString(),
+      });
+      await res.json();
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return performance.now() - started;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function tsdbMetric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+/**
+ * Waits for the vertical compaction Prometheus runs about a minute after start on the overlapping
+ * backfilled blocks, so it does not compete with the measured queries.
+ */
+async function settled(url: string): Promise<void> {
+  const deadline = performance.now() + 300_000;
+  while (performance.now() < deadline && !((await tsdbMetric(url, 'prometheus_tsdb_vertical_compactions_total')) >= 1)) {
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  let blocks = NaN;
+  for (let stable = 0; stable < 5 && performance.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await tsdbMetric(url, 'prometheus_tsdb_blocks_loaded');
+    stable = now === blocks ? stable + 1 : 0;
+    blocks = now;
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+export async function run(): Promise<BenchResult[]> {
+  const slos = benchSlos();
+  const clock = new ManualClock(new Date(END * 1000));
+  const golden = join(await goldenBlocksDir(), 'blocks');
+  const work = mkdtempSync(join(tmpdir(), 'opsdeck-bench-slo-'));
+  let server = await startPrometheus({ blocks: [golden] });
+  try {
+    // a client without cache: every round asks Prometheus again
+    const evaluate = async (url: string, record = false) => {
+      const client = record
+        ? new RecordingClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS })
+        : new PrometheusClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS });
+      const evaluator = new SloEvaluator({ prometheus: client, clock });
+      const { items, errors } = await evaluator.statuses(slos);
+      if (errors.length > 0 || items.length !== SLO_COUNT) throw new Error(`bench evaluation failed: ${String(errors[0]?.error)}`);
+      return { client, items };
+    };
+    const { client: recorder } = await evaluate(server.url, true);
+    const queries = (recorder as RecordingClient).queries;
+    // warm Prometheus's page cache, then alternate evaluator and direct rounds
+    await direct(server.url, queries);
+    const rawMs: number[] = [];
+    const directMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      rawMs.push(await timed(() => evaluate(server.url)));
+      directMs.push(await direct(server.url, queries));
+    }
+
+    const backfillStarted = performance.now();
+    const groups = slos.map(sloRuleGroup);
+    const file = (keep: (expr: string, record: string) => boolean) =>
+      JSON.stringify({
+        groups: groups
+          .map((g) => ({ ...g, rules: g.rules.filter((r) => 'record' in r && keep(r.expr, r.record)) }))
+          .filter((g) => g.rules.length > 0),
+      });
+    const isIncrease = (_: string, record: string) => /^slo:(errors|total):increase5m$/.test(record);
+    const readsRecorded = (expr: string) => /\bslo:/.test(expr);
+    const blocks = [golden];
+    blocks.push(await backfillRules(server.url, file(isIncrease), END - 31 * DAY, END, work, 'increases'));
+    blocks.push(await backfillRules(server.url, file((e, r) => !isIncrease(e, r) && !readsRecorded(e)), END - 3600, END, work, 'source'));
+    await server.remove();
+    server = await startPrometheus({ blocks });
+    blocks.push(await backfillRules(server.url, file(readsRecorded), END - 3600, END, work, 'recorded'));
+    await server.remove();
+    server = await startPrometheus({ blocks, rules: [sloRulesYaml(slos)] });
+    await settled(server.url);
+    const backfillSeconds = (performance.now() - backfillStarted) / 1000;
+
+    const check = await evaluate(server.url);
+    const fromRules = check.items.filter((s) => s.source === 'rules').length;
+    const rulesMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) rulesMs.push(await timed(() => evaluate(server.url)));
+
+    const raw = median(rawMs);
+    const own = median(directMs);
+    const rules = median(rulesMs);
+    const overhead = raw / own;
+    const speedup = raw / rules;
+    return [
+      {
+        name: 'slo-status: 100 SLOs x 30d, evaluator on raw queries vs the same PromQL sent directly',
+        figures: { slos: SLO_COUNT, queries: queries.length, evaluator_raw_ms: round(raw), rounds: ROUNDS },
+        baseline: { name: 'Prometheus answering the same queries directly', figures: { direct_ms: round(own) } },
+        ratio: round(overhead, 3),
+        target: 'raw evaluation ≤ 1.2× Prometheus’s own time for the same PromQL',
+        pass: overhead <= 1.2,
+      },
+      {
+        name: 'slo-status: 100 SLOs x 30d, evaluator on recording rules vs raw',
+        figures: { slos_from_rules: fromRules, evaluator_rules_ms: round(rules), rule_backfill_s: round(backfillSeconds) },
+        baseline: { name: 'evaluator on raw queries', figures: { evaluator_raw_ms: round(raw) } },
+        ratio: round(speedup, 2),
+        target: 'with recording rules ≥ 10× faster than raw at 30 days',
+        pass: fromRules === SLO_COUNT && speedup >= 10,
+      },
+    ];
+  } finally {
+    await server.remove();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
