@@ -15,7 +15,10 @@ const GRAFANA_DEPENDENCY =
 const Link = z.strictObject({ name: z.string(), url: z.url() });
 const Info = z.strictObject({
   author: z.strictObject({ name: z.string(), email: z.email(), url: z.url() }).partial().optional(),
-  build: z.strictObject({}).catchall(z.union([z.string(), z.number()])).optional(),
+  build: z
+    .strictObject({})
+    .catchall(z.union([z.string(), z.number()]))
+    .optional(),
   description: z.string().optional(),
   keywords: z.array(z.string()).min(1),
   links: z.array(Link).optional(),
@@ -37,7 +40,10 @@ const Dependencies = z.strictObject({
       }),
     )
     .optional(),
-  extensions: z.strictObject({ exposedComponents: z.array(z.string()) }).partial().optional(),
+  extensions: z
+    .strictObject({ exposedComponents: z.array(z.string()) })
+    .partial()
+    .optional(),
 });
 const Include = z.strictObject({
   uid: z.string().optional(),
@@ -64,11 +70,21 @@ const Route = z.strictObject({
   jwtTokenAuth: z.record(z.string(), z.unknown()).optional(),
   urlParams: z.array(z.strictObject({ name: z.string(), content: z.string() })).optional(),
 });
-const Described = z.strictObject({ id: z.string().optional(), title: z.string(), description: z.string().optional() });
+const Described = z.strictObject({
+  id: z.string().optional(),
+  title: z.string(),
+  description: z.string().optional(),
+});
 const Extensions = z.strictObject({
-  addedLinks: z.array(Described.omit({ id: true }).extend({ targets: z.array(z.string()).min(1) })).optional(),
-  addedComponents: z.array(Described.omit({ id: true }).extend({ targets: z.array(z.string()).min(1) })).optional(),
-  addedFunctions: z.array(Described.omit({ id: true }).extend({ targets: z.array(z.string()).min(1) })).optional(),
+  addedLinks: z
+    .array(Described.omit({ id: true }).extend({ targets: z.array(z.string()).min(1) }))
+    .optional(),
+  addedComponents: z
+    .array(Described.omit({ id: true }).extend({ targets: z.array(z.string()).min(1) }))
+    .optional(),
+  addedFunctions: z
+    .array(Described.omit({ id: true }).extend({ targets: z.array(z.string()).min(1) }))
+    .optional(),
   exposedComponents: z.array(Described.required({ id: true })).optional(),
   extensionPoints: z.array(Described.required({ id: true })).optional(),
 });
@@ -85,13 +101,18 @@ export const PluginJson = z.strictObject({
   annotations: z.boolean().optional(),
   autoEnabled: z.boolean().optional(),
   backend: z.boolean().optional(),
-  category: z.enum(['tsdb', 'logging', 'cloud', 'tracing', 'profiling', 'sql', 'enterprise', 'iot', 'other']).optional(),
+  category: z
+    .enum(['tsdb', 'logging', 'cloud', 'tracing', 'profiling', 'sql', 'enterprise', 'iot', 'other'])
+    .optional(),
   executable: z.string().optional(),
   includes: z.array(Include).optional(),
   logs: z.boolean().optional(),
   metrics: z.boolean().optional(),
   preload: z.boolean().optional(),
-  queryOptions: z.strictObject({ maxDataPoints: z.boolean(), minInterval: z.boolean(), cacheTimeout: z.boolean() }).partial().optional(),
+  queryOptions: z
+    .strictObject({ maxDataPoints: z.boolean(), minInterval: z.boolean(), cacheTimeout: z.boolean() })
+    .partial()
+    .optional(),
   routes: z.array(Route).optional(),
   skipDataQuery: z.boolean().optional(),
   state: z.enum(['alpha', 'beta']).optional(),
@@ -102,7 +123,9 @@ export const PluginJson = z.strictObject({
   languages: z.array(z.string()).optional(),
 });
 
-const pluginDirs = readdirSync(ROOT).filter((d) => d.endsWith('-plugin') && existsSync(path.join(ROOT, d, 'src', 'plugin.json')));
+const pluginDirs = readdirSync(ROOT).filter(
+  (d) => d.endsWith('-plugin') && existsSync(path.join(ROOT, d, 'src', 'plugin.json')),
+);
 
 describe('plugin.json schema rules', () => {
   it('finds the data source and panel plugins', () => {
@@ -114,7 +137,9 @@ describe('plugin.json schema rules', () => {
 
     it('passes the schema rules', () => {
       const result = PluginJson.safeParse(json);
-      expect(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+      expect(
+        result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      ).toEqual([]);
     });
 
     it('ends its id in its type and needs Grafana >= 12.3.0', () => {
@@ -139,12 +164,23 @@ describe('plugin.json schema rules', () => {
     ['an unknown info key', { info: { ...validInfo(), website: 'x' } }],
     ['a malformed updated date', { info: { ...validInfo(), updated: 'yesterday' } }],
   ])('rejects %s', (_what, change) => {
-    const base = { type: 'panel', name: 'x', id: 'opsdeck-slo-panel', info: validInfo(), dependencies: { grafanaDependency: '>=12.3.0' } };
+    const base = {
+      type: 'panel',
+      name: 'x',
+      id: 'opsdeck-slo-panel',
+      info: validInfo(),
+      dependencies: { grafanaDependency: '>=12.3.0' },
+    };
     expect(PluginJson.safeParse(base).success).toBe(true);
     expect(PluginJson.safeParse({ ...base, ...change }).success).toBe(false);
   });
 });
 
 function validInfo() {
-  return { keywords: ['slo'], logos: { small: 'img/logo.svg', large: 'img/logo.svg' }, version: '%VERSION%', updated: '%TODAY%' };
+  return {
+    keywords: ['slo'],
+    logos: { small: 'img/logo.svg', large: 'img/logo.svg' },
+    version: '%VERSION%',
+    updated: '%TODAY%',
+  };
 }

@@ -35,7 +35,9 @@ const EXTERNALS = [
   /^@grafana\/data/i,
   // Legacy SDK imports ("grafana/app/...") resolve to Grafana's own modules.
   ({ request }, callback) =>
-    request && request.startsWith('grafana/') ? callback(undefined, request.slice('grafana/'.length)) : callback(),
+    request && request.startsWith('grafana/')
+      ? callback(undefined, request.slice('grafana/'.length))
+      : callback(),
 ];
 
 const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -109,7 +111,11 @@ module.exports = (env = {}) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: 'plugin.json', to: '.', transform: fill },
-          { from: fs.existsSync(path.join(srcDir, 'README.md')) ? 'README.md' : '../README.md', to: '.', transform: fill },
+          {
+            from: fs.existsSync(path.join(srcDir, 'README.md')) ? 'README.md' : '../README.md',
+            to: '.',
+            transform: fill,
+          },
           { from: path.join(ROOT, 'LICENSE'), to: '.', noErrorOnMissing: true },
           { from: 'img/**/*', to: '.', noErrorOnMissing: true },
         ],

@@ -2,7 +2,13 @@
 // /public/plugins/<id>/ path, and the data source proxy route (/api/datasources/proxy/uid/<uid>/<route>/…)
 // that forwards to the backend with the token added, as Grafana's server does from plugin.json.
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from 'node:http';
+import {
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+  request as httpRequest,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -45,8 +51,12 @@ const datasourceRoutes = (): Route[] =>
 
 function fill(template: string, opts: HostOptions): string {
   return template
-    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((opts.jsonData as Record<string, string>)[k] ?? ''))
-    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((opts.secureJsonData as Record<string, string>)[k] ?? ''));
+    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
+      String((opts.jsonData as Record<string, string>)[k] ?? ''),
+    )
+    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
+      String((opts.secureJsonData as Record<string, string>)[k] ?? ''),
+    );
 }
 
 function sendFile(res: ServerResponse, file: string) {
@@ -60,13 +70,19 @@ function sendFile(res: ServerResponse, file: string) {
 
 function proxy(req: IncomingMessage, res: ServerResponse, route: Route, rest: string, opts: HostOptions) {
   const target = new URL(fill(route.url, opts).replace(/\/+$/, '') + rest);
-  const headers: Record<string, string> = { 'content-type': req.headers['content-type'] ?? 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': req.headers['content-type'] ?? 'application/json',
+  };
   for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = fill(h.content, opts);
   const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+    res.writeHead(answer.statusCode ?? 502, {
+      'content-type': answer.headers['content-type'] ?? 'application/json',
+    });
     answer.pipe(res);
   });
-  upstream.on('error', () => res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Bad Gateway"}'));
+  upstream.on('error', () =>
+    res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Bad Gateway"}'),
+  );
   req.pipe(upstream);
 }
 

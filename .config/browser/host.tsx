@@ -12,7 +12,8 @@ import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import * as rxjs from 'rxjs';
 
-const { createTheme, dateTime, LoadingState, PanelOptionsEditorBuilder, standardEditorsRegistry } = grafanaData;
+const { createTheme, dateTime, LoadingState, PanelOptionsEditorBuilder, standardEditorsRegistry } =
+  grafanaData;
 
 // Grafana registers its option editors at start-up; the host needs their ids to read panel defaults.
 standardEditorsRegistry.setInit(() =>
@@ -57,7 +58,8 @@ function loadAmd(url: string): Promise<Record<string, unknown>> {
       pending = null;
       if (!declared) return reject(new Error(`${url} is not an AMD module: it called no define()`));
       const missing = declared.deps.filter((d) => d !== 'module' && !(d in SHARED));
-      if (missing.length) return reject(new Error(`${url} needs modules Grafana does not share: ${missing.join(', ')}`));
+      if (missing.length)
+        return reject(new Error(`${url} needs modules Grafana does not share: ${missing.join(', ')}`));
       const args = declared.deps.map((d) => (d === 'module' ? { uri: url } : SHARED[d]));
       resolve(declared.factory(...args) as Record<string, unknown>);
     };
@@ -84,7 +86,17 @@ const backendSrv = {
             // plain text stays text
           }
           if (!res.ok) throw { status: res.status, statusText: res.statusText, data, config: options };
-          return { status: res.status, statusText: res.statusText, ok: true, data, config: options, headers: res.headers, redirected: false, type: res.type, url: res.url };
+          return {
+            status: res.status,
+            statusText: res.statusText,
+            ok: true,
+            data,
+            config: options,
+            headers: res.headers,
+            redirected: false,
+            type: res.type,
+            url: res.url,
+          };
         }),
     );
   },
@@ -119,9 +131,18 @@ async function run(spec: RunSpec): Promise<RunResult> {
   const dsModule = await plugin('/public/plugins/opsdeck-api-datasource/module.js');
   const panelModule = await plugin('/public/plugins/opsdeck-slo-panel/module.js');
   grafanaRuntime.setBackendSrv(backendSrv as never);
-  grafanaRuntime.setTemplateSrv({ replace: (s?: string) => s ?? '', getVariables: () => [], containsTemplate: () => false, updateTimeRange: () => {} } as never);
+  grafanaRuntime.setTemplateSrv({
+    replace: (s?: string) => s ?? '',
+    getVariables: () => [],
+    containsTemplate: () => false,
+    updateTimeRange: () => {},
+  } as never);
 
-  const dsPlugin = dsModule.plugin as { DataSourceClass: new (settings: unknown) => { query: (r: unknown) => rxjs.Observable<{ data: unknown[]; errors?: Array<{ message?: string }> }> } };
+  const dsPlugin = dsModule.plugin as {
+    DataSourceClass: new (settings: unknown) => {
+      query: (r: unknown) => rxjs.Observable<{ data: unknown[]; errors?: Array<{ message?: string }> }>;
+    };
+  };
   const datasource = new dsPlugin.DataSourceClass({
     id: 1,
     uid: 'opsdeck',
@@ -153,7 +174,10 @@ async function run(spec: RunSpec): Promise<RunResult> {
 
   const panelPlugin = panelModule.plugin as {
     panel: React.ComponentType<Record<string, unknown>>;
-    getPanelOptionsSupplier: () => (builder: InstanceType<typeof PanelOptionsEditorBuilder>, context: unknown) => void;
+    getPanelOptionsSupplier: () => (
+      builder: InstanceType<typeof PanelOptionsEditorBuilder>,
+      context: unknown,
+    ) => void;
   };
   const builder = new PanelOptionsEditorBuilder();
   panelPlugin.getPanelOptionsSupplier()(builder, { data: [] });
@@ -167,7 +191,12 @@ async function run(spec: RunSpec): Promise<RunResult> {
   const Panel = panelPlugin.panel;
   const props = {
     id: 1,
-    data: { state: response.errors?.length ? LoadingState.Error : LoadingState.Done, series: response.data, errors: response.errors, timeRange: range },
+    data: {
+      state: response.errors?.length ? LoadingState.Error : LoadingState.Done,
+      series: response.data,
+      errors: response.errors,
+      timeRange: range,
+    },
     timeRange: range,
     timeZone: 'utc',
     options: { ...defaults, ...spec.options },
@@ -179,7 +208,13 @@ async function run(spec: RunSpec): Promise<RunResult> {
     height: spec.height,
     renderCounter: 0,
     title: 'SLOs',
-    eventBus: { publish: () => {}, getStream: () => rxjs.EMPTY, subscribe: () => ({ unsubscribe: () => {} }), removeAllListeners: () => {}, newScopedBus: () => undefined },
+    eventBus: {
+      publish: () => {},
+      getStream: () => rxjs.EMPTY,
+      subscribe: () => ({ unsubscribe: () => {} }),
+      removeAllListeners: () => {},
+      newScopedBus: () => undefined,
+    },
     replaceVariables: (s: string) => s,
     onChangeTimeRange: () => {},
   };

@@ -11,7 +11,9 @@ import { ManualClock } from '../../backend/src/clock';
 import { auth, createTestApp, type TestApp, TOKENS } from '../../backend/test/support/app';
 import { END } from '../../backend/test/support/golden-data';
 import { type PrometheusServer, startGoldenPrometheus } from '../../backend/test/support/prometheus';
+import pluginConfig from '../webpack.config.js';
 import { type HostServer, startHostServer } from './host-server';
+import hostConfig from './webpack.host.js';
 
 jest.setTimeout(600_000);
 
@@ -27,16 +29,42 @@ const availability = (route: string, method?: string) => ({
   total: `http_requests_total{service="api",route="${route}"${method ? `,method="${method}"` : ''}}`,
 });
 const SLOS = [
-  { id: 'orders-read', name: 'Orders read availability', service: 'orders', objective: 99.9, window: '30d', indicator: availability('/orders', 'GET') },
-  { id: 'orders-write', name: 'Orders write availability', service: 'orders', objective: 99.9, window: '30d', indicator: availability('/orders', 'POST') },
-  { id: 'search', name: 'Search availability', service: 'search', objective: 99.5, window: '7d', indicator: availability('/search') },
+  {
+    id: 'orders-read',
+    name: 'Orders read availability',
+    service: 'orders',
+    objective: 99.9,
+    window: '30d',
+    indicator: availability('/orders', 'GET'),
+  },
+  {
+    id: 'orders-write',
+    name: 'Orders write availability',
+    service: 'orders',
+    objective: 99.9,
+    window: '30d',
+    indicator: availability('/orders', 'POST'),
+  },
+  {
+    id: 'search',
+    name: 'Search availability',
+    service: 'search',
+    objective: 99.5,
+    window: '7d',
+    indicator: availability('/search'),
+  },
   {
     id: 'search-latency',
     name: 'Search under 300 ms',
     service: 'search',
     objective: 99,
     window: '28d',
-    indicator: { kind: 'latency', metric: 'http_request_duration_seconds', matchers: 'service="api",route="/search"', le: 0.3 },
+    indicator: {
+      kind: 'latency',
+      metric: 'http_request_duration_seconds',
+      matchers: 'service="api",route="/search"',
+      le: 0.3,
+    },
   },
   {
     id: 'orders-latency',
@@ -44,7 +72,12 @@ const SLOS = [
     service: 'orders',
     objective: 95,
     window: '30d',
-    indicator: { kind: 'latency', metric: 'http_request_duration_seconds', matchers: 'service="api",route="/orders",method="GET"', le: 0.15 },
+    indicator: {
+      kind: 'latency',
+      metric: 'http_request_duration_seconds',
+      matchers: 'service="api",route="/orders",method="GET"',
+      le: 0.15,
+    },
   },
   {
     id: 'api-monthly',
@@ -52,7 +85,11 @@ const SLOS = [
     service: 'api',
     objective: 99.5,
     window: 'month',
-    indicator: { kind: 'ratio', errors: 'http_requests_total{service="api",code=~"5.."}', total: 'http_requests_total{service="api"}' },
+    indicator: {
+      kind: 'ratio',
+      errors: 'http_requests_total{service="api",code=~"5.."}',
+      total: 'http_requests_total{service="api"}',
+    },
   },
 ];
 
@@ -73,8 +110,6 @@ let browser: Browser;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const pluginConfig = require('../webpack.config.js');
-  const hostConfig = require('./webpack.host.js');
   await compile(pluginConfig({ production: true, plugin: 'datasource-plugin' }));
   await compile(pluginConfig({ production: true, plugin: 'panel-plugin' }));
   await compile(hostConfig());
@@ -82,16 +117,32 @@ beforeAll(async () => {
   prom = await startGoldenPrometheus();
   api = await createTestApp('sqlite', { env: { PROMETHEUS_URL: prom.url }, clock: new ManualClock(now) });
   for (const slo of SLOS) {
-    const res = await api.app.inject({ method: 'POST', url: '/api/v1/slos', payload: slo, headers: auth('editor') });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/slos',
+      payload: slo,
+      headers: auth('editor'),
+    });
     if (res.statusCode !== 201) throw new Error(`${slo.id}: ${res.body}`);
   }
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const backendUrl = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-  host = await startHostServer({ uid: 'opsdeck', jsonData: { url: backendUrl }, secureJsonData: { token: TOKENS.viewer } });
+  host = await startHostServer({
+    uid: 'opsdeck',
+    jsonData: { url: backendUrl },
+    secureJsonData: { token: TOKENS.viewer },
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
 });
@@ -112,7 +163,11 @@ interface RunResult {
 let page: Page;
 
 /** Renders in the one host page (loaded once, as a dashboard loads its plugins once). */
-async function renderPanel(options: Record<string, unknown>, theme: 'light' | 'dark', size = { width: 1100, height: 640 }) {
+async function renderPanel(
+  options: Record<string, unknown>,
+  theme: 'light' | 'dark',
+  size = { width: 1100, height: 640 },
+) {
   if (!page) {
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -121,8 +176,16 @@ async function renderPanel(options: Record<string, unknown>, theme: 'light' | 'd
   }
   await page.setViewportSize({ width: size.width + 40, height: size.height + 40 });
   const result = (await page.evaluate(
-    (spec) => (window as unknown as { opsdeckHost: { run: (s: unknown) => Promise<unknown> } }).opsdeckHost.run(spec),
-    { theme, options, ...size, now: now.toISOString(), datasourceUrl: '/api/datasources/proxy/uid/opsdeck', backendUrl: 'configured in the proxy' },
+    (spec) =>
+      (window as unknown as { opsdeckHost: { run: (s: unknown) => Promise<unknown> } }).opsdeckHost.run(spec),
+    {
+      theme,
+      options,
+      ...size,
+      now: now.toISOString(),
+      datasourceUrl: '/api/datasources/proxy/uid/opsdeck',
+      backendUrl: 'configured in the proxy',
+    },
   )) as RunResult;
   return result;
 }
@@ -154,10 +217,16 @@ describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
     const cards = page.getByTestId('slo-card');
     await expect(cards.count()).resolves.toBe(SLOS.length);
     // the golden history ends in a fast burn on GET /orders and a slow burn on POST /orders
-    await expect(page.locator('[aria-label="Orders read availability"] [data-testid="slo-alert"]').textContent()).resolves.toBe('PAGE');
-    await expect(page.locator('[aria-label="Orders write availability"] [data-testid="slo-alert"]').textContent()).resolves.toBe('TICKET');
+    await expect(
+      page.locator('[aria-label="Orders read availability"] [data-testid="slo-alert"]').textContent(),
+    ).resolves.toBe('PAGE');
+    await expect(
+      page.locator('[aria-label="Orders write availability"] [data-testid="slo-alert"]').textContent(),
+    ).resolves.toBe('TICKET');
     await expect(page.getByTestId('slo-burndown').count()).resolves.toBe(SLOS.length);
-    await expect(page.getByRole('link', { name: 'Search availability' }).getAttribute('href')).resolves.toBe('/a/opsdeck-sre-app/slos/search');
+    await expect(page.getByRole('link', { name: 'Search availability' }).getAttribute('href')).resolves.toBe(
+      '/a/opsdeck-sre-app/slos/search',
+    );
     await shoot(page, `slo-panel-cards-${theme}`);
   });
 
@@ -169,9 +238,14 @@ describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
   });
 
   it('single: the chosen SLO with its gauge', async () => {
-    await renderPanel({ layout: 'single', sloId: 'orders-read', budgetDisplay: 'gauge' }, theme, { width: 520, height: 460 });
+    await renderPanel({ layout: 'single', sloId: 'orders-read', budgetDisplay: 'gauge' }, theme, {
+      width: 520,
+      height: 460,
+    });
     await expect(page.getByTestId('slo-card').count()).resolves.toBe(1);
-    await expect(page.getByTestId('slo-card').getAttribute('aria-label')).resolves.toBe('Orders read availability');
+    await expect(page.getByTestId('slo-card').getAttribute('aria-label')).resolves.toBe(
+      'Orders read availability',
+    );
     await expect(page.getByTestId('slo-budget-gauge').count()).resolves.toBe(1);
     await shoot(page, `slo-panel-single-${theme}`);
   });

@@ -9,14 +9,25 @@ module.exports = () => ({
   devtool: false,
   context: __dirname,
   entry: { host: './host.tsx' },
-  output: { path: path.join(ROOT, '.tmp', 'browser-host'), publicPath: '/', filename: '[name].js', clean: true },
-  cache: { type: 'filesystem', cacheDirectory: path.join(ROOT, 'node_modules', '.cache', 'webpack', 'browser-host') },
+  output: {
+    path: path.join(ROOT, '.tmp', 'browser-host'),
+    publicPath: '/',
+    filename: '[name].js',
+    clean: true,
+  },
+  cache: {
+    type: 'filesystem',
+    cacheDirectory: path.join(ROOT, 'node_modules', '.cache', 'webpack', 'browser-host'),
+  },
   module: {
     rules: [
       {
         test: /\.[tj]sx?$/,
         exclude: /node_modules/,
-        use: { loader: 'swc-loader', options: { jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true } } } },
+        use: {
+          loader: 'swc-loader',
+          options: { jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true } } },
+        },
       },
       { test: /\.m?js$/, resolve: { fullySpecified: false } },
     ],

@@ -87,7 +87,12 @@ beforeAll(async () => {
   prom = await startGoldenPrometheus();
   t = await createTestApp('sqlite', { env: { PROMETHEUS_URL: prom.url }, clock: new ManualClock(now) });
   const post = async (path: string, body: object) => {
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/${path}`, payload: body, headers: auth('editor') });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/${path}`,
+      payload: body,
+      headers: auth('editor'),
+    });
     if (res.statusCode !== 201) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
     return res.json();
   };
@@ -108,10 +113,28 @@ beforeAll(async () => {
     acknowledgedAt: iso(2 * DAY - 10 * 60_000),
     status: 'resolved',
   });
-  await post('incidents', { title: 'Queue lag', severity: 'S2', service: 'worker', startedAt: iso(3 * HOUR) });
+  await post('incidents', {
+    title: 'Queue lag',
+    severity: 'S2',
+    service: 'worker',
+    startedAt: iso(3 * HOUR),
+  });
   await post('incidents', { title: 'Old one', severity: 'S2', service: 'api', startedAt: iso(20 * DAY) });
-  await post('changes', { title: 'Deploy api v2', kind: 'deploy', risk: 'High', service: 'api', plannedStart: iso(HOUR), plannedEnd: iso(0) });
-  await post('changes', { title: 'Flag search-v2', kind: 'flag', risk: 'Low', service: 'search', plannedStart: iso(5 * HOUR) });
+  await post('changes', {
+    title: 'Deploy api v2',
+    kind: 'deploy',
+    risk: 'High',
+    service: 'api',
+    plannedStart: iso(HOUR),
+    plannedEnd: iso(0),
+  });
+  await post('changes', {
+    title: 'Flag search-v2',
+    kind: 'flag',
+    risk: 'Low',
+    service: 'search',
+    plannedStart: iso(5 * HOUR),
+  });
   await post('maintenance-windows', {
     name: 'DB patching',
     service: 'db',
@@ -137,7 +160,10 @@ describe('slo-status', () => {
     const ids = column(frame, S.id);
     expect([...ids].sort()).toEqual(['orders-read', 'orders-write']);
 
-    const evaluator = new SloEvaluator({ prometheus: new PrometheusClient({ url: prom.url }), clock: new ManualClock(now) });
+    const evaluator = new SloEvaluator({
+      prometheus: new PrometheusClient({ url: prom.url }),
+      clock: new ManualClock(now),
+    });
     for (const spec of SLOS.filter((s) => s.service === 'api')) {
       const row = ids.indexOf(spec.id);
       const stored = (await t.app.inject({ url: `/api/v1/slos/${spec.id}`, headers: auth('viewer') })).json();
@@ -168,7 +194,9 @@ describe('slo-status', () => {
   });
 
   it('narrows by SLO id lists and leaves the burn-down out when asked', async () => {
-    const body = await frames([{ refId: 'A', kind: 'slo-status', slo: 'search,orders-write', burndownPoints: 0 }]);
+    const body = await frames([
+      { refId: 'A', kind: 'slo-status', slo: 'search,orders-write', burndownPoints: 0 },
+    ]);
     const frame = body.results.A!.frames[0]!;
     expect([...column(frame, S.id)].sort()).toEqual(['orders-write', 'search']);
     expect(column(frame, S.burndown)).toEqual([[], []]);
@@ -178,7 +206,10 @@ describe('slo-status', () => {
 describe('slo-budget', () => {
   it('answers remaining budget and burn rate per SLO on the step the resolution asks for', async () => {
     const from = iso(DAY);
-    const body = await frames([{ refId: 'B', kind: 'slo-budget', slo: 'orders-read', maxDataPoints: 48 }], from);
+    const body = await frames(
+      [{ refId: 'B', kind: 'slo-budget', slo: 'orders-read', maxDataPoints: 48 }],
+      from,
+    );
     const [frame] = body.results.B!.frames;
     expect(frame!.schema.name).toBe(FRAME_NAMES.sloBudget);
     const times = column(frame!, 'time') as number[];
@@ -187,7 +218,10 @@ describe('slo-budget', () => {
     expect(frame!.schema.fields[1]!.labels).toMatchObject({ slo: 'orders-read', service: 'api' });
     const remaining = column(frame!, 'budgetRemaining') as number[];
     const status = await frames([{ refId: 'A', kind: 'slo-status', slo: 'orders-read', burndownPoints: 0 }]);
-    expect(remaining[remaining.length - 1]).toBeCloseTo(column(status.results.A!.frames[0]!, S.budgetRemaining)[0] as number, 9);
+    expect(remaining[remaining.length - 1]).toBeCloseTo(
+      column(status.results.A!.frames[0]!, S.budgetRemaining)[0] as number,
+      9,
+    );
   });
 });
 
@@ -235,13 +269,21 @@ describe('tables', () => {
 
 describe('annotations and variables', () => {
   it('answers incidents, changes and maintenance occurrences as annotation frames', async () => {
-    const body = await frames([{ refId: 'ann', kind: 'annotations', service: 'api', annotationSources: ['incident', 'change'] }]);
+    const body = await frames([
+      { refId: 'ann', kind: 'annotations', service: 'api', annotationSources: ['incident', 'change'] },
+    ]);
     const frame = body.results.ann!.frames[0]!;
     expect(frame.schema.name).toBe(FRAME_NAMES.annotations);
     // the S2 from 20 days ago is still open, so it overlaps the range too
-    expect([...column(frame, 'title')].sort()).toEqual(['[S1] Orders 5xx', '[S2] Old one', 'deploy api: Deploy api v2']);
+    expect([...column(frame, 'title')].sort()).toEqual([
+      '[S1] Orders 5xx',
+      '[S2] Old one',
+      'deploy api: Deploy api v2',
+    ]);
     expect(column(frame, 'source')).toEqual(expect.arrayContaining(['incident', 'change']));
-    const high = await frames([{ refId: 'r', kind: 'annotations', risk: 'High', annotationSources: ['change'] }]);
+    const high = await frames([
+      { refId: 'r', kind: 'annotations', risk: 'High', annotationSources: ['change'] },
+    ]);
     expect(column(high.results.r!.frames[0]!, 'title')).toEqual(['deploy api: Deploy api v2']);
   });
 
@@ -272,12 +314,26 @@ describe('requests the API refuses', () => {
   });
 
   it('refuses duplicate refIds, from after to, and callers without a token', async () => {
-    const dup = await query({ from: iso(DAY), to: iso(0), queries: [{ refId: 'A', kind: 'incidents' }, { refId: 'A', kind: 'changes' }] });
+    const dup = await query({
+      from: iso(DAY),
+      to: iso(0),
+      queries: [
+        { refId: 'A', kind: 'incidents' },
+        { refId: 'A', kind: 'changes' },
+      ],
+    });
     expect(dup.statusCode).toBe(400);
-    const backwards = await query({ from: iso(0), to: iso(DAY), queries: [{ refId: 'A', kind: 'incidents' }] });
+    const backwards = await query({
+      from: iso(0),
+      to: iso(DAY),
+      queries: [{ refId: 'A', kind: 'incidents' }],
+    });
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().details[0].field).toBe('body.from');
-    const anonymous = await query({ from: iso(DAY), to: iso(0), queries: [{ refId: 'A', kind: 'incidents' }] }, {});
+    const anonymous = await query(
+      { from: iso(DAY), to: iso(0), queries: [{ refId: 'A', kind: 'incidents' }] },
+      {},
+    );
     expect(anonymous.statusCode).toBe(401);
   });
 });
@@ -287,7 +343,14 @@ it('fails only the SLO targets while Prometheus is down', async () => {
   try {
     await down.app.inject({ method: 'POST', url: '/api/v1/slos', payload: SLOS[0], headers: auth('editor') });
     const res = await query(
-      { from: iso(DAY), to: iso(0), queries: [{ refId: 'slo', kind: 'slo-status' }, { refId: 'inc', kind: 'incidents' }] },
+      {
+        from: iso(DAY),
+        to: iso(0),
+        queries: [
+          { refId: 'slo', kind: 'slo-status' },
+          { refId: 'inc', kind: 'incidents' },
+        ],
+      },
       auth('viewer'),
       down,
     );

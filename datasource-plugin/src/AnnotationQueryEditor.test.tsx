@@ -23,7 +23,8 @@ function Harness({ changes }: { changes: OpsdeckQuery[] }) {
 describe('AnnotationQueryEditor', () => {
   it('starts with every source on and the service, severity and risk filters', () => {
     render(<Harness changes={[]} />);
-    for (const label of ['Incidents', 'Changes', 'Maintenance windows']) expect(screen.getByLabelText(label)).toBeChecked();
+    for (const label of ['Incidents', 'Changes', 'Maintenance windows'])
+      expect(screen.getByLabelText(label)).toBeChecked();
     expect(screen.getByPlaceholderText('checkout or $service')).toBeInTheDocument();
     expect(screen.getByPlaceholderText('S1,S2 or $severity')).toBeInTheDocument();
     expect(screen.getByPlaceholderText('High,Med')).toBeInTheDocument();
@@ -33,7 +34,10 @@ describe('AnnotationQueryEditor', () => {
     const changes: OpsdeckQuery[] = [];
     render(<Harness changes={changes} />);
     await userEvent.click(screen.getByLabelText('Incidents'));
-    expect(changes[changes.length - 1]).toMatchObject({ kind: 'annotations', annotationSources: ['change', 'maintenance'] });
+    expect(changes[changes.length - 1]).toMatchObject({
+      kind: 'annotations',
+      annotationSources: ['change', 'maintenance'],
+    });
     await userEvent.click(screen.getByLabelText('Maintenance windows'));
     await userEvent.click(screen.getByLabelText('Incidents'));
     expect(changes[changes.length - 1]!.annotationSources).toEqual(['incident', 'change']);

@@ -2,7 +2,12 @@
 import React from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Checkbox, InlineField, InlineFieldRow, Stack } from '@grafana/ui';
-import { ANNOTATION_SOURCES, type AnnotationSource, QUERY_KIND_FILTERS, type QueryFilter } from '@opsdeck/common';
+import {
+  ANNOTATION_SOURCES,
+  type AnnotationSource,
+  QUERY_KIND_FILTERS,
+  type QueryFilter,
+} from '@opsdeck/common';
 import { annotationTarget } from './annotations';
 import type { DataSource } from './datasource';
 import { FilterFields } from './FilterFields';
@@ -27,7 +32,8 @@ export function AnnotationQueryEditor({ query, onChange }: Props) {
     onChange({ ...target, annotationSources: ANNOTATION_SOURCES.filter((s) => next.includes(s)) });
   };
 
-  const onFilterChange = (filter: QueryFilter, value: string) => onChange({ ...target, [filter]: value || undefined });
+  const onFilterChange = (filter: QueryFilter, value: string) =>
+    onChange({ ...target, [filter]: value || undefined });
 
   return (
     <>

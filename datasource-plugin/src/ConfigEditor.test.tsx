@@ -64,7 +64,12 @@ describe('ConfigEditor', () => {
 
   it('shows a configured token as configured, and reset clears it for a new one', async () => {
     const changes: Settings[] = [];
-    render(<Harness initial={settings({ jsonData: { url: 'http://opsdeck:3001' }, secureJsonFields: { token: true } })} changes={changes} />);
+    render(
+      <Harness
+        initial={settings({ jsonData: { url: 'http://opsdeck:3001' }, secureJsonFields: { token: true } })}
+        changes={changes}
+      />,
+    );
     expect(screen.getByDisplayValue('configured')).toBeDisabled();
     await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
     expect(changes[0]!.secureJsonFields).toEqual({ token: false });

@@ -23,7 +23,12 @@ export function FilterFields({ filters, query, onChange, onBlur }: Props) {
   return (
     <InlineFieldRow>
       {filters.map((filter) => (
-        <InlineField key={filter} label={FILTER_INFO[filter].label} labelWidth={14} tooltip="Comma-separated; any of them matches">
+        <InlineField
+          key={filter}
+          label={FILTER_INFO[filter].label}
+          labelWidth={14}
+          tooltip="Comma-separated; any of them matches"
+        >
           <Input
             id={`opsdeck-filter-${filter}`}
             width={24}

@@ -5,7 +5,15 @@ import { QueryEditor } from './QueryEditor';
 import type { DataSource } from './datasource';
 import type { OpsdeckQuery } from './types';
 
-function Harness({ initial, changes, runs }: { initial: OpsdeckQuery; changes: OpsdeckQuery[]; runs: { count: number } }) {
+function Harness({
+  initial,
+  changes,
+  runs,
+}: {
+  initial: OpsdeckQuery;
+  changes: OpsdeckQuery[];
+  runs: { count: number };
+}) {
   const [query, setQuery] = useState(initial);
   return (
     <QueryEditor
@@ -20,7 +28,11 @@ function Harness({ initial, changes, runs }: { initial: OpsdeckQuery; changes: O
   );
 }
 
-const filterInputs = () => screen.queryAllByRole('textbox').filter((e) => e.id.startsWith('opsdeck-filter-')).map((e) => e.id.replace('opsdeck-filter-', ''));
+const filterInputs = () =>
+  screen
+    .queryAllByRole('textbox')
+    .filter((e) => e.id.startsWith('opsdeck-filter-'))
+    .map((e) => e.id.replace('opsdeck-filter-', ''));
 
 describe('QueryEditor', () => {
   it('offers the filters of the SLO status kind and its burn-down points', () => {
@@ -32,11 +44,22 @@ describe('QueryEditor', () => {
   it('switches kind, keeps filters the new kind honours, drops the others and runs the query', async () => {
     const changes: OpsdeckQuery[] = [];
     const runs = { count: 0 };
-    render(<Harness initial={{ refId: 'A', kind: 'incidents', service: 'api', severity: 'S1', status: 'investigating' }} changes={changes} runs={runs} />);
+    render(
+      <Harness
+        initial={{ refId: 'A', kind: 'incidents', service: 'api', severity: 'S1', status: 'investigating' }}
+        changes={changes}
+        runs={runs}
+      />,
+    );
     expect(filterInputs()).toEqual(['service', 'severity', 'status']);
     await userEvent.click(screen.getByRole('combobox'));
     await userEvent.click(screen.getByText('Changes'));
-    expect(changes[changes.length - 1]).toEqual({ refId: 'A', kind: 'changes', service: 'api', status: 'investigating' });
+    expect(changes[changes.length - 1]).toEqual({
+      refId: 'A',
+      kind: 'changes',
+      service: 'api',
+      status: 'investigating',
+    });
     expect(runs.count).toBe(1);
     expect(filterInputs()).toEqual(['service', 'risk', 'status']);
   });

@@ -3,7 +3,13 @@
 import React, { type ChangeEvent } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, Select } from '@grafana/ui';
-import { EDITOR_QUERY_KINDS, QUERY_KIND_FILTERS, QUERY_KIND_INFO, type QueryFilter, type QueryKind } from '@opsdeck/common';
+import {
+  EDITOR_QUERY_KINDS,
+  QUERY_KIND_FILTERS,
+  QUERY_KIND_INFO,
+  type QueryFilter,
+  type QueryKind,
+} from '@opsdeck/common';
 import type { DataSource } from './datasource';
 import { FilterFields } from './FilterFields';
 import type { OpsdeckOptions, OpsdeckQuery } from './types';
@@ -31,7 +37,8 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
     onRunQuery();
   };
 
-  const onFilterChange = (filter: QueryFilter, value: string) => onChange({ ...query, [filter]: value || undefined });
+  const onFilterChange = (filter: QueryFilter, value: string) =>
+    onChange({ ...query, [filter]: value || undefined });
 
   const onBurndownChange = (event: ChangeEvent<HTMLInputElement>) => {
     const n = Number.parseInt(event.target.value, 10);
@@ -51,7 +58,11 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           />
         </InlineField>
         {kind === 'slo-status' && (
-          <InlineField label="Burn-down points" labelWidth={18} tooltip="Points of the budget burn-down per SLO; 0 leaves it out">
+          <InlineField
+            label="Burn-down points"
+            labelWidth={18}
+            tooltip="Points of the budget burn-down per SLO; 0 leaves it out"
+          >
             <Input
               id="opsdeck-query-burndown"
               type="number"
@@ -66,7 +77,12 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           </InlineField>
         )}
       </InlineFieldRow>
-      <FilterFields filters={QUERY_KIND_FILTERS[kind]} query={query} onChange={onFilterChange} onBlur={onRunQuery} />
+      <FilterFields
+        filters={QUERY_KIND_FILTERS[kind]}
+        query={query}
+        onChange={onFilterChange}
+        onBlur={onRunQuery}
+      />
     </>
   );
 }

@@ -29,7 +29,12 @@ describe('VariableQueryEditor', () => {
     await userEvent.click(screen.getByLabelText('SLOs'));
     expect(changes[changes.length - 1]).toEqual({ refId: 'V', kind: 'variable-values', variable: 'slos' });
     await userEvent.type(screen.getByPlaceholderText('checkout or $service'), 'api');
-    expect(changes[changes.length - 1]).toEqual({ refId: 'V', kind: 'variable-values', variable: 'slos', service: 'api' });
+    expect(changes[changes.length - 1]).toEqual({
+      refId: 'V',
+      kind: 'variable-values',
+      variable: 'slos',
+      service: 'api',
+    });
     await userEvent.click(screen.getByLabelText('Severities'));
     expect(changes[changes.length - 1]!.variable).toBe('severities');
   });

@@ -10,8 +10,15 @@ import type { OpsdeckVariableQuery } from './variables';
 
 type Props = QueryEditorProps<DataSource, OpsdeckVariableQuery, OpsdeckOptions, OpsdeckVariableQuery>;
 
-const LABELS: Record<VariableSource, string> = { services: 'Services', slos: 'SLOs', severities: 'Severities' };
-const OPTIONS: Array<SelectableValue<VariableSource>> = VARIABLE_SOURCES.map((v) => ({ value: v, label: LABELS[v] }));
+const LABELS: Record<VariableSource, string> = {
+  services: 'Services',
+  slos: 'SLOs',
+  severities: 'Severities',
+};
+const OPTIONS: Array<SelectableValue<VariableSource>> = VARIABLE_SOURCES.map((v) => ({
+  value: v,
+  label: LABELS[v],
+}));
 
 export function VariableQueryEditor({ query, onChange }: Props) {
   const variable = query.variable ?? 'services';
@@ -30,7 +37,9 @@ export function VariableQueryEditor({ query, onChange }: Props) {
         <FilterFields
           filters={['service']}
           query={query}
-          onChange={(_filter, value) => onChange({ ...query, kind: 'variable-values', variable, service: value || undefined })}
+          onChange={(_filter, value) =>
+            onChange({ ...query, kind: 'variable-values', variable, service: value || undefined })
+          }
         />
       )}
     </>

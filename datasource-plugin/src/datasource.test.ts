@@ -1,12 +1,24 @@
 // The data source against the real backend process through an emulation of Grafana's proxy route:
 // what the browser sends, what the proxy adds, how frames and failures come back.
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, LoadingState } from '@grafana/data';
+import {
+  dateTime,
+  type DataQueryRequest,
+  type DataSourceInstanceSettings,
+  LoadingState,
+} from '@grafana/data';
 import { setBackendSrv } from '@grafana/runtime';
 import { FRAME_NAMES } from '@opsdeck/common';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
 import { grafanaProxy, type ProxiedCall } from './test-support/grafana-proxy';
-import { EDITOR_TOKEN, freePort, type Running, startBackend, startPrometheus, VIEWER_TOKEN } from './test-support/opsdeck-stack';
+import {
+  EDITOR_TOKEN,
+  freePort,
+  type Running,
+  startBackend,
+  startPrometheus,
+  VIEWER_TOKEN,
+} from './test-support/opsdeck-stack';
 import type { OpsdeckOptions, OpsdeckQuery } from './types';
 import { OpsdeckVariableSupport } from './variables';
 
@@ -20,7 +32,12 @@ let backend: Running;
 let backendWithoutPrometheus: Running;
 
 function dataSource(backendUrl: string | undefined, token: string, calls: ProxiedCall[] = []): DataSource {
-  setBackendSrv(grafanaProxy({ instanceUrl: INSTANCE_URL, jsonData: { url: backendUrl }, secureJsonData: { token } }, calls));
+  setBackendSrv(
+    grafanaProxy(
+      { instanceUrl: INSTANCE_URL, jsonData: { url: backendUrl }, secureJsonData: { token } },
+      calls,
+    ),
+  );
   const settings = {
     id: 1,
     uid: 'opsdeck',
@@ -58,7 +75,11 @@ beforeAll(async () => {
     startBackend(prometheus.url),
     startBackend(`http://127.0.0.1:${await freePort()}`),
   ]);
-  const res = await fetchJson(`${backend.url}/api/v1/incidents`, { title: 'Checkout 5xx', severity: 'S1', service: 'checkout' });
+  const res = await fetchJson(`${backend.url}/api/v1/incidents`, {
+    title: 'Checkout 5xx',
+    severity: 'S1',
+    service: 'checkout',
+  });
   expect(res).toBe(201);
 });
 
@@ -71,10 +92,17 @@ afterAll(async () => {
 async function fetchJson(url: string, body: object): Promise<number> {
   const { request: httpRequest } = await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${EDITOR_TOKEN}` } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${EDITOR_TOKEN}` },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -85,7 +113,12 @@ describe('query', () => {
     const calls: ProxiedCall[] = [];
     const ds = dataSource(backend.url, VIEWER_TOKEN, calls);
     const res = await lastValueFrom(
-      ds.query(request([{ refId: 'A', kind: 'incidents', severity: 'S1,S2' }, { refId: 'B', kind: 'variable-values', variable: 'severities' }])),
+      ds.query(
+        request([
+          { refId: 'A', kind: 'incidents', severity: 'S1,S2' },
+          { refId: 'B', kind: 'variable-values', variable: 'severities' },
+        ]),
+      ),
     );
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe(`${backend.url}/api/v1/query`);
@@ -97,7 +130,9 @@ describe('query', () => {
     expect(res.state).toBe(LoadingState.Done);
     const incidents = res.data.find((f) => f.refId === 'A')!;
     expect(incidents.name).toBe(FRAME_NAMES.incidents);
-    expect(incidents.fields.find((f: { name: string }) => f.name === 'title').values).toEqual(['Checkout 5xx']);
+    expect(incidents.fields.find((f: { name: string }) => f.name === 'title').values).toEqual([
+      'Checkout 5xx',
+    ]);
   });
 
   it('reports the API’s field-naming message when the backend refuses a target', async () => {
@@ -112,7 +147,9 @@ describe('query', () => {
     const ds = dataSource(backend.url, VIEWER_TOKEN);
     const variables = ds.variables as OpsdeckVariableSupport;
     expect(variables).toBeInstanceOf(OpsdeckVariableSupport);
-    const res = await lastValueFrom(variables.query(request([{ refId: 'V', kind: 'variable-values', variable: 'services' }])));
+    const res = await lastValueFrom(
+      variables.query(request([{ refId: 'V', kind: 'variable-values', variable: 'services' }])),
+    );
     const frame = res.data[0]!;
     expect(frame.fields.map((f: { name: string }) => f.name)).toEqual(['text', 'value']);
     expect(frame.fields[1].values).toEqual(['checkout']);
@@ -120,7 +157,11 @@ describe('query', () => {
 
   it('sends nothing when every target is hidden', async () => {
     const calls: ProxiedCall[] = [];
-    const res = await lastValueFrom(dataSource(backend.url, VIEWER_TOKEN, calls).query(request([{ refId: 'A', kind: 'incidents', hide: true }])));
+    const res = await lastValueFrom(
+      dataSource(backend.url, VIEWER_TOKEN, calls).query(
+        request([{ refId: 'A', kind: 'incidents', hide: true }]),
+      ),
+    );
     expect(calls).toHaveLength(0);
     expect(res.data).toEqual([]);
   });
@@ -146,7 +187,9 @@ describe('testDatasource', () => {
   it('says the backend is unreachable', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const result = await dataSource(url, VIEWER_TOKEN).testDatasource();
-    expect(result.message).toBe(`Cannot reach the opsdeck API at ${url}: check the URL and that Grafana's server can connect to it.`);
+    expect(result.message).toBe(
+      `Cannot reach the opsdeck API at ${url}: check the URL and that Grafana's server can connect to it.`,
+    );
   });
 
   it('asks for a URL before calling anything', async () => {

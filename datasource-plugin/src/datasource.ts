@@ -69,7 +69,9 @@ export class DataSource extends DataSourceApi<OpsdeckQuery, OpsdeckOptions> {
 
   private async probe(url: string): Promise<ReadyzOutcome> {
     try {
-      const response = await lastValueFrom(getBackendSrv().fetch({ url, method: 'GET', showErrorAlert: false }));
+      const response = await lastValueFrom(
+        getBackendSrv().fetch({ url, method: 'GET', showErrorAlert: false }),
+      );
       return { status: response.status, data: response.data };
     } catch (err) {
       const failure = err as Partial<FetchError>;
@@ -82,6 +84,13 @@ export class DataSource extends DataSourceApi<OpsdeckQuery, OpsdeckOptions> {
 function failedResponse(err: Partial<FetchError>): DataQueryResponse {
   const body = (err.data ?? {}) as { message?: string; details?: { field: string; message: string }[] };
   const details = body.details?.map((d) => `${d.field}: ${d.message}`).join('; ');
-  const message = [body.message ?? err.statusText ?? 'opsdeck API request failed', details].filter(Boolean).join(' — ');
-  return { data: [], error: { message, status: err.status }, errors: [{ message, status: err.status }], state: LoadingState.Error };
+  const message = [body.message ?? err.statusText ?? 'opsdeck API request failed', details]
+    .filter(Boolean)
+    .join(' — ');
+  return {
+    data: [],
+    error: { message, status: err.status },
+    errors: [{ message, status: err.status }],
+    state: LoadingState.Error,
+  };
 }

@@ -15,19 +15,34 @@ describe('healthResult', () => {
       noUrl: healthResult({ status: 0 }, undefined),
       unreachable: healthResult({ status: 502, data: { message: 'Bad Gateway' } }, URL),
       noAnswer: healthResult({ status: 0 }, URL),
-      unauthorized: healthResult({ status: 200, data: { status: 'ready', checks: {} } }, URL, { status: 401, data: { error: 'unauthorized' } }),
+      unauthorized: healthResult({ status: 200, data: { status: 'ready', checks: {} } }, URL, {
+        status: 401,
+        data: { error: 'unauthorized' },
+      }),
       prometheusDown: healthResult(
         {
           status: 503,
           data: {
             status: 'not_ready',
-            checks: { store: { ok: true }, prometheus: { ok: false, error: 'Prometheus at http://prom:9090 is unreachable (ECONNREFUSED)' } },
+            checks: {
+              store: { ok: true },
+              prometheus: {
+                ok: false,
+                error: 'Prometheus at http://prom:9090 is unreachable (ECONNREFUSED)',
+              },
+            },
           },
         },
         URL,
       ),
       storeDown: healthResult(
-        { status: 503, data: { status: 'not_ready', checks: { store: { ok: false, error: 'store: disk I/O' }, prometheus: { ok: true } } } },
+        {
+          status: 503,
+          data: {
+            status: 'not_ready',
+            checks: { store: { ok: false, error: 'store: disk I/O' }, prometheus: { ok: true } },
+          },
+        },
         URL,
       ),
       notOpsdeck: healthResult({ status: 404 }, URL),
@@ -41,7 +56,16 @@ describe('healthResult', () => {
     expect(cases.prometheusDown.details?.message).toContain('ECONNREFUSED');
     expect(cases.storeDown.message).toMatch(/not ready: store failing/);
     expect(cases.notOpsdeck.message).toMatch(/HTTP 404/);
-    const distinct = new Set([cases.noUrl, cases.unreachable, cases.unauthorized, cases.prometheusDown, cases.storeDown, cases.notOpsdeck].map((r) => r.message));
+    const distinct = new Set(
+      [
+        cases.noUrl,
+        cases.unreachable,
+        cases.unauthorized,
+        cases.prometheusDown,
+        cases.storeDown,
+        cases.notOpsdeck,
+      ].map((r) => r.message),
+    );
     expect(distinct.size).toBe(6);
   });
 });

@@ -21,7 +21,8 @@ interface ReadyBody {
   checks?: Record<string, { ok?: boolean; error?: string }>;
 }
 
-const asReadyBody = (data: unknown): ReadyBody => (typeof data === 'object' && data !== null ? (data as ReadyBody) : {});
+const asReadyBody = (data: unknown): ReadyBody =>
+  typeof data === 'object' && data !== null ? (data as ReadyBody) : {};
 
 export function healthResult(
   outcome: ReadyzOutcome,
@@ -30,7 +31,10 @@ export function healthResult(
 ): HealthResult {
   const where = backendUrl ? ` at ${backendUrl}` : '';
   if (!backendUrl) {
-    return { status: 'error', message: 'Set the opsdeck API URL, e.g. http://opsdeck-backend:3001, then save & test again.' };
+    return {
+      status: 'error',
+      message: 'Set the opsdeck API URL, e.g. http://opsdeck-backend:3001, then save & test again.',
+    };
   }
   const unreachable = (status: number) => status === 0 || status === 502 || status === 504;
   if (unreachable(outcome.status) || unreachable(authenticated.status)) {
@@ -47,7 +51,10 @@ export function healthResult(
   }
   const body = asReadyBody(outcome.data);
   if (outcome.status >= 200 && outcome.status < 300) {
-    return { status: 'success', message: `Connected to the opsdeck API${where}; store and Prometheus are ready.` };
+    return {
+      status: 'success',
+      message: `Connected to the opsdeck API${where}; store and Prometheus are ready.`,
+    };
   }
   if (outcome.status === 503 && body.checks) {
     const prometheus = body.checks.prometheus;
@@ -62,7 +69,12 @@ export function healthResult(
     return {
       status: 'error',
       message: `The opsdeck API${where} is not ready: ${failed.map(([name]) => name).join(', ') || 'unknown check'} failing.`,
-      details: { message: failed.map(([, c]) => c.error).filter(Boolean).join('; ') },
+      details: {
+        message: failed
+          .map(([, c]) => c.error)
+          .filter(Boolean)
+          .join('; '),
+      },
     };
   }
   return {

@@ -5,6 +5,8 @@ import { DataSource } from './datasource';
 import { QueryEditor } from './QueryEditor';
 import type { OpsdeckOptions, OpsdeckQuery, OpsdeckSecureJsonData } from './types';
 
-export const plugin = new DataSourcePlugin<DataSource, OpsdeckQuery, OpsdeckOptions, OpsdeckSecureJsonData>(DataSource)
+export const plugin = new DataSourcePlugin<DataSource, OpsdeckQuery, OpsdeckOptions, OpsdeckSecureJsonData>(
+  DataSource,
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

@@ -6,7 +6,7 @@ import type { OpsdeckQuery } from './types';
 /** Replaces $name / ${name} like Grafana's TemplateSrv, joining multi-values as the 'csv' format does. */
 class Variables implements TemplateReplacer {
   constructor(private readonly values: Record<string, string | string[]>) {}
-  replace(target?: string, scopedVars?: ScopedVars, format?: string | Function): string {
+  replace(target?: string, scopedVars?: ScopedVars, format?: string): string {
     return (target ?? '').replace(/\$\{?(\w+)\}?/g, (whole, name: string) => {
       const value = scopedVars?.[name]?.value ?? this.values[name];
       if (value === undefined) return whole;
@@ -16,7 +16,10 @@ class Variables implements TemplateReplacer {
   }
 }
 
-function request(targets: OpsdeckQuery[], extra: Partial<DataQueryRequest<OpsdeckQuery>> = {}): DataQueryRequest<OpsdeckQuery> {
+function request(
+  targets: OpsdeckQuery[],
+  extra: Partial<DataQueryRequest<OpsdeckQuery>> = {},
+): DataQueryRequest<OpsdeckQuery> {
   const from = dateTime('2026-02-19T00:00:00Z');
   const to = dateTime('2026-02-20T00:00:00Z');
   return {
@@ -50,7 +53,14 @@ describe('buildQueryRequest', () => {
       from: '2026-02-19T00:00:00.000Z',
       to: '2026-02-20T00:00:00.000Z',
       queries: [
-        { refId: 'A', kind: 'incidents', service: 'checkout,search', severity: 'S1', maxDataPoints: 1440, intervalMs: 60_000 },
+        {
+          refId: 'A',
+          kind: 'incidents',
+          service: 'checkout,search',
+          severity: 'S1',
+          maxDataPoints: 1440,
+          intervalMs: 60_000,
+        },
         { refId: 'C', kind: 'slo-status', burndownPoints: 0, maxDataPoints: 1440, intervalMs: 60_000 },
       ],
     });

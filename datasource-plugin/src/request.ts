@@ -6,13 +6,17 @@ import type { OpsdeckQuery } from './types';
 
 /** The part of Grafana's TemplateSrv this module needs, so tests can hand in a real-shaped stand-in. */
 export interface TemplateReplacer {
-  replace(target?: string, scopedVars?: ScopedVars, format?: string | Function): string;
+  replace(target?: string, scopedVars?: ScopedVars, format?: string): string;
 }
 
 const FILTERS = ['service', 'slo', 'severity', 'risk', 'status'] as const;
 
 /** Replaces variables in the filters; a multi-value variable becomes a comma-separated list. */
-export function interpolateQuery(query: OpsdeckQuery, templateSrv: TemplateReplacer, scopedVars?: ScopedVars): OpsdeckQuery {
+export function interpolateQuery(
+  query: OpsdeckQuery,
+  templateSrv: TemplateReplacer,
+  scopedVars?: ScopedVars,
+): OpsdeckQuery {
   const out: OpsdeckQuery = { ...query };
   for (const key of FILTERS) {
     const value = query[key];
@@ -21,7 +25,10 @@ export function interpolateQuery(query: OpsdeckQuery, templateSrv: TemplateRepla
   return out;
 }
 
-export function toWireQuery(query: OpsdeckQuery, request: Pick<DataQueryRequest, 'maxDataPoints' | 'intervalMs'>): WireQuery {
+export function toWireQuery(
+  query: OpsdeckQuery,
+  request: Pick<DataQueryRequest, 'maxDataPoints' | 'intervalMs'>,
+): WireQuery {
   const wire: WireQuery = { refId: query.refId, kind: query.kind ?? 'slo-status' };
   for (const key of FILTERS) {
     if (query[key]) wire[key] = query[key];

@@ -12,7 +12,13 @@ const incidents: DataFrameJson = {
       { name: 'startedAt', type: 'time' },
     ],
   },
-  data: { values: [['Checkout 5xx', 'Search slow'], ['S1', 'S3'], [1771545600000, 1771549200000]] },
+  data: {
+    values: [
+      ['Checkout 5xx', 'Search slow'],
+      ['S1', 'S3'],
+      [1771545600000, 1771549200000],
+    ],
+  },
 };
 
 describe('toDataQueryResponse', () => {
@@ -44,7 +50,9 @@ describe('toDataQueryResponse', () => {
     const res = toDataQueryResponse(body);
     expect(res.data).toHaveLength(1);
     expect(res.state).toBe(LoadingState.Error);
-    expect(res.errors).toEqual([{ refId: 'B', message: 'Prometheus at http://prom:9090 is unavailable: refused', status: 503 }]);
+    expect(res.errors).toEqual([
+      { refId: 'B', message: 'Prometheus at http://prom:9090 is unavailable: refused', status: 503 },
+    ]);
     expect(res.error?.refId).toBe('B');
   });
 });

@@ -1,10 +1,6 @@
 // Template variables: services, SLOs or severities, answered by the backend's `variable-values` kind
 // as text/value frames, which Grafana turns into variable options.
-import {
-  CustomVariableSupport,
-  type DataQueryRequest,
-  type DataQueryResponse,
-} from '@grafana/data';
+import { CustomVariableSupport, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
 import type { Observable } from 'rxjs';
 import type { DataSource } from './datasource';
 import type { OpsdeckQuery } from './types';

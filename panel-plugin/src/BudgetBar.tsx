@@ -57,5 +57,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   fill: css({ height: '100%' }),
   marker: css({ position: 'absolute', top: 0, bottom: 0, width: 1, background: theme.colors.border.strong }),
-  label: css({ marginTop: theme.spacing(0.5), fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),
+  label: css({
+    marginTop: theme.spacing(0.5),
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+  }),
 });

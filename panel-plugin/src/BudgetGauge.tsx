@@ -41,14 +41,34 @@ export function BudgetGauge({ remaining, warning, critical, size = 140 }: Props)
   ];
   return (
     <div className={styles.wrap} style={{ width: size }} data-testid="slo-budget-gauge" data-level={level}>
-      <svg viewBox="0 0 100 58" width={size} role="meter" aria-label="Error budget remaining" aria-valuenow={Math.round(value * 100)}>
+      <svg
+        viewBox="0 0 100 58"
+        width={size}
+        role="meter"
+        aria-label="Error budget remaining"
+        aria-valuenow={Math.round(value * 100)}
+      >
         {bands
           .filter(([a, b]) => b > a)
           .map(([a, b, band]) => (
-            <path key={band} d={arc(a, b, 46, cx, cy)} stroke={levelColor(theme, band)} strokeOpacity={0.35} strokeWidth={3} fill="none" />
+            <path
+              key={band}
+              d={arc(a, b, 46, cx, cy)}
+              stroke={levelColor(theme, band)}
+              strokeOpacity={0.35}
+              strokeWidth={3}
+              fill="none"
+            />
           ))}
-        <path d={arc(0, 1, 38, cx, cy)} stroke={theme.colors.background.secondary} strokeWidth={9} fill="none" />
-        {value > 0 && <path d={arc(0, value, 38, cx, cy)} stroke={levelColor(theme, level)} strokeWidth={9} fill="none" />}
+        <path
+          d={arc(0, 1, 38, cx, cy)}
+          stroke={theme.colors.background.secondary}
+          strokeWidth={9}
+          fill="none"
+        />
+        {value > 0 && (
+          <path d={arc(0, value, 38, cx, cy)} stroke={levelColor(theme, level)} strokeWidth={9} fill="none" />
+        )}
         <text x={cx} y={cy - 4} textAnchor="middle" className={styles.value} fill={theme.colors.text.primary}>
           {remaining === null ? '–' : formatPercent(remaining, 1)}
         </text>
@@ -61,5 +81,9 @@ export function BudgetGauge({ remaining, warning, critical, size = 140 }: Props)
 const getStyles = (theme: GrafanaTheme2) => ({
   wrap: css({ textAlign: 'center' }),
   value: css({ fontSize: 14, fontWeight: theme.typography.fontWeightMedium }),
-  label: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary, marginTop: theme.spacing(-0.5) }),
+  label: css({
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+    marginTop: theme.spacing(-0.5),
+  }),
 });

@@ -14,7 +14,9 @@ export function BurnRates({ burnRates }: { burnRates: BurnRate[] }) {
       {burnRates.map((b) => (
         <div key={b.window} className={styles.cell} title={`burn rate over ${b.window}`}>
           <div className={styles.window}>{b.window}</div>
-          <div className={cx(styles.value, b.value !== null && b.value > 1 && styles.hot)}>{formatBurnRate(b.value)}</div>
+          <div className={cx(styles.value, b.value !== null && b.value > 1 && styles.hot)}>
+            {formatBurnRate(b.value)}
+          </div>
         </div>
       ))}
     </div>
@@ -31,6 +33,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     textAlign: 'center',
   }),
   window: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary }),
-  value: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
+  value: css({
+    fontFamily: theme.typography.fontFamilyMonospace,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
   hot: css({ color: theme.colors.warning.text, fontWeight: theme.typography.fontWeightMedium }),
 });

@@ -25,7 +25,9 @@ export function BurndownChart({ points, windowStart, windowEnd, color, height = 
   const highest = Math.max(1, ...points.map((p) => p[1]));
   const x = (t: number) => ((t - t0) / (t1 - t0)) * W;
   const y = (v: number) => ((highest - v) / (highest - lowest)) * (height - 2) + 1;
-  const line = points.map(([t, v], i) => `${i === 0 ? 'M' : 'L'} ${x(t).toFixed(1)} ${y(v).toFixed(1)}`).join(' ');
+  const line = points
+    .map(([t, v], i) => `${i === 0 ? 'M' : 'L'} ${x(t).toFixed(1)} ${y(v).toFixed(1)}`)
+    .join(' ');
   const area = `${line} L ${x(points[points.length - 1]![0]).toFixed(1)} ${y(lowest)} L ${x(points[0]![0]).toFixed(1)} ${y(lowest)} Z`;
   return (
     <svg

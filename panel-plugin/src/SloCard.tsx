@@ -38,7 +38,12 @@ export function SloCard({ row, options, large }: Props) {
         <div className={styles.sli}>
           <div
             className={cx(styles.sliValue, large && styles.sliLarge)}
-            style={{ color: row.sli === null ? theme.colors.text.disabled : levelColor(theme, meetsObjective ? 'ok' : 'critical') }}
+            style={{
+              color:
+                row.sli === null
+                  ? theme.colors.text.disabled
+                  : levelColor(theme, meetsObjective ? 'ok' : 'critical'),
+            }}
             data-testid="slo-sli"
           >
             {formatPercent(row.sli, 3)}
@@ -54,7 +59,11 @@ export function SloCard({ row, options, large }: Props) {
           />
         ) : (
           <div className={styles.bar}>
-            <BudgetBar remaining={row.budgetRemaining} warning={options.budgetWarning} critical={options.budgetCritical} />
+            <BudgetBar
+              remaining={row.budgetRemaining}
+              warning={options.budgetWarning}
+              critical={options.budgetCritical}
+            />
           </div>
         )}
       </div>
@@ -87,8 +96,17 @@ const getStyles = (theme: GrafanaTheme2) => ({
     minWidth: 0,
   }),
   large: css({ padding: theme.spacing(2), height: '100%', gap: theme.spacing(2) }),
-  header: css({ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: theme.spacing(1) }),
-  meta: css({ fontSize: theme.typography.bodySmall.fontSize, color: theme.colors.text.secondary, marginTop: theme.spacing(-0.75) }),
+  header: css({
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  }),
+  meta: css({
+    fontSize: theme.typography.bodySmall.fontSize,
+    color: theme.colors.text.secondary,
+    marginTop: theme.spacing(-0.75),
+  }),
   body: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(2), flexWrap: 'wrap' }),
   sli: css({ minWidth: 110 }),
   sliValue: css({ fontSize: theme.typography.h3.fontSize, fontWeight: theme.typography.fontWeightMedium }),

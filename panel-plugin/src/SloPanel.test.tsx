@@ -16,7 +16,11 @@ import { SloPanel } from './SloPanel';
 import { type StatusRow, statusFrame } from './test-support/slo-frames';
 import type { SloPanelOptions } from './types';
 
-function props(series: DataFrame[], options: Partial<SloPanelOptions> = {}, extra: Partial<PanelProps['data']> = {}) {
+function props(
+  series: DataFrame[],
+  options: Partial<SloPanelOptions> = {},
+  extra: Partial<PanelProps['data']> = {},
+) {
   const now = dateTime(Date.UTC(2026, 1, 20));
   const p: PanelProps<SloPanelOptions> = {
     id: 1,
@@ -37,7 +41,10 @@ function props(series: DataFrame[], options: Partial<SloPanelOptions> = {}, extr
     height: 400,
     renderCounter: 0,
     title: 'SLOs',
-    eventBus: { publish: () => {}, getStream: () => ({ subscribe: () => ({ unsubscribe: () => {} }) }) } as never,
+    eventBus: {
+      publish: () => {},
+      getStream: () => ({ subscribe: () => ({ unsubscribe: () => {} }) }),
+    } as never,
     replaceVariables: (s: string) => s,
     onChangeTimeRange: () => {},
   };
@@ -46,7 +53,14 @@ function props(series: DataFrame[], options: Partial<SloPanelOptions> = {}, extr
 
 const three: StatusRow[] = [
   { id: 'checkout', name: 'Checkout', budgetRemaining: 0.05, alert: 'page', exhaustionSeconds: 7200 },
-  { id: 'search', name: 'Search', budgetRemaining: 0.6, alert: 'ok', exhaustionSeconds: null, burn: { '1h': 0.2 } },
+  {
+    id: 'search',
+    name: 'Search',
+    budgetRemaining: 0.6,
+    alert: 'ok',
+    exhaustionSeconds: null,
+    burn: { '1h': 0.2 },
+  },
   { id: 'login', name: 'Login', budgetRemaining: 0.2, alert: 'ticket' },
 ];
 
@@ -62,13 +76,24 @@ describe('cards layout', () => {
     expect(checkout.getByTestId('slo-exhaustion')).toHaveTextContent('exhausted in 2h');
     expect(checkout.getByTestId('slo-burn-rates')).toHaveTextContent('5m');
     expect(checkout.getByTestId('slo-burndown')).toBeInTheDocument();
-    expect(checkout.getByRole('link', { name: 'Checkout' })).toHaveAttribute('href', '/a/opsdeck-sre-app/slos/checkout');
+    expect(checkout.getByRole('link', { name: 'Checkout' })).toHaveAttribute(
+      'href',
+      '/a/opsdeck-sre-app/slos/checkout',
+    );
     expect(within(cards[1]!).getByTestId('slo-budget-bar')).toHaveAttribute('data-level', 'warning');
     expect(within(cards[2]!).getByTestId('slo-exhaustion')).toHaveTextContent('not burning');
   });
 
   it('shows a gauge instead of a bar and hides burn rates and burn-down when the options say so', () => {
-    render(<SloPanel {...props([statusFrame(three)], { budgetDisplay: 'gauge', showBurnRates: false, showBurndown: false })} />);
+    render(
+      <SloPanel
+        {...props([statusFrame(three)], {
+          budgetDisplay: 'gauge',
+          showBurnRates: false,
+          showBurndown: false,
+        })}
+      />,
+    );
     expect(screen.getAllByTestId('slo-budget-gauge')).toHaveLength(3);
     expect(screen.queryByTestId('slo-budget-bar')).not.toBeInTheDocument();
     expect(screen.queryByTestId('slo-burn-rates')).not.toBeInTheDocument();
@@ -76,7 +101,14 @@ describe('cards layout', () => {
   });
 
   it('moves the thresholds with the options', () => {
-    render(<SloPanel {...props([statusFrame([{ id: 'a', budgetRemaining: 0.3 }])], { budgetWarning: 0.5, budgetCritical: 0.35 })} />);
+    render(
+      <SloPanel
+        {...props([statusFrame([{ id: 'a', budgetRemaining: 0.3 }])], {
+          budgetWarning: 0.5,
+          budgetCritical: 0.35,
+        })}
+      />,
+    );
     expect(screen.getByTestId('slo-budget-bar')).toHaveAttribute('data-level', 'critical');
   });
 });
@@ -92,7 +124,10 @@ describe('table layout', () => {
   });
 
   it('pages 200 SLOs to the panel height and walks through them', async () => {
-    const many = Array.from({ length: 200 }, (_, i) => ({ id: `slo-${String(i).padStart(3, '0')}`, budgetRemaining: i / 200 }));
+    const many = Array.from({ length: 200 }, (_, i) => ({
+      id: `slo-${String(i).padStart(3, '0')}`,
+      budgetRemaining: i / 200,
+    }));
     render(<SloPanel {...props([statusFrame(many)], { layout: 'table' }, {})} height={392} />);
     // (392 − 72) / 32 = 10 rows a page
     expect(screen.getAllByTestId('slo-table-row')).toHaveLength(10);

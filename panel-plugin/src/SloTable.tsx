@@ -59,7 +59,12 @@ export function SloTable({ rows, options, height }: Props) {
               <td className={styles.num}>{formatPercent(row.objective, 3)}</td>
               <td className={styles.budget}>
                 <div className={styles.budgetCell}>
-                  <BudgetBar remaining={row.budgetRemaining} warning={options.budgetWarning} critical={options.budgetCritical} compact />
+                  <BudgetBar
+                    remaining={row.budgetRemaining}
+                    warning={options.budgetWarning}
+                    critical={options.budgetCritical}
+                    compact
+                  />
                   <span className={styles.num}>{formatPercent(row.budgetRemaining, 1)}</span>
                 </div>
               </td>

@@ -74,7 +74,11 @@ export function addPanelOptions(builder: PanelOptionsEditorBuilder<SloPanelOptio
       defaultValue: DEFAULT_OPTIONS.budgetCritical,
       settings: { min: 0, max: 1, step: 0.05 },
     })
-    .addBooleanSwitch({ path: 'showBurnRates', name: 'Burn rates', defaultValue: DEFAULT_OPTIONS.showBurnRates })
+    .addBooleanSwitch({
+      path: 'showBurnRates',
+      name: 'Burn rates',
+      defaultValue: DEFAULT_OPTIONS.showBurnRates,
+    })
     .addBooleanSwitch({
       path: 'showBurndown',
       name: 'Budget burn-down',

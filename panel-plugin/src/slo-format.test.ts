@@ -1,4 +1,11 @@
-import { budgetLevel, formatBurnRate, formatDuration, formatExhaustion, formatPercent, sloLink } from './slo-format';
+import {
+  budgetLevel,
+  formatBurnRate,
+  formatDuration,
+  formatExhaustion,
+  formatPercent,
+  sloLink,
+} from './slo-format';
 
 describe('slo-format', () => {
   it.each([
@@ -34,7 +41,9 @@ describe('slo-format', () => {
     [0.05, 'critical'],
     [-1, 'critical'],
     [null, 'unknown'],
-  ] as const)('budgetLevel(%p) with 25%/10% thresholds = %p', (v, level) => expect(budgetLevel(v, 0.25, 0.1)).toBe(level));
+  ] as const)('budgetLevel(%p) with 25%/10% thresholds = %p', (v, level) =>
+    expect(budgetLevel(v, 0.25, 0.1)).toBe(level),
+  );
 
   it('links to the app’s SLO page, escaping the id', () => {
     expect(sloLink('/a/opsdeck-sre-app/', 'api avail')).toBe('/a/opsdeck-sre-app/slos/api%20avail');

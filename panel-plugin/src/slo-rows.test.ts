@@ -15,7 +15,10 @@ describe('sloRows', () => {
           burn: { '5m': 20, '1h': 15 },
           alert: 'page',
           exhaustionSeconds: 3600,
-          burndown: [[1, 1], [2, 0.4]],
+          burndown: [
+            [1, 1],
+            [2, 0.4],
+          ],
         },
       ]),
     ]);
@@ -29,19 +32,29 @@ describe('sloRows', () => {
       budgetRemaining: 0.1,
       alert: 'page',
       exhaustionSeconds: 3600,
-      burndown: [[1, 1], [2, 0.4]],
+      burndown: [
+        [1, 1],
+        [2, 0.4],
+      ],
     });
     expect(row!.burnRates.map((b) => b.window)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d']);
     expect(row!.burnRates.find((b) => b.window === '1h')!.value).toBe(15);
   });
 
   it('keeps "no data" as null rather than zero', () => {
-    const [row] = sloRows([statusFrame([{ id: 'quiet', sli: null, budgetRemaining: null, exhaustionSeconds: null }])]);
+    const [row] = sloRows([
+      statusFrame([{ id: 'quiet', sli: null, budgetRemaining: null, exhaustionSeconds: null }]),
+    ]);
     expect(row).toMatchObject({ sli: null, budgetRemaining: null, exhaustionSeconds: null });
   });
 
   it('ignores frames that are not SLO status frames, and an unknown alert word reads as ok', () => {
-    const other = toDataFrame({ fields: [{ name: 'time', values: [1] }, { name: 'value', values: [2] }] });
+    const other = toDataFrame({
+      fields: [
+        { name: 'time', values: [1] },
+        { name: 'value', values: [2] },
+      ],
+    });
     expect(isSloStatusFrame(other)).toBe(false);
     const json = statusFrameJson([{ id: 'a' }]);
     const alertIndex = json.schema.fields.findIndex((f) => f.name === 'alert');

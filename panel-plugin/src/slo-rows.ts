@@ -1,7 +1,12 @@
 // Reads SLO rows out of the data frames the opsdeck data source's "SLO status" kind returns,
 // by the field names defined once in @opsdeck/common.
 import type { DataFrame, Field } from '@grafana/data';
-import { BURN_RATE_FIELD_PREFIX, SLO_ALERT_STATES, SLO_STATUS_FIELDS as F, type SloAlertState } from '@opsdeck/common';
+import {
+  BURN_RATE_FIELD_PREFIX,
+  SLO_ALERT_STATES,
+  SLO_STATUS_FIELDS as F,
+  type SloAlertState,
+} from '@opsdeck/common';
 import type { SloRow, SortOrder } from './types';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -41,7 +46,10 @@ export function sloRows(frames: DataFrame[]): SloRow[] {
         budgetConsumed: num(at(F.budgetConsumed, i)),
         alert: (SLO_ALERT_STATES as readonly string[]).includes(alert) ? (alert as SloAlertState) : 'ok',
         exhaustionSeconds: num(at(F.exhaustionSeconds, i)),
-        burnRates: burnFields.map((f) => ({ window: f.name.slice(BURN_RATE_FIELD_PREFIX.length), value: num(f.values[i]) })),
+        burnRates: burnFields.map((f) => ({
+          window: f.name.slice(BURN_RATE_FIELD_PREFIX.length),
+          value: num(f.values[i]),
+        })),
         burndown: burndownPoints(at(F.burndown, i)),
       });
     }
@@ -59,7 +67,9 @@ export function sortRows(rows: SloRow[], order: SortOrder): SloRow[] {
   const byName = (a: SloRow, b: SloRow) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   if (order === 'name') return sorted.sort(byName);
   if (order === 'alert') {
-    return sorted.sort((a, b) => ALERT_RANK[a.alert] - ALERT_RANK[b.alert] || budgetKey(a) - budgetKey(b) || byName(a, b));
+    return sorted.sort(
+      (a, b) => ALERT_RANK[a.alert] - ALERT_RANK[b.alert] || budgetKey(a) - budgetKey(b) || byName(a, b),
+    );
   }
   return sorted.sort((a, b) => budgetKey(a) - budgetKey(b) || byName(a, b));
 }

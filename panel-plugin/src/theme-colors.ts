@@ -17,5 +17,9 @@ export function levelColor(theme: GrafanaTheme2, level: BudgetLevel): string {
 }
 
 export function alertColor(theme: GrafanaTheme2, alert: SloAlertState): string {
-  return alert === 'page' ? theme.colors.error.main : alert === 'ticket' ? theme.colors.warning.main : theme.colors.success.main;
+  return alert === 'page'
+    ? theme.colors.error.main
+    : alert === 'ticket'
+      ? theme.colors.warning.main
+      : theme.colors.success.main;
 }

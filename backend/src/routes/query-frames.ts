@@ -60,8 +60,17 @@ export interface SloStatusRow {
   burndown: Array<[number, number]>;
 }
 
-export function sloStatusFrame(refId: string, rows: SloStatusRow[], burnWindows: readonly string[]): DataFrameJson {
-  const col = (name: string, type: FieldType, pick: (r: SloStatusRow) => unknown, config?: Record<string, unknown>): Column => ({
+export function sloStatusFrame(
+  refId: string,
+  rows: SloStatusRow[],
+  burnWindows: readonly string[],
+): DataFrameJson {
+  const col = (
+    name: string,
+    type: FieldType,
+    pick: (r: SloStatusRow) => unknown,
+    config?: Record<string, unknown>,
+  ): Column => ({
     name,
     type,
     values: rows.map(pick),
@@ -71,17 +80,38 @@ export function sloStatusFrame(refId: string, rows: SloStatusRow[], burnWindows:
     col(S.id, 'string', (r) => r.status.id, { displayName: 'SLO id' }),
     col(S.name, 'string', (r) => r.name, { displayName: 'SLO' }),
     col(S.service, 'string', (r) => r.status.service, { displayName: 'Service' }),
-    col(S.objective, 'number', (r) => r.status.objective, { displayName: 'Objective', unit: 'percentunit', decimals: 3 }),
+    col(S.objective, 'number', (r) => r.status.objective, {
+      displayName: 'Objective',
+      unit: 'percentunit',
+      decimals: 3,
+    }),
     col(S.sli, 'number', (r) => r.status.sli, { displayName: 'SLI', unit: 'percentunit', decimals: 3 }),
     col(S.window, 'string', (r) => r.window, { displayName: 'Window' }),
     col(S.windowStart, 'time', (r) => ms(r.status.window.start), { displayName: 'Window start' }),
     col(S.windowEnd, 'time', (r) => ms(r.status.window.end), { displayName: 'Window end' }),
-    col(S.budgetTotal, 'number', (r) => r.status.errorBudget.total, { displayName: 'Error budget', unit: 'percentunit' }),
-    col(S.budgetConsumed, 'number', (r) => r.status.errorBudget.consumed, { displayName: 'Budget consumed', unit: 'percentunit' }),
-    col(S.budgetRemaining, 'number', (r) => r.status.errorBudget.remaining, { displayName: 'Budget remaining', unit: 'percentunit' }),
-    ...burnWindows.map((w) => col(burnRateField(w), 'number', (r) => r.status.burnRates[w] ?? null, { displayName: `Burn ${w}`, decimals: 2 })),
+    col(S.budgetTotal, 'number', (r) => r.status.errorBudget.total, {
+      displayName: 'Error budget',
+      unit: 'percentunit',
+    }),
+    col(S.budgetConsumed, 'number', (r) => r.status.errorBudget.consumed, {
+      displayName: 'Budget consumed',
+      unit: 'percentunit',
+    }),
+    col(S.budgetRemaining, 'number', (r) => r.status.errorBudget.remaining, {
+      displayName: 'Budget remaining',
+      unit: 'percentunit',
+    }),
+    ...burnWindows.map((w) =>
+      col(burnRateField(w), 'number', (r) => r.status.burnRates[w] ?? null, {
+        displayName: `Burn ${w}`,
+        decimals: 2,
+      }),
+    ),
     col(S.alert, 'string', (r) => alertWord(r.status.alerts), { displayName: 'Alert' }),
-    col(S.exhaustionSeconds, 'number', (r) => exhaustion(r), { displayName: 'Time to exhaustion', unit: 's' }),
+    col(S.exhaustionSeconds, 'number', (r) => exhaustion(r), {
+      displayName: 'Time to exhaustion',
+      unit: 's',
+    }),
     col(S.burndown, 'other', (r) => r.burndown, { displayName: 'Burn-down' }),
   ]);
 }
@@ -102,7 +132,9 @@ export function burndownStepSeconds(window: string, points: number): number {
 /** One frame per SLO group: remaining budget and burn rate on a shared time column. */
 export function sloBudgetFrames(refId: string, budget: SloBudget, service: string): DataFrameJson[] {
   return budget.series.map((s) => {
-    const times = [...new Set([...s.remaining, ...s.burnRate].map(([t]) => Date.parse(t)))].sort((a, b) => a - b);
+    const times = [...new Set([...s.remaining, ...s.burnRate].map(([t]) => Date.parse(t)))].sort(
+      (a, b) => a - b,
+    );
     const remaining = new Map(s.remaining.map(([t, v]) => [Date.parse(t), v]));
     const burn = new Map(s.burnRate.map(([t, v]) => [Date.parse(t), v]));
     const labels = { slo: budget.id, service, ...s.labels };
@@ -129,13 +161,48 @@ export function sloBudgetFrames(refId: string, budget: SloBudget, service: strin
 export function incidentsFrame(refId: string, incidents: Incident[]): DataFrameJson {
   return frame(FRAME_NAMES.incidents, refId, [
     { name: 'id', type: 'string', values: incidents.map((i) => i.id) },
-    { name: 'title', type: 'string', values: incidents.map((i) => i.title), config: { displayName: 'Title' } },
-    { name: 'severity', type: 'string', values: incidents.map((i) => i.severity), config: { displayName: 'Severity' } },
-    { name: 'status', type: 'string', values: incidents.map((i) => i.status), config: { displayName: 'Status' } },
-    { name: 'service', type: 'string', values: incidents.map((i) => i.service), config: { displayName: 'Service' } },
-    { name: 'startedAt', type: 'time', values: incidents.map((i) => ms(i.startedAt)), config: { displayName: 'Started' } },
-    { name: 'acknowledgedAt', type: 'time', values: incidents.map((i) => ms(i.acknowledgedAt)), config: { displayName: 'Acknowledged' } },
-    { name: 'resolvedAt', type: 'time', values: incidents.map((i) => ms(i.resolvedAt)), config: { displayName: 'Resolved' } },
+    {
+      name: 'title',
+      type: 'string',
+      values: incidents.map((i) => i.title),
+      config: { displayName: 'Title' },
+    },
+    {
+      name: 'severity',
+      type: 'string',
+      values: incidents.map((i) => i.severity),
+      config: { displayName: 'Severity' },
+    },
+    {
+      name: 'status',
+      type: 'string',
+      values: incidents.map((i) => i.status),
+      config: { displayName: 'Status' },
+    },
+    {
+      name: 'service',
+      type: 'string',
+      values: incidents.map((i) => i.service),
+      config: { displayName: 'Service' },
+    },
+    {
+      name: 'startedAt',
+      type: 'time',
+      values: incidents.map((i) => ms(i.startedAt)),
+      config: { displayName: 'Started' },
+    },
+    {
+      name: 'acknowledgedAt',
+      type: 'time',
+      values: incidents.map((i) => ms(i.acknowledgedAt)),
+      config: { displayName: 'Acknowledged' },
+    },
+    {
+      name: 'resolvedAt',
+      type: 'time',
+      values: incidents.map((i) => ms(i.resolvedAt)),
+      config: { displayName: 'Resolved' },
+    },
   ]);
 }
 
@@ -145,11 +212,31 @@ export function changesFrame(refId: string, changes: Change[]): DataFrameJson {
     { name: 'title', type: 'string', values: changes.map((c) => c.title), config: { displayName: 'Title' } },
     { name: 'kind', type: 'string', values: changes.map((c) => c.kind), config: { displayName: 'Kind' } },
     { name: 'risk', type: 'string', values: changes.map((c) => c.risk), config: { displayName: 'Risk' } },
-    { name: 'status', type: 'string', values: changes.map((c) => c.status), config: { displayName: 'Status' } },
-    { name: 'service', type: 'string', values: changes.map((c) => c.service), config: { displayName: 'Service' } },
+    {
+      name: 'status',
+      type: 'string',
+      values: changes.map((c) => c.status),
+      config: { displayName: 'Status' },
+    },
+    {
+      name: 'service',
+      type: 'string',
+      values: changes.map((c) => c.service),
+      config: { displayName: 'Service' },
+    },
     { name: 'owner', type: 'string', values: changes.map((c) => c.owner), config: { displayName: 'Owner' } },
-    { name: 'start', type: 'time', values: changes.map((c) => ms(c.startedAt ?? c.plannedStart)), config: { displayName: 'Start' } },
-    { name: 'end', type: 'time', values: changes.map((c) => ms(c.finishedAt ?? c.plannedEnd)), config: { displayName: 'End' } },
+    {
+      name: 'start',
+      type: 'time',
+      values: changes.map((c) => ms(c.startedAt ?? c.plannedStart)),
+      config: { displayName: 'Start' },
+    },
+    {
+      name: 'end',
+      type: 'time',
+      values: changes.map((c) => ms(c.finishedAt ?? c.plannedEnd)),
+      config: { displayName: 'End' },
+    },
     { name: 'rfcUrl', type: 'string', values: changes.map((c) => c.rfcUrl), config: { displayName: 'RFC' } },
   ]);
 }
@@ -157,7 +244,8 @@ export function changesFrame(refId: string, changes: Change[]): DataFrameJson {
 export function scheduleSummary(w: MaintenanceWindow): string {
   const s = w.schedule;
   if (s.kind === 'once') return `once ${s.start} – ${s.end}`;
-  if (s.kind === 'weekly') return `weekly ${s.days.join(',')} ${s.startTime} for ${s.durationMinutes}m (${w.timeZone})`;
+  if (s.kind === 'weekly')
+    return `weekly ${s.days.join(',')} ${s.startTime} for ${s.durationMinutes}m (${w.timeZone})`;
   return `${s.rrule} from ${s.start} for ${s.durationMinutes}m (${w.timeZone})`;
 }
 
@@ -167,18 +255,48 @@ export function maintenanceWindowsFrame(
 ): DataFrameJson {
   return frame(FRAME_NAMES.maintenanceWindows, refId, [
     { name: 'id', type: 'string', values: windows.map((w) => w.window.id) },
-    { name: 'name', type: 'string', values: windows.map((w) => w.window.name), config: { displayName: 'Window' } },
-    { name: 'service', type: 'string', values: windows.map((w) => w.window.service), config: { displayName: 'Service' } },
-    { name: 'enabled', type: 'boolean', values: windows.map((w) => w.window.enabled), config: { displayName: 'Enabled' } },
-    { name: 'schedule', type: 'string', values: windows.map((w) => scheduleSummary(w.window)), config: { displayName: 'Schedule' } },
+    {
+      name: 'name',
+      type: 'string',
+      values: windows.map((w) => w.window.name),
+      config: { displayName: 'Window' },
+    },
+    {
+      name: 'service',
+      type: 'string',
+      values: windows.map((w) => w.window.service),
+      config: { displayName: 'Service' },
+    },
+    {
+      name: 'enabled',
+      type: 'boolean',
+      values: windows.map((w) => w.window.enabled),
+      config: { displayName: 'Enabled' },
+    },
+    {
+      name: 'schedule',
+      type: 'string',
+      values: windows.map((w) => scheduleSummary(w.window)),
+      config: { displayName: 'Schedule' },
+    },
     {
       name: 'matchers',
       type: 'string',
       values: windows.map((w) => w.window.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')),
       config: { displayName: 'Silences' },
     },
-    { name: 'nextStart', type: 'time', values: windows.map((w) => ms(w.next?.start)), config: { displayName: 'Next start' } },
-    { name: 'nextEnd', type: 'time', values: windows.map((w) => ms(w.next?.end)), config: { displayName: 'Next end' } },
+    {
+      name: 'nextStart',
+      type: 'time',
+      values: windows.map((w) => ms(w.next?.start)),
+      config: { displayName: 'Next start' },
+    },
+    {
+      name: 'nextEnd',
+      type: 'time',
+      values: windows.map((w) => ms(w.next?.end)),
+      config: { displayName: 'Next end' },
+    },
   ]);
 }
 
@@ -196,9 +314,24 @@ export function incidentMetricsFrame(refId: string, stats: IncidentStats): DataF
     { name: 'incidents', type: 'number', values: [stats.incidents], config: { displayName: 'Incidents' } },
     { name: 'open', type: 'number', values: [stats.open], config: { displayName: 'Open now' } },
     { name: 'resolved', type: 'number', values: [stats.resolved], config: { displayName: 'Resolved' } },
-    { name: 'ackOverdue', type: 'number', values: [stats.ackOverdue], config: { displayName: 'Ack overdue' } },
-    { name: 'mttaSeconds', type: 'number', values: [stats.mttaSeconds], config: { displayName: 'MTTA', unit: 's' } },
-    { name: 'mttrSeconds', type: 'number', values: [stats.mttrSeconds], config: { displayName: 'MTTR', unit: 's' } },
+    {
+      name: 'ackOverdue',
+      type: 'number',
+      values: [stats.ackOverdue],
+      config: { displayName: 'Ack overdue' },
+    },
+    {
+      name: 'mttaSeconds',
+      type: 'number',
+      values: [stats.mttaSeconds],
+      config: { displayName: 'MTTA', unit: 's' },
+    },
+    {
+      name: 'mttrSeconds',
+      type: 'number',
+      values: [stats.mttrSeconds],
+      config: { displayName: 'MTTR', unit: 's' },
+    },
   ]);
 }
 
@@ -214,7 +347,10 @@ export function annotationsFrame(refId: string, annotations: Annotation[]): Data
   ]);
 }
 
-export function variableValuesFrame(refId: string, options: Array<{ text: string; value: string }>): DataFrameJson {
+export function variableValuesFrame(
+  refId: string,
+  options: Array<{ text: string; value: string }>,
+): DataFrameJson {
   return frame(FRAME_NAMES.variableValues, refId, [
     { name: VARIABLE_FIELDS.text, type: 'string', values: options.map((o) => o.text) },
     { name: VARIABLE_FIELDS.value, type: 'string', values: options.map((o) => o.value) },

@@ -77,12 +77,19 @@ function parseFilters(q: OpsdeckQuery, index: number): Filters {
     const values = filterValues(q[filter]);
     const field = `body.queries.${index}.${filter}`;
     if (values.length > 0 && !honoured.includes(filter)) {
-      throw badRequest(field, `the ${q.kind} kind has no ${filter} filter; it honours ${honoured.join(', ') || 'none'}`);
+      throw badRequest(
+        field,
+        `the ${q.kind} kind has no ${filter} filter; it honours ${honoured.join(', ') || 'none'}`,
+      );
     }
     const allowed =
       filter === 'status' ? (q.kind === 'changes' ? CHANGE_STATUSES : INCIDENT_STATUSES) : ALLOWED[filter];
     const bad = allowed ? values.filter((v) => !allowed.includes(v)) : [];
-    if (bad.length > 0) throw badRequest(field, `unknown value ${bad.map((b) => `"${b}"`).join(', ')}; use ${allowed!.join(', ')}`);
+    if (bad.length > 0)
+      throw badRequest(
+        field,
+        `unknown value ${bad.map((b) => `"${b}"`).join(', ')}; use ${allowed!.join(', ')}`,
+      );
     out[filter] = values;
   }
   return out;
@@ -96,16 +103,26 @@ function combinations(lists: Record<string, string[]>): Array<Record<string, str
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
   if (combos.length > MAX_COMBINATIONS) {
-    throw badRequest('body.queries', `filters combine into ${combos.length} lookups; narrow them to at most ${MAX_COMBINATIONS}`);
+    throw badRequest(
+      'body.queries',
+      `filters combine into ${combos.length} lookups; narrow them to at most ${MAX_COMBINATIONS}`,
+    );
   }
   return combos;
 }
 
-const byTimeDesc = <T>(time: (t: T) => number) => (a: T, b: T) => time(b) - time(a);
+const byTimeDesc =
+  <T>(time: (t: T) => number) =>
+  (a: T, b: T) =>
+    time(b) - time(a);
 
 async function matchingSlos(ctx: Context, f: Filters): Promise<Slo[]> {
   const all = await ctx.app.repos.slos.all();
-  return all.filter((s) => (f.service.length === 0 || f.service.includes(s.service)) && (f.slo.length === 0 || f.slo.includes(s.id)));
+  return all.filter(
+    (s) =>
+      (f.service.length === 0 || f.service.includes(s.service)) &&
+      (f.slo.length === 0 || f.slo.includes(s.id)),
+  );
 }
 
 async function listIncidents(ctx: Context, f: Filters, limit: number): Promise<Incident[]> {
@@ -114,7 +131,10 @@ async function listIncidents(ctx: Context, f: Filters, limit: number): Promise<I
       ctx.app.repos.incidents.list({ eq, from: ctx.from.getTime(), to: ctx.to.getTime(), limit }),
     ),
   );
-  return pages.flatMap((p) => p.items).sort(byTimeDesc((i) => Date.parse(i.startedAt))).slice(0, limit);
+  return pages
+    .flatMap((p) => p.items)
+    .sort(byTimeDesc((i) => Date.parse(i.startedAt)))
+    .slice(0, limit);
 }
 
 async function listChanges(ctx: Context, f: Filters, limit: number): Promise<Change[]> {
@@ -124,7 +144,10 @@ async function listChanges(ctx: Context, f: Filters, limit: number): Promise<Cha
     ),
   );
   const at = (c: Change) => Date.parse(c.startedAt ?? c.plannedStart ?? c.createdAt);
-  return pages.flatMap((p) => p.items).sort(byTimeDesc(at)).slice(0, limit);
+  return pages
+    .flatMap((p) => p.items)
+    .sort(byTimeDesc(at))
+    .slice(0, limit);
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -160,14 +183,20 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
       return {
         frames: [sloStatusFrame(q.refId, rows, BURN_RATE_WINDOWS)],
         ...(errors.length > 0
-          ? { error: `${errors.length} SLO(s) could not be evaluated: ${errors.map((e) => `${e.id} (${messageOf(e.error)})`).join('; ')}` }
+          ? {
+              error: `${errors.length} SLO(s) could not be evaluated: ${errors.map((e) => `${e.id} (${messageOf(e.error)})`).join('; ')}`,
+            }
           : {}),
       };
     }
     case 'slo-budget': {
       const slos = await matchingSlos(ctx, f);
       const span = (ctx.to.getTime() - ctx.from.getTime()) / 1000;
-      const wanted = Math.max((q.intervalMs ?? 0) / 1000, span / Math.min(q.maxDataPoints ?? 1000, MAX_POINTS), 60);
+      const wanted = Math.max(
+        (q.intervalMs ?? 0) / 1000,
+        span / Math.min(q.maxDataPoints ?? 1000, MAX_POINTS),
+        60,
+      );
       const stepSeconds = Math.ceil(wanted / 60) * 60;
       const budgets = await Promise.all(
         slos.map((slo) =>
@@ -186,7 +215,10 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
       const windows = (await ctx.app.repos.maintenanceWindows.all())
         .filter((w) => f.service.length === 0 || (w.service !== null && f.service.includes(w.service)))
         .slice(0, limit)
-        .map((window) => ({ window, next: window.enabled ? currentAndUpcoming(window, ctx.now, UPCOMING_MS)[0] : undefined }));
+        .map((window) => ({
+          window,
+          next: window.enabled ? currentAndUpcoming(window, ctx.now, UPCOMING_MS)[0] : undefined,
+        }));
       return { frames: [maintenanceWindowsFrame(q.refId, windows)] };
     }
     case 'incident-metrics': {
@@ -203,7 +235,9 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
       const mtta = inRange
         .filter((i) => i.acknowledgedAt && SEVERITY_MATRIX[i.severity].response !== 'track')
         .map((i) => (Date.parse(i.acknowledgedAt!) - Date.parse(i.detectedAt ?? i.startedAt)) / 1000);
-      const mttr = inRange.filter((i) => i.resolvedAt).map((i) => (Date.parse(i.resolvedAt!) - Date.parse(i.startedAt)) / 1000);
+      const mttr = inRange
+        .filter((i) => i.resolvedAt)
+        .map((i) => (Date.parse(i.resolvedAt!) - Date.parse(i.startedAt)) / 1000);
       return {
         frames: [
           incidentMetricsFrame(q.refId, {
@@ -226,7 +260,9 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
             {
               from: ctx.from.getTime(),
               to: ctx.to.getTime(),
-              kinds: q.annotationSources?.length ? q.annotationSources : ['incident', 'change', 'maintenance'],
+              kinds: q.annotationSources?.length
+                ? q.annotationSources
+                : ['incident', 'change', 'maintenance'],
               service,
               severities: f.severity as Incident['severity'][],
               risks: f.risk as Change['risk'][],
@@ -237,16 +273,28 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
           ),
         ),
       );
-      const annotations = parts.flat().sort((a, b) => b.time - a.time).slice(0, limit);
+      const annotations = parts
+        .flat()
+        .sort((a, b) => b.time - a.time)
+        .slice(0, limit);
       return { frames: [annotationsFrame(q.refId, annotations)] };
     }
     case 'variable-values': {
       if (q.variable === 'severities') {
-        return { frames: [variableValuesFrame(q.refId, SEVERITIES.map((s) => ({ text: `${s} ${SEVERITY_MATRIX[s].label}`, value: s })))] };
+        return {
+          frames: [
+            variableValuesFrame(
+              q.refId,
+              SEVERITIES.map((s) => ({ text: `${s} ${SEVERITY_MATRIX[s].label}`, value: s })),
+            ),
+          ],
+        };
       }
       const slos = await matchingSlos(ctx, { ...f, slo: [] });
       if (q.variable === 'slos') {
-        const options = slos.map((s) => ({ text: s.name, value: s.id })).sort((a, b) => a.text.localeCompare(b.text));
+        const options = slos
+          .map((s) => ({ text: s.name, value: s.id }))
+          .sort((a, b) => a.text.localeCompare(b.text));
         return { frames: [variableValuesFrame(q.refId, options)] };
       }
       const [incidents, changes, windows] = await Promise.all([
@@ -261,7 +309,14 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
         ...windows.flatMap((w) => (w.service ? [w.service] : [])),
       ]);
       const sorted = [...services].sort((a, b) => a.localeCompare(b));
-      return { frames: [variableValuesFrame(q.refId, sorted.map((s) => ({ text: s, value: s })))] };
+      return {
+        frames: [
+          variableValuesFrame(
+            q.refId,
+            sorted.map((s) => ({ text: s, value: s })),
+          ),
+        ],
+      };
     }
   }
 }
@@ -302,10 +357,14 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastif
       if (from.getTime() > to.getTime()) throw badRequest('body.from', 'must not be after to');
       const refIds = new Set<string>();
       const parsed = body.queries.map((q, i) => {
-        if (refIds.has(q.refId)) throw badRequest(`body.queries.${i}.refId`, `"${q.refId}" is used twice; refIds must be unique`);
+        if (refIds.has(q.refId))
+          throw badRequest(`body.queries.${i}.refId`, `"${q.refId}" is used twice; refIds must be unique`);
         refIds.add(q.refId);
         if (q.kind === 'variable-values' && !q.variable) {
-          throw badRequest(`body.queries.${i}.variable`, 'is required for variable-values: services, slos or severities');
+          throw badRequest(
+            `body.queries.${i}.variable`,
+            'is required for variable-values: services, slos or severities',
+          );
         }
         return { q, filters: parseFilters(q, i) };
       });
@@ -318,7 +377,8 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastif
             // A target's own failure (Prometheus down, an SLO that cannot be evaluated) stays with it.
             if (err instanceof ApiError && err.status < 500 && err.code === 'validation_failed') throw err;
             const status = err instanceof ApiError ? err.status : 500;
-            if (status >= 500 && !(err instanceof ApiError)) request.log.error({ err, refId: q.refId }, 'query target failed');
+            if (status >= 500 && !(err instanceof ApiError))
+              request.log.error({ err, refId: q.refId }, 'query target failed');
             return [q.refId, { frames: [], error: messageOf(err), status }];
           }
         }),

@@ -15,14 +15,32 @@ export type QueryKind = (typeof QUERY_KINDS)[number];
 
 /** What the query editor offers, with the frame shape each kind produces. */
 export const QUERY_KIND_INFO: Readonly<Record<QueryKind, { label: string; description: string }>> = {
-  'slo-status': { label: 'SLO status', description: 'table: one row per SLO with SLI, budget, burn rates, alert state' },
-  'slo-budget': { label: 'SLO budget & burn rate', description: 'time series: remaining budget and burn rates per SLO' },
+  'slo-status': {
+    label: 'SLO status',
+    description: 'table: one row per SLO with SLI, budget, burn rates, alert state',
+  },
+  'slo-budget': {
+    label: 'SLO budget & burn rate',
+    description: 'time series: remaining budget and burn rates per SLO',
+  },
   incidents: { label: 'Incidents', description: 'table of incidents in the time range' },
   changes: { label: 'Changes', description: 'table of changes in the time range' },
-  'maintenance-windows': { label: 'Maintenance windows', description: 'table of windows with their next occurrence' },
-  'incident-metrics': { label: 'Incident metrics', description: 'stats: open incidents, MTTA, MTTR, overdue' },
-  annotations: { label: 'Annotations', description: 'incidents, changes and maintenance occurrences as events' },
-  'variable-values': { label: 'Variable values', description: 'services, SLOs or severities for template variables' },
+  'maintenance-windows': {
+    label: 'Maintenance windows',
+    description: 'table of windows with their next occurrence',
+  },
+  'incident-metrics': {
+    label: 'Incident metrics',
+    description: 'stats: open incidents, MTTA, MTTR, overdue',
+  },
+  annotations: {
+    label: 'Annotations',
+    description: 'incidents, changes and maintenance occurrences as events',
+  },
+  'variable-values': {
+    label: 'Variable values',
+    description: 'services, SLOs or severities for template variables',
+  },
 };
 
 /** The kinds a person picks in the query editor (annotations and variables have editors of their own). */
@@ -113,5 +131,12 @@ export const VARIABLE_FIELDS = { text: 'text', value: 'value' } as const;
  */
 export function filterValues(text: string | undefined | null): string[] {
   if (!text) return [];
-  return [...new Set(text.split(',').map((v) => v.trim()).filter((v) => v !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+    ),
+  ];
 }

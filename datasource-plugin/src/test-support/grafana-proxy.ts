@@ -23,11 +23,20 @@ export interface ProxiedCall {
 /** Fills a route template such as `Bearer {{ .SecureJsonData.token }}` the way Grafana does. */
 function fillTemplate(template: string, instance: ProxiedInstance): string {
   return template
-    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((instance.jsonData as Record<string, unknown>)[k] ?? ''))
-    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((instance.secureJsonData as Record<string, unknown>)[k] ?? ''));
+    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
+      String((instance.jsonData as Record<string, unknown>)[k] ?? ''),
+    )
+    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
+      String((instance.secureJsonData as Record<string, unknown>)[k] ?? ''),
+    );
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       let text = '';
@@ -44,7 +53,11 @@ function send(url: URL, method: string, headers: Record<string, string>, body?: 
 export function grafanaProxy(instance: ProxiedInstance, calls: ProxiedCall[] = []): BackendSrv {
   const fetch = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
     new Observable((subscriber) => {
-      const route = pluginJson.routes.find((r) => options.url.startsWith(`${instance.instanceUrl}/${r.path}/`) || options.url === `${instance.instanceUrl}/${r.path}`);
+      const route = pluginJson.routes.find(
+        (r) =>
+          options.url.startsWith(`${instance.instanceUrl}/${r.path}/`) ||
+          options.url === `${instance.instanceUrl}/${r.path}`,
+      );
       if (!route) {
         subscriber.error({ status: 404, data: { message: 'Not found' }, config: options } as FetchError);
         return;
@@ -65,15 +78,31 @@ export function grafanaProxy(instance: ProxiedInstance, calls: ProxiedCall[] = [
           } catch {
             // not JSON: passed on as text, as Grafana does
           }
-          const response = { status, data, ok: status < 300, statusText: String(status), redirected: false, type: 'basic', url: options.url, config: options } as unknown as FetchResponse<T>;
-          if (status >= 300) subscriber.error({ status, data, statusText: String(status), config: options } as FetchError);
+          const response = {
+            status,
+            data,
+            ok: status < 300,
+            statusText: String(status),
+            redirected: false,
+            type: 'basic',
+            url: options.url,
+            config: options,
+          } as unknown as FetchResponse<T>;
+          if (status >= 300)
+            subscriber.error({ status, data, statusText: String(status), config: options } as FetchError);
           else {
             subscriber.next(response);
             subscriber.complete();
           }
         },
         // Grafana answers 502 Bad Gateway when the data source URL does not answer.
-        () => subscriber.error({ status: 502, data: { message: 'Bad Gateway' }, statusText: 'Bad Gateway', config: options } as FetchError),
+        () =>
+          subscriber.error({
+            status: 502,
+            data: { message: 'Bad Gateway' },
+            statusText: 'Bad Gateway',
+            config: options,
+          } as FetchError),
       );
     });
   return { fetch } as unknown as BackendSrv;

@@ -44,14 +44,21 @@ function answers(url: string): Promise<boolean> {
 async function waitFor(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}: ${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${url}: process exited with ${child.exitCode}: ${output()}`);
     if (await answers(url)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not answer within 60 s: ${output()}`);
 }
 
-function run(command: string, args: string[], env: Record<string, string>, probe: string, cleanup: () => void): Promise<Running> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  probe: string,
+  cleanup: () => void,
+): Promise<Running> {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
@@ -78,7 +85,8 @@ function run(command: string, args: string[], env: Record<string, string>, probe
 
 /** The built backend with viewer and editor tokens; `prometheusUrl` may point nowhere on purpose. */
 export async function startBackend(prometheusUrl: string): Promise<Running> {
-  if (!existsSync(BACKEND_MAIN)) throw new Error(`${BACKEND_MAIN} is missing: run "npx tsc -b common backend" first`);
+  if (!existsSync(BACKEND_MAIN))
+    throw new Error(`${BACKEND_MAIN} is missing: run "npx tsc -b common backend" first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'opsdeck-ds-test-'));
   const port = await freePort();
   return run(
@@ -106,7 +114,12 @@ export async function startPrometheus(): Promise<Running> {
   const port = await freePort();
   return run(
     '/usr/bin/prometheus',
-    [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     {},
     `http://127.0.0.1:${port}/-/ready`,
     () => rmSync(dir, { recursive: true, force: true }),

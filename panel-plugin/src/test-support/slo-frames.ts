@@ -1,7 +1,13 @@
 // Builds SLO status frames the way the backend's /api/v1/query sends them (DataFrameJSON with the
 // field names from @opsdeck/common) and converts them as the data source does, for panel tests.
 import { type DataFrame, dataFrameFromJSON } from '@grafana/data';
-import { BURN_RATE_WINDOWS, type DataFrameJson, FRAME_NAMES, SLO_STATUS_FIELDS as S, burnRateField } from '@opsdeck/common';
+import {
+  BURN_RATE_WINDOWS,
+  type DataFrameJson,
+  FRAME_NAMES,
+  SLO_STATUS_FIELDS as S,
+  burnRateField,
+} from '@opsdeck/common';
 
 export interface StatusRow {
   id: string;
@@ -21,7 +27,9 @@ const WINDOW_END = Date.UTC(2026, 1, 20);
 const WINDOW_START = WINDOW_END - 30 * 86_400_000;
 
 export function statusFrameJson(rows: StatusRow[], refId = 'A'): DataFrameJson {
-  const fields: Array<[string, DataFrameJson['schema']['fields'][number]['type'], (r: StatusRow) => unknown]> = [
+  const fields: Array<
+    [string, DataFrameJson['schema']['fields'][number]['type'], (r: StatusRow) => unknown]
+  > = [
     [S.id, 'string', (r) => r.id],
     [S.name, 'string', (r) => r.name ?? r.id],
     [S.service, 'string', (r) => r.service ?? 'api'],
@@ -31,14 +39,35 @@ export function statusFrameJson(rows: StatusRow[], refId = 'A'): DataFrameJson {
     [S.windowStart, 'time', () => WINDOW_START],
     [S.windowEnd, 'time', () => WINDOW_END],
     [S.budgetTotal, 'number', (r) => 1 - (r.objective ?? 0.999)],
-    [S.budgetConsumed, 'number', (r) => (r.budgetRemaining === undefined || r.budgetRemaining === null ? null : 1 - r.budgetRemaining)],
+    [
+      S.budgetConsumed,
+      'number',
+      (r) => (r.budgetRemaining === undefined || r.budgetRemaining === null ? null : 1 - r.budgetRemaining),
+    ],
     [S.budgetRemaining, 'number', (r) => (r.budgetRemaining === undefined ? 0.5 : r.budgetRemaining)],
     ...BURN_RATE_WINDOWS.map(
-      (w) => [burnRateField(w), 'number', (r: StatusRow) => r.burn?.[w] ?? 0.5] as [string, 'number', (r: StatusRow) => unknown],
+      (w) =>
+        [burnRateField(w), 'number', (r: StatusRow) => r.burn?.[w] ?? 0.5] as [
+          string,
+          'number',
+          (r: StatusRow) => unknown,
+        ],
     ),
     [S.alert, 'string', (r) => r.alert ?? 'ok'],
-    [S.exhaustionSeconds, 'number', (r) => (r.exhaustionSeconds === undefined ? 5 * 86_400 : r.exhaustionSeconds)],
-    [S.burndown, 'other', (r) => r.burndown ?? [[WINDOW_START, 1], [WINDOW_END, r.budgetRemaining ?? 0.5]]],
+    [
+      S.exhaustionSeconds,
+      'number',
+      (r) => (r.exhaustionSeconds === undefined ? 5 * 86_400 : r.exhaustionSeconds),
+    ],
+    [
+      S.burndown,
+      'other',
+      (r) =>
+        r.burndown ?? [
+          [WINDOW_START, 1],
+          [WINDOW_END, r.budgetRemaining ?? 0.5],
+        ],
+    ],
   ];
   return {
     schema: { name: FRAME_NAMES.sloStatus, refId, fields: fields.map(([name, type]) => ({ name, type })) },
