@@ -130,7 +130,7 @@ export function IncidentDetail({ id }: { id: string }) {
                 label={item.text}
                 description={item.done && item.at ? `${item.source === 'auto' ? 'done' : 'ticked'} ${utc(item.at)}${item.by ? ` by ${item.by}` : ''}` : item.applicable ? undefined : 'not needed at this severity'}
                 value={item.done}
-                disabled={!writable || !item.applicable || act.busy}
+                disabled={!writable || !open || !item.applicable || act.busy}
                 onChange={(e) => act.run(`/checklist/${item.id}`, { done: e.currentTarget.checked })}
               />
             ))}
@@ -234,7 +234,7 @@ function ResolveButton({ busy, onResolve }: { busy: boolean; onResolve: (text: s
   return (
     <Field label="Resolution note">
       <Stack gap={1}>
-        <Input id="resolve-note" value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder="what fixed it" width={40} />
+        <Input id="resolve-note" aria-label="Resolution note" value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder="what fixed it" width={40} />
         <Button variant="primary" icon="check-circle" onClick={() => onResolve(text.trim())} disabled={busy}>
           Resolve
         </Button>

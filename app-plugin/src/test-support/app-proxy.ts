@@ -15,6 +15,8 @@ export interface AppSettings {
   secureJsonData: { token?: string };
   /** the signed-in user's org role, which Grafana checks against each route's reqRole */
   role: GrafanaRole;
+  /** with Grafana's send_user_header on, the proxy names the signed-in user in X-Grafana-User */
+  login?: string;
 }
 
 export interface ProxiedCall {
@@ -56,6 +58,7 @@ export function appProxy(settings: AppSettings, calls: ProxiedCall[] = []): Back
       if (route.reqRole && RANK[settings.role] < RANK[route.reqRole as GrafanaRole]) return fail(403, { message: 'Permission denied' });
       const target = new URL(fill(route.url, settings).replace(/\/+$/, '') + after.slice(route.path.length));
       const headers: Record<string, string> = { accept: 'application/json' };
+      if (settings.login) headers['x-grafana-user'] = settings.login;
       for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = fill(h.content, settings);
       const body = options.data === undefined ? undefined : JSON.stringify(options.data);
       if (body !== undefined) headers['content-type'] = 'application/json';

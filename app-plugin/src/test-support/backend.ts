@@ -3,10 +3,14 @@
 import { request as httpRequest } from 'node:http';
 import { OrgRole } from '@grafana/data';
 import { config, locationService, setBackendSrv } from '@grafana/runtime';
+import { configure } from '@testing-library/react';
 import { EDITOR_TOKEN, type Running, freePort, startBackend } from '../../../datasource-plugin/src/test-support/opsdeck-stack';
 import { type GrafanaRole, type ProxiedCall, appProxy } from './app-proxy';
 
 export { EDITOR_TOKEN, startBackend, type Running };
+
+// Grafana's components re-render slowly in jsdom and every page waits on real HTTP.
+configure({ asyncUtilTimeout: 8000 });
 export { startPrometheus } from '../../../datasource-plugin/src/test-support/opsdeck-stack';
 
 /** A URL where nothing listens: the backend then reports Prometheus as unreachable. */
@@ -17,7 +21,7 @@ export async function deadUrl(): Promise<string> {
 /** Points the app at `backendUrl` as a user with `role`; returns the calls the proxy forwarded. */
 export function useApp(backendUrl: string, role: GrafanaRole = 'Editor', login = 'alice'): ProxiedCall[] {
   const calls: ProxiedCall[] = [];
-  setBackendSrv(appProxy({ jsonData: { backendUrl }, secureJsonData: { token: EDITOR_TOKEN }, role }, calls));
+  setBackendSrv(appProxy({ jsonData: { backendUrl }, secureJsonData: { token: EDITOR_TOKEN }, role, login }, calls));
   const user = { ...config.bootData.user, login, orgRole: OrgRole[role], isGrafanaAdmin: false };
   config.bootData = { ...config.bootData, user };
   locationService.push('/a/opsdeck-sre-app');
