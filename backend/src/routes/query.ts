@@ -26,8 +26,7 @@ import {
 } from '@opsdeck/common';
 import { queryAnnotations } from '../annotations/query';
 import { ApiError, badRequest } from '../errors';
-import { PrometheusClient } from '../prometheus/client';
-import { SloEvaluator } from '../slo/evaluator';
+import type { SloEvaluator } from '../slo/evaluator';
 import {
   annotationsFrame,
   burndownStepSeconds,
@@ -41,7 +40,7 @@ import {
 } from './query-frames';
 
 export interface QueryRoutesOptions {
-  /** The SLO evaluator to use; by default one over the configured Prometheus. */
+  /** The SLO evaluator to use; by default the app's (see slo/routes.ts). */
   evaluator?: SloEvaluator;
 }
 
@@ -325,16 +324,10 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 
 export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const evaluator =
-    opts.evaluator ??
-    new SloEvaluator({
-      prometheus: new PrometheusClient({
-        url: fastify.config.PROMETHEUS_URL,
-        headers: fastify.config.PROMETHEUS_HEADERS,
-        timeoutMs: fastify.config.PROMETHEUS_TIMEOUT_MS,
-      }),
-      clock: fastify.clock,
-    });
+  // One evaluator per app (shared Prometheus client, cache and SLO gauges), decorated by the SLO routes.
+  const evaluator = opts.evaluator ?? fastify.sloEvaluator;
+  if (!evaluator)
+    throw new Error('query routes need the SLO evaluator: register sloStatusRoutes before queryRoutes');
 
   app.post(
     '/api/v1/query',
