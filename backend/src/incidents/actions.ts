@@ -157,10 +157,13 @@ export class IncidentActions {
 
   async append(id: string, entry: { kind: TimelineKind; text: string; at?: string; data?: Record<string, unknown> }, ctx: WriteContext) {
     await this.repo.require(id);
-    return appendTimeline(
-      this.app.store.db,
-      { incidentId: id, kind: entry.kind, text: entry.text, at: entry.at ? new Date(entry.at) : ctx.at, author: ctx.actor, data: entry.data ?? null },
-      ctx.at,
+    // The entry and its audit row land together or not at all (a crash between them left entries unaudited).
+    return this.app.store.db.transaction().execute((tx) =>
+      appendTimeline(
+        tx,
+        { incidentId: id, kind: entry.kind, text: entry.text, at: entry.at ? new Date(entry.at) : ctx.at, author: ctx.actor, data: entry.data ?? null },
+        ctx.at,
+      ),
     );
   }
 
