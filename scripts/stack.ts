@@ -25,6 +25,8 @@ export interface StackOptions {
   /** Extra environment for the backend (e.g. SILENCER_INTERVAL_SECONDS). */
   backendEnv?: Record<string, string>;
   log?: (line: string) => void;
+  /** Aborting during start-up stops what already runs and rejects; afterwards use `stop()`. */
+  signal?: AbortSignal;
 }
 
 export type ComponentName = 'backend' | 'demo' | 'prometheus' | 'alertmanager';
@@ -127,9 +129,15 @@ export function renderAlertmanagerConfig(text: string, demoAddress: string): str
   return text.replaceAll('http://demo:9464/', `http://${demoAddress}/`);
 }
 
-async function waitUntilReady(name: string, url: string, child: ChildProcess): Promise<void> {
+async function waitUntilReady(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw new Error(`start-up interrupted while ${name} was starting`);
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see its log`);
     try {
       if ((await fetch(url)).ok) return;
@@ -187,6 +195,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     readyPath: string,
     env: Record<string, string> = {},
   ) => {
+    if (options.signal?.aborted) throw new Error(`start-up interrupted before ${name}`);
     const out = createWriteStream(join(logs, `${name}.log`), { flags: 'a' });
     const child = spawn(command, args, {
       cwd: root,
@@ -197,7 +206,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     child.stderr?.pipe(out);
     children.push(child);
     const url = `http://${address(ports[name])}`;
-    await waitUntilReady(name, `${url}${readyPath}`, child);
+    await waitUntilReady(name, `${url}${readyPath}`, child, options.signal);
     urls[name] = url;
   };
   const stop = async () => {
@@ -275,6 +284,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '/-/ready',
       );
     }
+    if (options.signal?.aborted) throw new Error('start-up interrupted');
     return { urls, tokens, rulesSource, dataDir, stop };
   } catch (err) {
     await stop();
@@ -354,6 +364,19 @@ function banner(stack: Stack): string {
 if (require.main === module) {
   const env = process.env;
   const num = (v: string | undefined) => (v ? Number(v) : undefined);
+  // Signals are handled from the first moment: Ctrl-C during start-up stops what already runs.
+  const startup = new AbortController();
+  let running: Stack | undefined;
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nstopping the stack…\n');
+    if (running) void running.stop().then(() => process.exit(0));
+    else startup.abort();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   startStack({
     root: resolve(__dirname, '..', '..'),
     dataDir: env.STACK_DATA_DIR,
@@ -364,22 +387,15 @@ if (require.main === module) {
       prometheus: num(env.STACK_PROMETHEUS_PORT),
       alertmanager: num(env.STACK_ALERTMANAGER_PORT),
     },
+    signal: startup.signal,
   }).then(
     (stack) => {
+      running = stack;
       process.stdout.write(`${banner(stack)}\n`);
-      let stopping = false;
-      const shutdown = () => {
-        if (stopping) return;
-        stopping = true;
-        process.stdout.write('\nstopping the stack…\n');
-        void stack.stop().then(() => process.exit(0));
-      };
-      process.on('SIGINT', shutdown);
-      process.on('SIGTERM', shutdown);
     },
     (err: unknown) => {
       process.stderr.write(`stack: ${(err as Error).message}\n`);
-      process.exit(1);
+      process.exit(stopping ? 0 : 1);
     },
   );
 }

@@ -113,6 +113,11 @@ it(
       2 * MINUTE,
     );
 
+    // The status endpoint agrees: budget below where it was, the 1-hour burn above the fast-page factor.
+    const status = await api(`/slos/${sloId}/status`);
+    expect(status.errorBudget.remaining).toBeLessThan(before - 0.05);
+    expect(status.burnRates['1h']).toBeGreaterThan(14.4);
+
     // Two page alerts per SLO (1h/5m and 6h/30m windows): the fast pair pages first.
     const pageStates = async () => {
       const body = (await (await fetch(`${stack.urls.prometheus}/api/v1/alerts`)).json()) as {
