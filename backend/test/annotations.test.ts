@@ -16,12 +16,20 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
     t.app.inject({
       method: method as 'GET',
       url: `/api/v1${url}`,
-      headers: { ...auth(method === 'GET' ? 'viewer' : 'editor'), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...auth(method === 'GET' ? 'viewer' : 'editor'),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       payload: body === undefined ? undefined : JSON.stringify(body),
     });
 
   const incident = async (name: string, body: Record<string, unknown>, resolvedAt?: string) => {
-    const res = await call('POST', '/incidents', { title: name, severity: 'S1', service: 'checkout', ...body });
+    const res = await call('POST', '/incidents', {
+      title: name,
+      severity: 'S1',
+      service: 'checkout',
+      ...body,
+    });
     expect(res.statusCode).toBe(201);
     ids[name] = res.json().id;
     if (resolvedAt) {
@@ -31,7 +39,13 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
     }
   };
   const change = async (name: string, body: Record<string, unknown>) => {
-    const res = await call('POST', '/changes', { title: name, kind: 'deploy', risk: 'Low', service: 'checkout', ...body });
+    const res = await call('POST', '/changes', {
+      title: name,
+      kind: 'deploy',
+      risk: 'Low',
+      service: 'checkout',
+      ...body,
+    });
     expect(res.statusCode).toBe(201);
     ids[name] = res.json().id;
   };
@@ -39,12 +53,24 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestApp(kind, { clock });
     await incident('overlaps-start', { startedAt: '2026-11-30T20:00:00Z' }, '2026-12-01T01:00:00Z');
-    await incident('long-before', { startedAt: '2026-11-20T00:00:00Z', severity: 'S2', tags: ['database'] }, '2026-12-01T12:00:00Z');
-    await incident('open-since-november', { startedAt: '2026-11-10T00:00:00Z', severity: 'S3', service: 'search' });
+    await incident(
+      'long-before',
+      { startedAt: '2026-11-20T00:00:00Z', severity: 'S2', tags: ['database'] },
+      '2026-12-01T12:00:00Z',
+    );
+    await incident('open-since-november', {
+      startedAt: '2026-11-10T00:00:00Z',
+      severity: 'S3',
+      service: 'search',
+    });
     await incident('over-before', { startedAt: '2026-11-29T00:00:00Z' }, '2026-11-29T02:00:00Z');
     await incident('open-today', { startedAt: '2026-12-01T10:00:00Z', severity: 'S4', service: 'search' });
     await change('point-in-range', { risk: 'High', service: 'db', plannedStart: '2026-12-01T03:00:00Z' });
-    await change('region-into-range', { risk: 'Med', plannedStart: '2026-11-30T23:00:00Z', plannedEnd: '2026-12-01T00:30:00Z' });
+    await change('region-into-range', {
+      risk: 'Med',
+      plannedStart: '2026-11-30T23:00:00Z',
+      plannedEnd: '2026-12-01T00:30:00Z',
+    });
     await change('after-range', { plannedStart: '2026-12-03T00:00:00Z' });
     const win = await call('POST', '/maintenance-windows', {
       name: 'DB patching',
@@ -60,7 +86,16 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
   const query = async (params: string) => {
     const res = await call('GET', `/annotations?from=${FROM}&to=${TO}${params}`);
     expect(res.statusCode).toBe(200);
-    return res.json().items as { id: string; kind: string; time: number; timeEnd: number; isRegion: boolean; title: string; tags: string[]; source: { id: string } }[];
+    return res.json().items as {
+      id: string;
+      kind: string;
+      time: number;
+      timeEnd: number;
+      isRegion: boolean;
+      title: string;
+      tags: string[];
+      source: { id: string };
+    }[];
   };
   const names = (items: { source: { id: string } }[]) =>
     items.map((i) => Object.entries(ids).find(([, id]) => id === i.source.id)?.[0] ?? i.source.id).sort();
@@ -68,7 +103,15 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
   test('everything overlapping the range, newest first, in Grafana shape', async () => {
     const items = await query('');
     expect(names(items)).toEqual(
-      ['long-before', 'open-since-november', 'open-today', 'overlaps-start', 'point-in-range', 'region-into-range', 'window'].sort(),
+      [
+        'long-before',
+        'open-since-november',
+        'open-today',
+        'overlaps-start',
+        'point-in-range',
+        'region-into-range',
+        'window',
+      ].sort(),
     );
     expect(items.map((i) => i.time)).toEqual([...items.map((i) => i.time)].sort((a, b) => b - a));
     const long = items.find((i) => i.source.id === ids['long-before']);
@@ -79,11 +122,20 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
       isRegion: true,
       title: '[S2] long-before',
     });
-    expect(long?.tags).toEqual(expect.arrayContaining(['incident', 'S2', 'resolved', 'service:checkout', 'database']));
+    expect(long?.tags).toEqual(
+      expect.arrayContaining(['incident', 'S2', 'resolved', 'service:checkout', 'database']),
+    );
     const open = items.find((i) => i.source.id === ids['open-since-november']);
     expect(open?.timeEnd).toBe(Date.parse(NOW));
-    expect(items.find((i) => i.source.id === ids['point-in-range'])).toMatchObject({ kind: 'change', isRegion: false, time: Date.parse('2026-12-01T03:00:00Z') });
-    expect(items.find((i) => i.source.id === ids['region-into-range'])).toMatchObject({ isRegion: true, timeEnd: Date.parse('2026-12-01T00:30:00Z') });
+    expect(items.find((i) => i.source.id === ids['point-in-range'])).toMatchObject({
+      kind: 'change',
+      isRegion: false,
+      time: Date.parse('2026-12-01T03:00:00Z'),
+    });
+    expect(items.find((i) => i.source.id === ids['region-into-range'])).toMatchObject({
+      isRegion: true,
+      timeEnd: Date.parse('2026-12-01T00:30:00Z'),
+    });
     expect(items.find((i) => i.kind === 'maintenance')).toMatchObject({
       time: Date.parse('2026-12-01T02:00:00Z'),
       timeEnd: Date.parse('2026-12-01T04:00:00Z'),
@@ -110,7 +162,10 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
     const res = await call('GET', `/annotations?from=2026-11-25T00:00:00Z&to=2026-11-25T01:00:00Z`);
     expect(names(res.json().items)).toEqual(['long-before', 'open-since-november']);
     const limited = await query('&limit=2');
-    expect(limited.map((i) => i.time)).toEqual([Date.parse('2026-12-01T10:00:00Z'), Date.parse('2026-12-01T03:00:00Z')]);
+    expect(limited.map((i) => i.time)).toEqual([
+      Date.parse('2026-12-01T10:00:00Z'),
+      Date.parse('2026-12-01T03:00:00Z'),
+    ]);
   });
 
   test('tags with LIKE wildcards match only themselves', async () => {

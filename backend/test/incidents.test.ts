@@ -29,7 +29,12 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     });
 
   const declare = async (body: Record<string, unknown> = {}) => {
-    const res = await call('POST', '/incidents', { title: 'Checkout 5xx', severity: 'S1', service: 'checkout', ...body });
+    const res = await call('POST', '/incidents', {
+      title: 'Checkout 5xx',
+      severity: 'S1',
+      service: 'checkout',
+      ...body,
+    });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; version: number };
   };
@@ -45,7 +50,10 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     clock.set(new Date(Date.parse(T0) + 4 * MIN + 59_000));
     expect((await detail(id)).computed.flags.ackOverdue).toBe(false);
     clock.set(new Date(Date.parse(T0) + 5 * MIN + 1000));
-    expect((await detail(id)).computed.flags).toMatchObject({ ackOverdue: true, ackDueAt: '2026-12-01T10:05:00.000Z' });
+    expect((await detail(id)).computed.flags).toMatchObject({
+      ackOverdue: true,
+      ackDueAt: '2026-12-01T10:05:00.000Z',
+    });
 
     const ack = await call('POST', `/incidents/${id}/acknowledge`, undefined, 'ana');
     expect(ack.statusCode).toBe(200);
@@ -56,24 +64,38 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
 
     const again = await call('POST', `/incidents/${id}/acknowledge`);
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toMatchObject({ error: 'already_acknowledged', message: expect.stringContaining('already acknowledged at 2026-12-01T10:05:01.000Z') });
+    expect(again.json()).toMatchObject({
+      error: 'already_acknowledged',
+      message: expect.stringContaining('already acknowledged at 2026-12-01T10:05:01.000Z'),
+    });
   });
 
   test('every status move, the illegal ones answered 409, reopen after 72 h 422', async () => {
     const { id } = await declare({ severity: 'S2' });
-    const status = (s: string, text?: string) => call('POST', `/incidents/${id}/status`, { status: s, ...(text ? { text } : {}) });
+    const status = (s: string, text?: string) =>
+      call('POST', `/incidents/${id}/status`, { status: s, ...(text ? { text } : {}) });
 
     clock.set(new Date(Date.parse(T0) + 3 * MIN));
     const identified = await status('identified', 'Bad deploy of checkout v42');
     expect(identified.statusCode).toBe(200);
-    expect(identified.json()).toMatchObject({ status: 'identified', acknowledgedAt: '2026-12-01T10:03:00.000Z', mitigatedAt: null });
+    expect(identified.json()).toMatchObject({
+      status: 'identified',
+      acknowledgedAt: '2026-12-01T10:03:00.000Z',
+      mitigatedAt: null,
+    });
 
     const same = await status('identified');
     expect(same.statusCode).toBe(409);
-    expect(same.json()).toMatchObject({ error: 'illegal_transition', message: 'the incident is already identified' });
+    expect(same.json()).toMatchObject({
+      error: 'illegal_transition',
+      message: 'the incident is already identified',
+    });
 
     clock.set(new Date(Date.parse(T0) + 20 * MIN));
-    expect((await status('monitoring')).json()).toMatchObject({ status: 'monitoring', mitigatedAt: '2026-12-01T10:20:00.000Z' });
+    expect((await status('monitoring')).json()).toMatchObject({
+      status: 'monitoring',
+      mitigatedAt: '2026-12-01T10:20:00.000Z',
+    });
     expect((await status('investigating')).statusCode).toBe(200); // the fix did not hold
     expect((await status('monitoring')).json().mitigatedAt).toBe('2026-12-01T10:20:00.000Z');
 
@@ -83,7 +105,9 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
 
     const skipBack = await status('monitoring');
     expect(skipBack.statusCode).toBe(409);
-    expect(skipBack.json().message).toBe('cannot go from resolved to monitoring; from resolved go to investigating');
+    expect(skipBack.json().message).toBe(
+      'cannot go from resolved to monitoring; from resolved go to investigating',
+    );
     expect(skipBack.json().details).toEqual([{ field: 'body.status', message: skipBack.json().message }]);
 
     const resolveTwice = await call('POST', `/incidents/${id}/resolve`, {});
@@ -92,7 +116,10 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     clock.set(new Date(Date.parse(T0) + 40 * MIN + 72 * 60 * MIN + 1000));
     const lateReopen = await status('investigating');
     expect(lateReopen.statusCode).toBe(422);
-    expect(lateReopen.json()).toMatchObject({ error: 'rule_refused', message: expect.stringContaining('reopen only within 72 h') });
+    expect(lateReopen.json()).toMatchObject({
+      error: 'rule_refused',
+      message: expect.stringContaining('reopen only within 72 h'),
+    });
 
     clock.set(new Date(Date.parse(T0) + 60 * MIN));
     const reopen = await status('investigating');
@@ -103,7 +130,9 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     expect(bad.json().details[0].field).toBe('body.status');
 
     const timeline = (await call('GET', `/incidents/${id}/timeline`)).json().items;
-    expect(timeline.filter((e: { kind: string }) => e.kind === 'status').map((e: { text: string }) => e.text)).toEqual([
+    expect(
+      timeline.filter((e: { kind: string }) => e.kind === 'status').map((e: { text: string }) => e.text),
+    ).toEqual([
       'Bad deploy of checkout v42',
       'Status: monitoring',
       'Status: investigating',
@@ -115,7 +144,9 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
 
   test('PATCH obeys the lifecycle too', async () => {
     const { id } = await declare();
-    expect((await call('PATCH', `/incidents/${id}`, { status: 'resolved', version: 1 })).statusCode).toBe(200);
+    expect((await call('PATCH', `/incidents/${id}`, { status: 'resolved', version: 1 })).statusCode).toBe(
+      200,
+    );
     const res = await call('PATCH', `/incidents/${id}`, { status: 'monitoring', version: 2 });
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toContain('cannot go from resolved to monitoring');
@@ -140,9 +171,13 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const { id } = await declare();
     const res = await call('POST', `/incidents/${id}/roles`, { ic: 'ana', ops: 'bo', comms: 'cy' });
     expect(res.json().roles).toEqual({ ic: 'ana', ops: 'bo', comms: 'cy' });
-    expect((await detail(id)).computed.checklist.items.find((i: { id: string }) => i.id === 'assign-roles').done).toBe(false);
+    expect(
+      (await detail(id)).computed.checklist.items.find((i: { id: string }) => i.id === 'assign-roles').done,
+    ).toBe(false);
     await call('POST', `/incidents/${id}/roles`, { scribe: 'di' });
-    expect((await detail(id)).computed.checklist.items.find((i: { id: string }) => i.id === 'assign-roles')).toMatchObject({ done: true, source: 'auto' });
+    expect(
+      (await detail(id)).computed.checklist.items.find((i: { id: string }) => i.id === 'assign-roles'),
+    ).toMatchObject({ done: true, source: 'auto' });
     expect((await call('POST', `/incidents/${id}/roles`, { ic: 'ana' })).statusCode).toBe(409);
     expect((await call('POST', `/incidents/${id}/roles`, { ops: null })).json().roles.ops).toBeNull();
     const empty = await call('POST', `/incidents/${id}/roles`, {});
@@ -151,7 +186,11 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().message).toContain('boss');
     const timeline = (await call('GET', `/incidents/${id}/timeline`)).json().items;
-    expect(timeline.map((e: { text: string }) => e.text)).toEqual(['IC: ana; Ops: bo; Comms: cy', 'Scribe: di', 'Ops: unassigned']);
+    expect(timeline.map((e: { text: string }) => e.text)).toEqual([
+      'IC: ana; Ops: bo; Comms: cy',
+      'Scribe: di',
+      'Ops: unassigned',
+    ]);
   });
 
   test('checklist: tick, untick, no-op 409, unknown 404, S2+ items refused on S3 with 422', async () => {
@@ -159,7 +198,10 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const tick = await call('POST', `/incidents/${id}/checklist/stabilize`, { done: true });
     expect(tick.json().checklist.stabilize).toMatchObject({ done: true, by: 'editor' });
     expect((await call('POST', `/incidents/${id}/checklist/stabilize`, {})).statusCode).toBe(409);
-    expect((await call('POST', `/incidents/${id}/checklist/stabilize`, { done: false })).json().checklist.stabilize.done).toBe(false);
+    expect(
+      (await call('POST', `/incidents/${id}/checklist/stabilize`, { done: false })).json().checklist.stabilize
+        .done,
+    ).toBe(false);
     const unknown = await call('POST', `/incidents/${id}/checklist/pray`, {});
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toContain('use one of acknowledge, channel-and-status-page');
@@ -174,12 +216,21 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const s1 = await declare();
     const s3 = await declare({ severity: 'S3' });
     clock.set(new Date(Date.parse(T0) + 31 * MIN));
-    expect((await detail(s1.id)).computed.flags).toMatchObject({ nextCommsDueAt: '2026-12-01T10:30:00.000Z', commsOverdue: true });
+    expect((await detail(s1.id)).computed.flags).toMatchObject({
+      nextCommsDueAt: '2026-12-01T10:30:00.000Z',
+      commsOverdue: true,
+    });
     expect((await detail(s3.id)).computed.flags).toMatchObject({ nextCommsDueAt: null, commsOverdue: false });
-    const posted = await call('POST', `/incidents/${s1.id}/timeline`, { kind: 'comms', text: 'We are investigating elevated errors at checkout' });
+    const posted = await call('POST', `/incidents/${s1.id}/timeline`, {
+      kind: 'comms',
+      text: 'We are investigating elevated errors at checkout',
+    });
     expect(posted.statusCode).toBe(201);
     expect(posted.json()).toMatchObject({ kind: 'comms', author: 'editor', at: '2026-12-01T10:31:00.000Z' });
-    expect((await detail(s1.id)).computed.flags).toMatchObject({ nextCommsDueAt: '2026-12-01T11:01:00.000Z', commsOverdue: false });
+    expect((await detail(s1.id)).computed.flags).toMatchObject({
+      nextCommsDueAt: '2026-12-01T11:01:00.000Z',
+      commsOverdue: false,
+    });
     const system = await call('POST', `/incidents/${s1.id}/timeline`, { kind: 'status', text: 'sneaky' });
     expect(system.statusCode).toBe(400);
     expect(system.json().details[0].field).toBe('body.kind');
@@ -189,18 +240,32 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const s1 = await declare();
     const s2 = await declare({ severity: 'S2' });
     clock.set(new Date(Date.parse(T0) + 31 * MIN));
-    expect((await detail(s1.id)).computed.flags).toMatchObject({ rtoBreached: true, rtoDueAt: '2026-12-01T10:30:00.000Z' });
-    expect((await detail(s2.id)).computed.flags).toMatchObject({ rtoBreached: false, rtoDueAt: '2026-12-01T12:00:00.000Z' });
+    expect((await detail(s1.id)).computed.flags).toMatchObject({
+      rtoBreached: true,
+      rtoDueAt: '2026-12-01T10:30:00.000Z',
+    });
+    expect((await detail(s2.id)).computed.flags).toMatchObject({
+      rtoBreached: false,
+      rtoDueAt: '2026-12-01T12:00:00.000Z',
+    });
   });
 
   test('status page for S2+ as JSON and markdown; S3 is refused', async () => {
     const { id } = await declare({
       severity: 'S2',
-      statusPage: { summary: 'Checkout failing for some', impact: '8% of payments fail', mitigation: 'Rolled back v42', nextSteps: 'Monitor for 1 h' },
+      statusPage: {
+        summary: 'Checkout failing for some',
+        impact: '8% of payments fail',
+        mitigation: 'Rolled back v42',
+        nextSteps: 'Monitor for 1 h',
+      },
     });
     await call('POST', `/incidents/${id}/timeline`, { kind: 'note', text: 'internal hunch' });
     clock.set(new Date(Date.parse(T0) + 10 * MIN));
-    await call('POST', `/incidents/${id}/status`, { status: 'identified', text: 'Cause identified: deploy v42' });
+    await call('POST', `/incidents/${id}/status`, {
+      status: 'identified',
+      text: 'Cause identified: deploy v42',
+    });
     await call('POST', `/incidents/${id}/timeline`, { kind: 'comms', text: 'Rollback under way' });
     const json = await call('GET', `/incidents/${id}/status-page`);
     expect(json.statusCode).toBe(200);
@@ -231,8 +296,16 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const { id } = await declare();
     await call('POST', `/incidents/${id}/resolve`, {});
     const pm = await call('GET', `/incidents/${id}/postmortem`);
-    expect(pm.json()).toMatchObject({ status: 'draft', dueAt: '2026-12-11T23:59:59.999Z', version: 1, actionItems: [] });
-    expect((await detail(id)).computed.checklist.items.at(-1)).toMatchObject({ id: 'resolve-and-postmortem', done: true });
+    expect(pm.json()).toMatchObject({
+      status: 'draft',
+      dueAt: '2026-12-11T23:59:59.999Z',
+      version: 1,
+      actionItems: [],
+    });
+    expect((await detail(id)).computed.checklist.items.at(-1)).toMatchObject({
+      id: 'resolve-and-postmortem',
+      done: true,
+    });
 
     const written = await call('PUT', `/incidents/${id}/postmortem`, {
       version: 1,
@@ -250,13 +323,19 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     expect(stale.json().error).toBe('version_conflict');
 
     clock.set('2026-12-11T23:00:00Z');
-    const early = (await call('GET', '/postmortems?overdue=true')).json().items.map((p: { incidentId: string }) => p.incidentId);
+    const early = (await call('GET', '/postmortems?overdue=true'))
+      .json()
+      .items.map((p: { incidentId: string }) => p.incidentId);
     expect(early).not.toContain(id);
     const items = (await call('GET', '/action-items?overdue=true')).json().items;
-    expect(items.filter((i: { incidentId: string }) => i.incidentId === id).map((i: { title: string }) => i.title)).toEqual(['Alert on pool saturation']);
+    expect(
+      items.filter((i: { incidentId: string }) => i.incidentId === id).map((i: { title: string }) => i.title),
+    ).toEqual(['Alert on pool saturation']);
 
     clock.set('2026-12-12T00:00:01Z');
-    const late = (await call('GET', '/postmortems?overdue=true')).json().items.find((p: { incidentId: string }) => p.incidentId === id);
+    const late = (await call('GET', '/postmortems?overdue=true'))
+      .json()
+      .items.find((p: { incidentId: string }) => p.incidentId === id);
     expect(late).toMatchObject({ overdue: true, status: 'draft', severity: 'S1' });
 
     const itemIds = written.json().actionItems.map((a: { id: string }) => a.id);
@@ -264,13 +343,23 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
       version: 2,
       status: 'published',
       actionItems: [
-        { id: itemIds[0], title: 'Alert on pool saturation', owner: 'bo', dueDate: '2026-12-09', status: 'done' },
+        {
+          id: itemIds[0],
+          title: 'Alert on pool saturation',
+          owner: 'bo',
+          dueDate: '2026-12-09',
+          status: 'done',
+        },
         { id: itemIds[1], title: 'Load test before release', owner: 'cy', dueDate: '2026-12-20' },
       ],
     });
-    const after = (await call('GET', '/postmortems?overdue=true')).json().items.map((p: { incidentId: string }) => p.incidentId);
+    const after = (await call('GET', '/postmortems?overdue=true'))
+      .json()
+      .items.map((p: { incidentId: string }) => p.incidentId);
     expect(after).not.toContain(id);
-    const open = (await call('GET', '/action-items?overdue=true')).json().items.map((i: { incidentId: string }) => i.incidentId);
+    const open = (await call('GET', '/action-items?overdue=true'))
+      .json()
+      .items.map((i: { incidentId: string }) => i.incidentId);
     expect(open).not.toContain(id);
     const closed = (await call('GET', `/incidents/${id}/postmortem`)).json().actionItems[0];
     expect(closed).toMatchObject({ status: 'done', closedAt: '2026-12-12T00:00:01.000Z' });
@@ -306,18 +395,26 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const { id } = await declare();
     const N = 40;
     const results = await Promise.all([
-      ...Array.from({ length: N }, (_, i) => call('POST', `/incidents/${id}/timeline`, { kind: 'note', text: `note ${i}` }, `user${i}`)),
+      ...Array.from({ length: N }, (_, i) =>
+        call('POST', `/incidents/${id}/timeline`, { kind: 'note', text: `note ${i}` }, `user${i}`),
+      ),
       call('POST', `/incidents/${id}/status`, { status: 'identified' }),
       call('POST', `/incidents/${id}/roles`, { ic: 'ana' }),
       call('POST', `/incidents/${id}/checklist/stabilize`, {}),
     ]);
     expect(results.map((r) => r.statusCode)).toEqual([...Array(N).fill(201), 200, 200, 200]);
     const timeline = (await call('GET', `/incidents/${id}/timeline`)).json().items;
-    const notes = timeline.filter((e: { kind: string }) => e.kind === 'note').map((e: { text: string }) => e.text);
+    const notes = timeline
+      .filter((e: { kind: string }) => e.kind === 'note')
+      .map((e: { text: string }) => e.text);
     expect(notes.sort()).toEqual(Array.from({ length: N }, (_, i) => `note ${i}`).sort());
     expect(timeline).toHaveLength(N + 3);
     const doc = (await call('GET', `/incidents/${id}`)).json();
-    expect(doc).toMatchObject({ status: 'identified', roles: { ic: 'ana' }, checklist: { stabilize: { done: true } } });
+    expect(doc).toMatchObject({
+      status: 'identified',
+      roles: { ic: 'ana' },
+      checklist: { stabilize: { done: true } },
+    });
   });
 
   test('metrics: open by severity, MTTA and MTTR histograms, RTO breaches', async () => {
@@ -329,7 +426,9 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const start = await scrape();
     const { id } = await declare({ severity: 'S2', service: 'metrics-demo' });
     const opened = await scrape();
-    expect(value(opened, 'opsdeck_incidents_open{severity="S2"}')).toBe(value(start, 'opsdeck_incidents_open{severity="S2"}') + 1);
+    expect(value(opened, 'opsdeck_incidents_open{severity="S2"}')).toBe(
+      value(start, 'opsdeck_incidents_open{severity="S2"}') + 1,
+    );
 
     clock.set(new Date(Date.parse(T0) + 4 * MIN));
     await call('POST', `/incidents/${id}/acknowledge`);
@@ -345,7 +444,9 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     expect(delta('opsdeck_incident_time_to_acknowledge_seconds_bucket{le="120",severity="S2"}')).toBe(0);
     expect(delta('opsdeck_incident_time_to_resolve_seconds_sum{severity="S2"}')).toBe(9000);
     expect(delta('opsdeck_incident_rto_breaches_total{severity="S2"}')).toBe(1);
-    expect(value(end, 'opsdeck_incidents_open{severity="S2"}')).toBe(value(start, 'opsdeck_incidents_open{severity="S2"}'));
+    expect(value(end, 'opsdeck_incidents_open{severity="S2"}')).toBe(
+      value(start, 'opsdeck_incidents_open{severity="S2"}'),
+    );
     expect(end).toMatch(/^opsdeck_postmortems_overdue \d+$/m);
     expect(end).toMatch(/^opsdeck_action_items_overdue \d+$/m);
   });

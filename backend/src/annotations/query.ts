@@ -54,9 +54,6 @@ export interface AnnotationQuery {
 
 type Db = Kysely<Database>;
 
-/** Listed rather than "!= resolved" so the (status, started_at) index answers. */
-const OPEN_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved');
-
 /**
  * Without a tag filter every row read is kept, so one batch of `limit` rows answers; with one,
  * rows are read in larger batches until enough pass.
@@ -82,12 +79,16 @@ const DERIVED_TAG = new Set<string>([
  * without them before any document is parsed (the exact check still runs on the parsed item).
  */
 function storedTagNeedles(wanted: readonly string[] | undefined): string[] {
-  return (wanted ?? []).filter((t) => !DERIVED_TAG.has(t) && !t.startsWith('service:')).map((t) => JSON.stringify(t));
+  return (wanted ?? [])
+    .filter((t) => !DERIVED_TAG.has(t) && !t.startsWith('service:'))
+    .map((t) => JSON.stringify(t));
 }
 
 /** LIKE speaks both SQLite and PostgreSQL; the needle's own wildcards are escaped. */
 function containsAll(needles: string[]) {
-  return needles.map((n) => sql<boolean>`doc like ${`%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  return needles.map(
+    (n) => sql<boolean>`doc like ${`%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
+  );
 }
 
 export function incidentAnnotation(d: Incident, now: number): Annotation {
@@ -100,7 +101,8 @@ export function incidentAnnotation(d: Incident, now: number): Annotation {
     timeEnd: end,
     isRegion: true,
     title: `[${d.severity}] ${d.title}`,
-    text: `${d.severity} incident on ${d.service}, ${d.status}${d.resolvedAt ? '' : ' (open)'}` +
+    text:
+      `${d.severity} incident on ${d.service}, ${d.status}${d.resolvedAt ? '' : ' (open)'}` +
       (d.description ? `\n\n${d.description}` : ''),
     tags: [...new Set(['incident', d.severity, d.status, `service:${d.service}`, ...d.tags])],
     service: d.service,
@@ -121,7 +123,8 @@ export function changeAnnotation(d: Change): Annotation {
     timeEnd: end,
     isRegion: end > start,
     title: `${d.kind} ${d.service}: ${d.title}`,
-    text: `${d.risk} risk ${d.kind}, ${d.status}` +
+    text:
+      `${d.risk} risk ${d.kind}, ${d.status}` +
       (d.rollbackReason ? `; rolled back: ${d.rollbackReason}` : '') +
       (d.rfcUrl ? `\nRFC: ${d.rfcUrl}` : ''),
     tags: [...new Set(['change', d.kind, d.risk, d.status, `service:${d.service}`, ...d.tags])],
@@ -150,7 +153,9 @@ function candidate(time: number, id: string, build: () => Annotation, q: Annotat
 
 async function longestSpan(db: Db, table: 'incidents' | 'changes'): Promise<number> {
   const expr = table === 'incidents' ? sql`resolved_at - started_at` : sql`at_end - at`;
-  const row = await sql<{ span: number | string | null }>`select max(${expr}) as span from ${sql.table(table)}`.execute(db);
+  const row = await sql<{
+    span: number | string | null;
+  }>`select max(${expr}) as span from ${sql.table(table)}`.execute(db);
   return Math.max(0, Number(row.rows[0]?.span ?? 0));
 }
 
@@ -174,26 +179,39 @@ async function incidents(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
       .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', q.from)]));
     if (cursor) {
       const c = cursor;
-      s = s.where((eb) => eb.or([eb('started_at', '<', c.t), eb.and([eb('started_at', '=', c.t), eb('id', '<', c.id)])]));
+      s = s.where((eb) =>
+        eb.or([eb('started_at', '<', c.t), eb.and([eb('started_at', '=', c.t), eb('id', '<', c.id)])]),
+      );
     }
     const rows = await s.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(batch).execute();
     for (const r of rows) {
-      const c = candidate(Number(r.started_at), `incident:${r.id}`, () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now), q);
+      const c = candidate(
+        Number(r.started_at),
+        `incident:${r.id}`,
+        () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now),
+        q,
+      );
       if (c) out.push(c);
     }
     const last = rows[rows.length - 1];
     if (rows.length < batch || out.length >= q.limit || !last) break;
     cursor = { t: Number(last.started_at), id: last.id };
   }
-  // Open incidents older than the longest resolved one: few, found through the status index.
+  // Open incidents older than the longest resolved one: few, found through the
+  // (resolved_at, started_at) index, which hands them over newest first.
   const old = await base()
-    .where('status', 'in', OPEN_STATUSES)
+    .where('resolved_at', 'is', null)
     .where('started_at', '<', q.from - span)
     .orderBy('started_at', 'desc')
     .limit(q.limit)
     .execute();
   for (const r of old) {
-    const c = candidate(Number(r.started_at), `incident:${r.id}`, () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now), q);
+    const c = candidate(
+      Number(r.started_at),
+      `incident:${r.id}`,
+      () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now),
+      q,
+    );
     if (c) out.push(c);
   }
   return out;
@@ -220,7 +238,12 @@ async function changes(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
     }
     const rows = await s.orderBy('at', 'desc').orderBy('id', 'desc').limit(batch).execute();
     for (const r of rows) {
-      const c = candidate(Number(r.at), `change:${r.id}`, () => changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) }), q);
+      const c = candidate(
+        Number(r.at),
+        `change:${r.id}`,
+        () => changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) }),
+        q,
+      );
       if (c) out.push(c);
     }
     const last = rows[rows.length - 1];
@@ -230,7 +253,10 @@ async function changes(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
   return out;
 }
 
-export function maintenanceAnnotations(windows: readonly MaintenanceWindow[], q: AnnotationQuery): Annotation[] {
+export function maintenanceAnnotations(
+  windows: readonly MaintenanceWindow[],
+  q: AnnotationQuery,
+): Annotation[] {
   const eligible = windows.filter((w) => w.enabled && (!q.service || w.service === q.service));
   const byId = new Map(eligible.map((w) => [w.id, w]));
   return occurrencesInRange(eligible, new Date(q.from), new Date(q.to + 1))
@@ -243,7 +269,9 @@ export function maintenanceAnnotations(windows: readonly MaintenanceWindow[], q:
         timeEnd: Date.parse(o.end),
         isRegion: true,
         title: `Maintenance: ${w.name}`,
-        text: w.description || `Alerts matching ${w.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')} are silenced`,
+        text:
+          w.description ||
+          `Alerts matching ${w.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')} are silenced`,
         tags: [...new Set(['maintenance', ...(w.service ? [`service:${w.service}`] : [])])],
         service: w.service,
         source: { type: 'maintenance-window', id: w.id },
@@ -262,7 +290,9 @@ export async function queryAnnotations(
     q.kinds.includes('incident') && !q.risks?.length ? incidents(db, q) : [],
     q.kinds.includes('change') && !q.severities?.length ? changes(db, q) : [],
     q.kinds.includes('maintenance') && !q.risks?.length && !q.severities?.length
-      ? maintenanceWindows().then((w) => maintenanceAnnotations(w, q).map((a): Candidate => ({ time: a.time, id: a.id, make: () => a })))
+      ? maintenanceWindows().then((w) =>
+          maintenanceAnnotations(w, q).map((a): Candidate => ({ time: a.time, id: a.id, make: () => a })),
+        )
       : [],
   ]);
   return parts

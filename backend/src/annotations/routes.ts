@@ -28,24 +28,32 @@ const TimeParam = z
 
 /** A comma-separated list (or the parameter repeated), each value checked against `allowed`. */
 const listOf = <T extends string>(allowed: readonly T[] | null, name: string) =>
-  z
-    .union([z.string().max(2000), z.array(z.string().max(200)).max(50)])
-    .transform((v, ctx) => {
-      const values = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-      const bad = allowed ? values.filter((x) => !allowed.includes(x as T)) : [];
-      if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `unknown ${name} ${bad.join(', ')}; use ${allowed?.join(', ')}` });
-        return z.NEVER;
-      }
-      return values as T[];
-    });
+  z.union([z.string().max(2000), z.array(z.string().max(200)).max(50)]).transform((v, ctx) => {
+    const values = (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = allowed ? values.filter((x) => !allowed.includes(x as T)) : [];
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown ${name} ${bad.join(', ')}; use ${allowed?.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return values as T[];
+  });
 
 export const AnnotationQueryParams = z.strictObject({
   from: TimeParam.optional().describe('range start; epoch ms or RFC 3339; defaults to 6 h before `to`'),
   to: TimeParam.optional().describe('range end; defaults to now'),
-  kinds: listOf(ANNOTATION_KINDS, 'kind').optional().describe('incident, change, maintenance (comma-separated); default all'),
+  kinds: listOf(ANNOTATION_KINDS, 'kind')
+    .optional()
+    .describe('incident, change, maintenance (comma-separated); default all'),
   service: ServiceName.optional(),
-  severity: listOf(SEVERITIES, 'severity').optional().describe('incidents only; when given, other kinds are left out'),
+  severity: listOf(SEVERITIES, 'severity')
+    .optional()
+    .describe('incidents only; when given, other kinds are left out'),
   risk: listOf(RISKS, 'risk').optional().describe('changes only; when given, other kinds are left out'),
   tags: listOf(null, 'tag').optional().describe('every tag must match, e.g. service:api,S1'),
   limit: z.coerce.number().int().min(1).max(MAX_ANNOTATION_LIMIT).default(DEFAULT_ANNOTATION_LIMIT),
@@ -74,7 +82,8 @@ export const annotationRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags: ['annotations'],
-        summary: 'Incidents (regions, open ones to now), changes and maintenance occurrences overlapping [from, to]',
+        summary:
+          'Incidents (regions, open ones to now), changes and maintenance occurrences overlapping [from, to]',
         querystring: AnnotationQueryParams,
         response: { 200: z.object({ items: z.array(AnnotationItem) }), ...errorResponses },
       },

@@ -66,7 +66,10 @@ export function populate(file: string): void {
   const severities = ['S1', 'S2', 'S3', 'S4'] as const;
   const risks = ['Low', 'Med', 'High'] as const;
   const kinds = ['deploy', 'config', 'infra', 'migration', 'flag'] as const;
-  const starts = Float64Array.from({ length: ITEMS }, () => HISTORY_START + Math.floor(rnd() * HISTORY_DAYS * DAY)).sort();
+  const starts = Float64Array.from(
+    { length: ITEMS },
+    () => HISTORY_START + Math.floor(rnd() * HISTORY_DAYS * DAY),
+  ).sort();
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const start = starts[i] as number;
@@ -171,6 +174,8 @@ async function serve(dbUrl: string): Promise<void> {
     DATABASE_URL: dbUrl,
     OPSDECK_TOKENS: `bench:viewer:${TOKEN}`,
     LOG_LEVEL: 'silent',
+    // Rate limiting is per token; the one benchmark token would hit it within seconds.
+    RATE_LIMIT_PER_MINUTE: '0',
   });
   const store = await openStore(config.DATABASE_URL);
   const app = await buildApp({ config, store });
@@ -199,7 +204,9 @@ interface Server {
 }
 
 async function startServer(dbUrl: string): Promise<Server> {
-  const child = spawn(process.execPath, [__filename, 'serve', dbUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [__filename, 'serve', dbUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const next = () =>
     new Promise<string>((resolve, reject) => {

@@ -32,7 +32,10 @@ export type GateAsker = (service: string) => Promise<GateDecision | null>;
  * The stage's decision: a halt from either the gate or the caller (a canary analysis such as
  * Flagger's) halts, with both sides' reasons; with no gate answer the caller's decision stands.
  */
-export function combineDecisions(gate: GateDecision | null, caller: GateDecision | undefined): GateDecision | null {
+export function combineDecisions(
+  gate: GateDecision | null,
+  caller: GateDecision | undefined,
+): GateDecision | null {
   if (!gate) return caller ?? null;
   if (!caller) return gate;
   const halt = gate.decision === 'halt' || caller.decision === 'halt';
@@ -45,7 +48,11 @@ export function combineDecisions(gate: GateDecision | null, caller: GateDecision
 export function refusalError(r: Refusal): ApiError {
   const details: FieldProblem[] = [...(r.details ?? [])];
   if (r.nextSlot !== undefined) {
-    details.push({ field: 'nextAllowedSlot', message: r.nextSlot ? `${r.nextSlot.start} – ${r.nextSlot.end}` : 'none scheduled', slot: r.nextSlot });
+    details.push({
+      field: 'nextAllowedSlot',
+      message: r.nextSlot ? `${r.nextSlot.start} – ${r.nextSlot.end}` : 'none scheduled',
+      slot: r.nextSlot,
+    });
   }
   return r.reason === 'illegal'
     ? conflict('illegal_transition', r.message, details.length ? details : undefined)
@@ -56,8 +63,12 @@ export function refusalError(r: Refusal): ApiError {
  * The windows a High-risk change may use: the one it names, else every enabled window for its
  * service or for all services; with none stored, the guide's default (common/changes/windows.ts).
  */
-export function eligibleWindows(change: Pick<Change, 'service' | 'maintenanceWindowId'>, windows: readonly MaintenanceWindow[]) {
-  if (change.maintenanceWindowId) return windows.filter((w) => w.id === change.maintenanceWindowId && w.enabled);
+export function eligibleWindows(
+  change: Pick<Change, 'service' | 'maintenanceWindowId'>,
+  windows: readonly MaintenanceWindow[],
+) {
+  if (change.maintenanceWindowId)
+    return windows.filter((w) => w.id === change.maintenanceWindowId && w.enabled);
   return windows.filter((w) => w.enabled && (w.service === null || w.service === change.service));
 }
 
@@ -83,25 +94,39 @@ export class ChangeActions {
     const all = await this.app.repos.maintenanceWindows.all();
     const eligible = eligibleWindows(change, all);
     if (change.maintenanceWindowId && eligible.length === 0) {
-      throw unprocessable('rule_refused', `maintenance window "${change.maintenanceWindowId}" does not exist or is disabled`, [
-        { field: 'maintenanceWindowId', message: 'name an enabled maintenance window or clear it' },
-      ]);
+      throw unprocessable(
+        'rule_refused',
+        `maintenance window "${change.maintenanceWindowId}" does not exist or is disabled`,
+        [{ field: 'maintenanceWindowId', message: 'name an enabled maintenance window or clear it' }],
+      );
     }
     return eligible;
   }
 
-  async approve(id: string, role: ApproverRole, comment: string | undefined, ctx: WriteContext): Promise<Change> {
+  async approve(
+    id: string,
+    role: ApproverRole,
+    comment: string | undefined,
+    ctx: WriteContext,
+  ): Promise<Change> {
     return retryOnConflict(() =>
       this.repo.update(
         id,
         undefined,
         (cur) => {
           if (cur.status !== 'proposed' && cur.status !== 'approved') {
-            throw conflict('illegal_transition', `approvals are given before work starts; the change is ${cur.status}`);
+            throw conflict(
+              'illegal_transition',
+              `approvals are given before work starts; the change is ${cur.status}`,
+            );
           }
           const problem = approvalProblem(cur, role, ctx.actor);
-          if (problem) throw unprocessable('rule_refused', problem, [{ field: 'body.role', message: problem }]);
-          const approvals = [...cur.approvals, { role, approver: ctx.actor, at: ctx.at.toISOString(), comment: comment ?? null }];
+          if (problem)
+            throw unprocessable('rule_refused', problem, [{ field: 'body.role', message: problem }]);
+          const approvals = [
+            ...cur.approvals,
+            { role, approver: ctx.actor, at: ctx.at.toISOString(), comment: comment ?? null },
+          ];
           const complete = missingApprovals({ risk: cur.risk, approvals }).length === 0;
           return { ...cur, approvals, status: complete ? 'approved' : cur.status };
         },
@@ -113,7 +138,8 @@ export class ChangeActions {
 
   async start(id: string, ctx: WriteContext): Promise<Change> {
     const before = await this.repo.require(id);
-    const occurrences = before.risk === 'High' ? highRiskOccurrences(await this.windowsFor(before), ctx.at) : [];
+    const occurrences =
+      before.risk === 'High' ? highRiskOccurrences(await this.windowsFor(before), ctx.at) : [];
     return retryOnConflict(() =>
       this.repo.update(
         id,
@@ -129,7 +155,12 @@ export class ChangeActions {
     );
   }
 
-  async finish(id: string, to: 'completed' | 'rolled-back' | 'failed' | 'cancelled', reason: string | undefined, ctx: WriteContext): Promise<Change> {
+  async finish(
+    id: string,
+    to: 'completed' | 'rolled-back' | 'failed' | 'cancelled',
+    reason: string | undefined,
+    ctx: WriteContext,
+  ): Promise<Change> {
     const updated = await retryOnConflict(() =>
       this.repo.update(
         id,
@@ -157,15 +188,23 @@ export class ChangeActions {
    * Records one canary stage with the deploy gate's decision (combined with the caller's, if
    * sent). A halt rolls the change back, as the guide's "auto-rollback on SLO breach" asks.
    */
-  async canary(id: string, percent: number, given: GateDecision | undefined, ctx: WriteContext): Promise<Change> {
+  async canary(
+    id: string,
+    percent: number,
+    given: GateDecision | undefined,
+    ctx: WriteContext,
+  ): Promise<Change> {
     const before = await this.repo.require(id);
     const early = checkCanaryStep(before, percent);
     if (early) throw refusalError(early);
     const decision = combineDecisions(await this.askGate(before.service), given);
     if (!decision) {
-      throw new ApiError(503, 'upstream_unavailable', `the deploy gate for ${before.service} did not answer; retry, or send body.decision with the reasons of your own analysis`, [
-        { field: 'body.decision', message: 'needed while the gate is unavailable' },
-      ]);
+      throw new ApiError(
+        503,
+        'upstream_unavailable',
+        `the deploy gate for ${before.service} did not answer; retry, or send body.decision with the reasons of your own analysis`,
+        [{ field: 'body.decision', message: 'needed while the gate is unavailable' }],
+      );
     }
     const updated = await retryOnConflict(() =>
       this.repo.update(
@@ -174,7 +213,12 @@ export class ChangeActions {
         (cur) => {
           const refusal = checkCanaryStep(cur, percent);
           if (refusal) throw refusalError(refusal);
-          const stage = { percent, at: ctx.at.toISOString(), decision: decision.decision, reasons: decision.reasons };
+          const stage = {
+            percent,
+            at: ctx.at.toISOString(),
+            decision: decision.decision,
+            reasons: decision.reasons,
+          };
           const next: Change = { ...cur, canary: [...cur.canary, stage] };
           if (decision.decision === 'halt') {
             return {

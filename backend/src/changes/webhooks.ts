@@ -63,13 +63,20 @@ const ArgoApplication = z.looseObject({
   status: z.looseObject({
     sync: z.looseObject({ revision: z.string().optional() }).optional(),
     operationState: z
-      .looseObject({ phase: z.string().optional(), startedAt: z.string().optional(), finishedAt: z.string().optional(), message: z.string().optional() })
+      .looseObject({
+        phase: z.string().optional(),
+        startedAt: z.string().optional(),
+        finishedAt: z.string().optional(),
+        message: z.string().optional(),
+      })
       .optional(),
   }),
 });
 
 export const ArgoCdWebhook = z.looseObject({
-  app: z.union([z.string().min(1).max(200), ArgoApplication]).describe('application name, or the whole Application object'),
+  app: z
+    .union([z.string().min(1).max(200), ArgoApplication])
+    .describe('application name, or the whole Application object'),
   revision: z.string().max(200).optional(),
   phase: z.enum(['Running', 'Succeeded', 'Failed', 'Error', 'Terminating']).optional(),
   service: ServiceName.optional().describe('defaults to the application name'),
@@ -113,37 +120,40 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     return retryOnConflict(async () => {
       const existing = await repo.get(id);
       if (!existing) {
-        const change = await repo.insert(
-          {
-            id,
-            title: r.title,
-            description: '',
-            kind: r.kind,
-            risk: r.risk,
-            service: r.service,
-            rfcUrl: r.rfcUrl,
-            owner: ctx.actor,
-            tags: [...new Set([...r.tags, `source:${r.source}`])],
-            checklist: {},
-            rollbackPlan: '',
-            plannedStart: null,
-            plannedEnd: null,
-            maintenanceWindowId: null,
-            externalId: r.externalId,
-            status: r.status,
-            approvals: [],
-            canary: [],
-            startedAt: at,
-            finishedAt: finished ? at : null,
-            rollbackReason: r.status === 'rolled-back' ? (r.reason ?? null) : null,
-            outcomeNote: r.status === 'failed' || r.status === 'cancelled' ? (r.reason ?? null) : null,
-          },
-          ctx,
-        ).catch((err: unknown) => {
-          // A concurrent delivery created it first: go round again and update that one.
-          if ((err as { code?: string }).code === 'already_exists') throw conflict('version_conflict', 'created concurrently');
-          throw err;
-        });
+        const change = await repo
+          .insert(
+            {
+              id,
+              title: r.title,
+              description: '',
+              kind: r.kind,
+              risk: r.risk,
+              service: r.service,
+              rfcUrl: r.rfcUrl,
+              owner: ctx.actor,
+              tags: [...new Set([...r.tags, `source:${r.source}`])],
+              checklist: {},
+              rollbackPlan: '',
+              plannedStart: null,
+              plannedEnd: null,
+              maintenanceWindowId: null,
+              externalId: r.externalId,
+              status: r.status,
+              approvals: [],
+              canary: [],
+              startedAt: at,
+              finishedAt: finished ? at : null,
+              rollbackReason: r.status === 'rolled-back' ? (r.reason ?? null) : null,
+              outcomeNote: r.status === 'failed' || r.status === 'cancelled' ? (r.reason ?? null) : null,
+            },
+            ctx,
+          )
+          .catch((err: unknown) => {
+            // A concurrent delivery created it first: go round again and update that one.
+            if ((err as { code?: string }).code === 'already_exists')
+              throw conflict('version_conflict', 'created concurrently');
+            throw err;
+          });
         return { change, created: true };
       }
       // Redeliveries and a late "started" after the outcome change nothing and write nothing.
@@ -157,14 +167,20 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
           if (cur.status === r.status) return cur;
           if (isFinishedChange(cur.status)) {
             if (r.status === 'in-progress') return cur;
-            throw conflict('illegal_transition', `the deploy ${r.externalId} was already recorded as ${cur.status}; it cannot become ${r.status}`);
+            throw conflict(
+              'illegal_transition',
+              `the deploy ${r.externalId} was already recorded as ${cur.status}; it cannot become ${r.status}`,
+            );
           }
           return {
             ...cur,
             status: r.status,
             finishedAt: finished ? at : null,
             rollbackReason: r.status === 'rolled-back' ? (r.reason ?? null) : cur.rollbackReason,
-            outcomeNote: r.status === 'failed' || r.status === 'cancelled' ? (r.reason ?? null) : (cur.outcomeNote ?? null),
+            outcomeNote:
+              r.status === 'failed' || r.status === 'cancelled'
+                ? (r.reason ?? null)
+                : (cur.outcomeNote ?? null),
           };
         },
         ctx,
@@ -182,7 +198,8 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags,
-        summary: 'Record a deploy from CI/CD in one call (started, succeeded, failed, rolled-back, cancelled)',
+        summary:
+          'Record a deploy from CI/CD in one call (started, succeeded, failed, rolled-back, cancelled)',
         body: DeployWebhook,
         response: responses,
       },
@@ -215,7 +232,8 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags,
-        summary: 'Record an Argo CD sync from a notifications webhook (see docs/incidents-and-changes.md for the template)',
+        summary:
+          'Record an Argo CD sync from a notifications webhook (see docs/incidents-and-changes.md for the template)',
         body: ArgoCdWebhook,
         response: responses,
       },
@@ -245,7 +263,8 @@ export const webhookRoutes: FastifyPluginAsync = async (fastify) => {
         });
       }
       const ctx = writeContext(request);
-      const when = status === 'in-progress' ? (b.startedAt ?? op?.startedAt) : (b.finishedAt ?? op?.finishedAt);
+      const when =
+        status === 'in-progress' ? (b.startedAt ?? op?.startedAt) : (b.finishedAt ?? op?.finishedAt);
       const { change, created } = await record(
         {
           source: 'argocd',

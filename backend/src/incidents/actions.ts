@@ -55,11 +55,29 @@ export class IncidentActions {
         undefined,
         async (cur, tx) => {
           if (cur.acknowledgedAt) {
-            throw conflict('already_acknowledged', `incident "${id}" was already acknowledged at ${cur.acknowledgedAt}`);
+            throw conflict(
+              'already_acknowledged',
+              `incident "${id}" was already acknowledged at ${cur.acknowledgedAt}`,
+            );
           }
           const at = ctx.at.toISOString();
-          await appendTimeline(tx, { incidentId: id, kind: 'checklist', text: `Acknowledged by ${ctx.actor}`, at: ctx.at, author: ctx.actor, data: { item: 'acknowledge' } }, ctx.at);
-          return { ...cur, acknowledgedAt: at, checklist: { ...cur.checklist, acknowledge: { done: true, at, by: ctx.actor } } };
+          await appendTimeline(
+            tx,
+            {
+              incidentId: id,
+              kind: 'checklist',
+              text: `Acknowledged by ${ctx.actor}`,
+              at: ctx.at,
+              author: ctx.actor,
+              data: { item: 'acknowledge' },
+            },
+            ctx.at,
+          );
+          return {
+            ...cur,
+            acknowledgedAt: at,
+            checklist: { ...cur.checklist, acknowledge: { done: true, at, by: ctx.actor } },
+          };
         },
         ctx,
         'acknowledge',
@@ -69,7 +87,12 @@ export class IncidentActions {
     return updated;
   }
 
-  async setStatus(id: string, to: IncidentStatus, note: string | undefined, ctx: WriteContext): Promise<Incident> {
+  async setStatus(
+    id: string,
+    to: IncidentStatus,
+    note: string | undefined,
+    ctx: WriteContext,
+  ): Promise<Incident> {
     let wasAcknowledged = true;
     const updated = await retryOnConflict(() =>
       this.repo.update(
@@ -87,7 +110,18 @@ export class IncidentActions {
           const next: Incident = { ...cur, status: to, ...statusTimestamps(cur, to, ctx.at) };
           const reopened = cur.status === 'resolved';
           const text = note?.trim() || (reopened ? `Reopened: ${to}` : `Status: ${to}`);
-          await appendTimeline(tx, { incidentId: id, kind: 'status', text, at: ctx.at, author: ctx.actor, data: { from: cur.status, to } }, ctx.at);
+          await appendTimeline(
+            tx,
+            {
+              incidentId: id,
+              kind: 'status',
+              text,
+              at: ctx.at,
+              author: ctx.actor,
+              data: { from: cur.status, to },
+            },
+            ctx.at,
+          );
           if (to === 'resolved') await schedulePostmortem(tx, next, ctx);
           return next;
         },
@@ -100,16 +134,33 @@ export class IncidentActions {
     return updated;
   }
 
-  async setRoles(id: string, roles: Partial<Record<IncidentRole, string | null>>, ctx: WriteContext): Promise<Incident> {
+  async setRoles(
+    id: string,
+    roles: Partial<Record<IncidentRole, string | null>>,
+    ctx: WriteContext,
+  ): Promise<Incident> {
     return retryOnConflict(() =>
       this.repo.update(
         id,
         undefined,
         async (cur, tx) => {
-          const changed = INCIDENT_ROLES.filter((r) => roles[r] !== undefined && (cur.roles[r] ?? null) !== roles[r]);
+          const changed = INCIDENT_ROLES.filter(
+            (r) => roles[r] !== undefined && (cur.roles[r] ?? null) !== roles[r],
+          );
           if (!changed.length) throw conflict('no_change', 'every role already has the person you sent');
           const text = changed.map((r) => `${ROLE_LABEL[r]}: ${roles[r] ?? 'unassigned'}`).join('; ');
-          await appendTimeline(tx, { incidentId: id, kind: 'role', text, at: ctx.at, author: ctx.actor, data: Object.fromEntries(changed.map((r) => [r, roles[r]])) }, ctx.at);
+          await appendTimeline(
+            tx,
+            {
+              incidentId: id,
+              kind: 'role',
+              text,
+              at: ctx.at,
+              author: ctx.actor,
+              data: Object.fromEntries(changed.map((r) => [r, roles[r]])),
+            },
+            ctx.at,
+          );
           const next = { ...cur.roles };
           for (const r of changed) next[r] = roles[r] ?? null;
           return { ...cur, roles: next };
@@ -123,9 +174,12 @@ export class IncidentActions {
   async setChecklistItem(id: string, item: string, done: boolean, ctx: WriteContext): Promise<Incident> {
     const def = FIRST_RESPONDER_CHECKLIST.find((i) => i.id === item);
     if (!def) {
-      throw new ApiError(404, 'not_found', `checklist item "${item}" does not exist; use one of ${FIRST_RESPONDER_CHECKLIST.map((i) => i.id).join(', ')}`, [
-        { field: 'params.item', message: 'unknown checklist item' },
-      ]);
+      throw new ApiError(
+        404,
+        'not_found',
+        `checklist item "${item}" does not exist; use one of ${FIRST_RESPONDER_CHECKLIST.map((i) => i.id).join(', ')}`,
+        [{ field: 'params.item', message: 'unknown checklist item' }],
+      );
     }
     if (item === 'acknowledge' && done) {
       const cur = await this.repo.require(id);
@@ -138,16 +192,35 @@ export class IncidentActions {
         async (cur, tx) => {
           const view = checklistState(cur).items.find((i) => i.id === item);
           if (view && !view.applicable) {
-            throw unprocessable('not_applicable', `"${def.text}" applies to S1 and S2 incidents; this one is ${cur.severity}`, [
-              { field: 'params.item', message: `not applicable to ${cur.severity}` },
-            ]);
+            throw unprocessable(
+              'not_applicable',
+              `"${def.text}" applies to S1 and S2 incidents; this one is ${cur.severity}`,
+              [{ field: 'params.item', message: `not applicable to ${cur.severity}` }],
+            );
           }
           if ((cur.checklist[item]?.done ?? false) === done) {
             throw conflict('no_change', `checklist item "${item}" is already ${done ? 'done' : 'not done'}`);
           }
           const at = ctx.at.toISOString();
-          await appendTimeline(tx, { incidentId: id, kind: 'checklist', text: `${done ? 'Done' : 'Undone'}: ${def.text}`, at: ctx.at, author: ctx.actor, data: { item, done } }, ctx.at);
-          return { ...cur, checklist: { ...cur.checklist, [item]: done ? { done, at, by: ctx.actor } : { done, at: null, by: null } } };
+          await appendTimeline(
+            tx,
+            {
+              incidentId: id,
+              kind: 'checklist',
+              text: `${done ? 'Done' : 'Undone'}: ${def.text}`,
+              at: ctx.at,
+              author: ctx.actor,
+              data: { item, done },
+            },
+            ctx.at,
+          );
+          return {
+            ...cur,
+            checklist: {
+              ...cur.checklist,
+              [item]: done ? { done, at, by: ctx.actor } : { done, at: null, by: null },
+            },
+          };
         },
         ctx,
         'checklist',
@@ -155,16 +228,29 @@ export class IncidentActions {
     );
   }
 
-  async append(id: string, entry: { kind: TimelineKind; text: string; at?: string; data?: Record<string, unknown> }, ctx: WriteContext) {
+  async append(
+    id: string,
+    entry: { kind: TimelineKind; text: string; at?: string; data?: Record<string, unknown> },
+    ctx: WriteContext,
+  ) {
     await this.repo.require(id);
     // The entry and its audit row land together or not at all (a crash between them left entries unaudited).
-    return this.app.store.db.transaction().execute((tx) =>
-      appendTimeline(
-        tx,
-        { incidentId: id, kind: entry.kind, text: entry.text, at: entry.at ? new Date(entry.at) : ctx.at, author: ctx.actor, data: entry.data ?? null },
-        ctx.at,
-      ),
-    );
+    return this.app.store.db
+      .transaction()
+      .execute((tx) =>
+        appendTimeline(
+          tx,
+          {
+            incidentId: id,
+            kind: entry.kind,
+            text: entry.text,
+            at: entry.at ? new Date(entry.at) : ctx.at,
+            author: ctx.actor,
+            data: entry.data ?? null,
+          },
+          ctx.at,
+        ),
+      );
   }
 
   /** Flags, checklist and the changes that landed on the incident's services shortly before it. */
@@ -185,7 +271,15 @@ export class IncidentActions {
       .execute();
     const recentChanges = rows.map((r) => {
       const c = JSON.parse(r.doc) as Change;
-      return { id: c.id, title: c.title, kind: c.kind, risk: c.risk, status: c.status, service: c.service, at: c.startedAt ?? c.plannedStart ?? c.createdAt };
+      return {
+        id: c.id,
+        title: c.title,
+        kind: c.kind,
+        risk: c.risk,
+        status: c.status,
+        service: c.service,
+        at: c.startedAt ?? c.plannedStart ?? c.createdAt,
+      };
     });
     return {
       flags: incidentFlags(incident, comms, now),

@@ -41,7 +41,11 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
   });
 
   const openIncidents = async (): Promise<Incident[]> => {
-    const rows = await store.db.selectFrom('incidents').select(['doc']).where('status', 'in', OPEN_STATUSES).execute();
+    const rows = await store.db
+      .selectFrom('incidents')
+      .select(['doc'])
+      .where('status', 'in', OPEN_STATUSES)
+      .execute();
     return rows.map((r) => JSON.parse(r.doc) as Incident);
   };
   const bySeverity = (gauge: Gauge, list: Incident[]) => {
@@ -64,7 +68,10 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
     registers: [registry],
     async collect() {
       const now = clock.now();
-      bySeverity(this, (await openIncidents()).filter((i) => incidentFlags(i, [], now).rtoBreached));
+      bySeverity(
+        this,
+        (await openIncidents()).filter((i) => incidentFlags(i, [], now).rtoBreached),
+      );
     },
   });
   new Gauge({
@@ -74,7 +81,10 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
     registers: [registry],
     async collect() {
       const now = clock.now();
-      bySeverity(this, (await openIncidents()).filter((i) => incidentFlags(i, [], now).ackOverdue));
+      bySeverity(
+        this,
+        (await openIncidents()).filter((i) => incidentFlags(i, [], now).ackOverdue),
+      );
     },
   });
   new Gauge({
@@ -97,7 +107,8 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
   const label = (s: Severity) => ({ severity: s });
   return {
     acknowledged(i) {
-      if (i.acknowledgedAt) tta.observe(label(i.severity), seconds(i.detectedAt ?? i.startedAt, i.acknowledgedAt));
+      if (i.acknowledgedAt)
+        tta.observe(label(i.severity), seconds(i.detectedAt ?? i.startedAt, i.acknowledgedAt));
     },
     resolved(i) {
       if (!i.resolvedAt) return;

@@ -25,7 +25,13 @@ type StoredActionItem = ActionItem & { id: string };
 const CLOSED = ['done', 'wont-do'];
 
 async function actionItemsOf(db: Db, incidentId: string): Promise<StoredActionItem[]> {
-  const rows = await db.selectFrom('action_items').selectAll().where('incident_id', '=', incidentId).orderBy('due_date').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('action_items')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('due_date')
+    .orderBy('id')
+    .execute();
   return rows.map(toActionItem);
 }
 
@@ -41,9 +47,16 @@ function toActionItem(r: ActionItemsTable): StoredActionItem {
 }
 
 export async function readPostmortem(db: Db, incidentId: string): Promise<Postmortem | undefined> {
-  const row = await db.selectFrom('postmortems').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
+  const row = await db
+    .selectFrom('postmortems')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
   if (!row) return undefined;
-  const doc = JSON.parse(row.doc) as Omit<Postmortem, 'incidentId' | 'version' | 'dueAt' | 'updatedAt' | 'actionItems'>;
+  const doc = JSON.parse(row.doc) as Omit<
+    Postmortem,
+    'incidentId' | 'version' | 'dueAt' | 'updatedAt' | 'actionItems'
+  >;
   return {
     ...doc,
     incidentId,
@@ -71,7 +84,11 @@ const emptyTemplate = (): Omit<PostmortemBody, 'version' | 'actionItems'> => ({
 export async function schedulePostmortem(tx: Db, incident: Incident, ctx: WriteContext): Promise<void> {
   const due = postmortemDueAt(incident);
   if (!due) return;
-  const existing = await tx.selectFrom('postmortems').select(['version']).where('incident_id', '=', incident.id).executeTakeFirst();
+  const existing = await tx
+    .selectFrom('postmortems')
+    .select(['version'])
+    .where('incident_id', '=', incident.id)
+    .executeTakeFirst();
   if (existing) {
     await tx
       .updateTable('postmortems')
@@ -91,7 +108,15 @@ export async function schedulePostmortem(tx: Db, incident: Incident, ctx: WriteC
       })
       .execute();
   }
-  await recordAudit(tx, { actor: ctx.actor, at: ctx.at, action: 'postmortem.schedule', entity: 'incident', entityId: incident.id, before: null, after: { dueAt: due } });
+  await recordAudit(tx, {
+    actor: ctx.actor,
+    at: ctx.at,
+    action: 'postmortem.schedule',
+    entity: 'incident',
+    entityId: incident.id,
+    before: null,
+    after: { dueAt: due },
+  });
 }
 
 /** Creates or replaces the postmortem; action items are replaced as a set (ids kept when sent). */
@@ -124,9 +149,13 @@ export async function writePostmortem(
         .where('incident_id', '=', incident.id)
         .where('version', '=', before.version)
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw versionConflict('postmortem', incident.id, before.version + 1, before.version);
+      if (Number(res.numUpdatedRows) !== 1)
+        throw versionConflict('postmortem', incident.id, before.version + 1, before.version);
     } else {
-      await tx.insertInto('postmortems').values({ incident_id: incident.id, ...row }).execute();
+      await tx
+        .insertInto('postmortems')
+        .values({ incident_id: incident.id, ...row })
+        .execute();
     }
     const previous = new Map((before?.actionItems ?? []).map((a) => [a.id, a]));
     await tx.deleteFrom('action_items').where('incident_id', '=', incident.id).execute();
@@ -149,7 +178,15 @@ export async function writePostmortem(
         .execute();
     }
     const after = (await readPostmortem(tx, incident.id)) as Postmortem;
-    await recordAudit(tx, { actor: ctx.actor, at: ctx.at, action: 'postmortem.write', entity: 'incident', entityId: incident.id, before: before ?? null, after });
+    await recordAudit(tx, {
+      actor: ctx.actor,
+      at: ctx.at,
+      action: 'postmortem.write',
+      entity: 'incident',
+      entityId: incident.id,
+      before: before ?? null,
+      after,
+    });
     return after;
   });
 }
@@ -181,7 +218,8 @@ export async function listPostmortems(
       'incidents.severity as severity',
       'incidents.service as service',
     ]);
-  if (q.overdue) s = s.where('postmortems.status', '!=', 'published').where('postmortems.due_at', '<', q.now.getTime());
+  if (q.overdue)
+    s = s.where('postmortems.status', '!=', 'published').where('postmortems.due_at', '<', q.now.getTime());
   const rows = await s.orderBy('postmortems.due_at').limit(q.limit).execute();
   return rows.map((r) => {
     const dueAt = r.dueAt == null ? null : new Date(Number(r.dueAt)).toISOString();
@@ -219,7 +257,10 @@ export async function listActionItems(
 }
 
 /** Counts for the overdue gauges. */
-export async function overdueCounts(db: Kysely<Database>, now: Date): Promise<{ postmortems: number; actionItems: number }> {
+export async function overdueCounts(
+  db: Kysely<Database>,
+  now: Date,
+): Promise<{ postmortems: number; actionItems: number }> {
   const pm = await db
     .selectFrom('postmortems')
     .select((eb) => eb.fn.countAll().as('n'))

@@ -33,8 +33,14 @@ const actionErrors = { ...errorResponses, 409: ErrorBody, 422: ErrorBody };
 const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
 const OptionalReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() });
 const CanaryBody = z.strictObject({
-  percent: z.number().int().describe(`one of ${CANARY_STAGES.join(', ')}, in order`),
-  decision: z.enum(['proceed', 'halt']).optional().describe("your own analysis; a halt from it or from the deploy gate halts"),
+  percent: z
+    .number()
+    .int()
+    .describe(`one of ${CANARY_STAGES.join(', ')}, in order`),
+  decision: z
+    .enum(['proceed', 'halt'])
+    .optional()
+    .describe('your own analysis; a halt from it or from the deploy gate halts'),
   reasons: z.array(z.string().max(500)).max(20).default([]),
 });
 
@@ -43,7 +49,9 @@ const Readiness = z.object({
   missingApprovals: z.array(z.string()),
   missingChecklist: z.array(z.object({ id: z.string(), text: z.string() })),
   windowRequired: z.boolean(),
-  nextAllowedSlot: z.object({ start: z.string(), end: z.string(), windowId: z.string().optional() }).nullable(),
+  nextAllowedSlot: z
+    .object({ start: z.string(), end: z.string(), windowId: z.string().optional() })
+    .nullable(),
   nextCanaryStage: z.number().nullable(),
 });
 
@@ -58,7 +66,11 @@ function gateFor(fastify: FastifyInstance, request: FastifyRequest): GateAsker {
       const v = request.headers[h];
       if (typeof v === 'string') headers[h] = v;
     }
-    const res = await fastify.inject({ method: 'GET', url: `/api/v1/gates/${encodeURIComponent(service)}`, headers });
+    const res = await fastify.inject({
+      method: 'GET',
+      url: `/api/v1/gates/${encodeURIComponent(service)}`,
+      headers,
+    });
     if (res.statusCode !== 200) {
       request.log.warn({ status: res.statusCode, body: res.body }, 'deploy gate did not answer');
       return null;
@@ -95,11 +107,17 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
     // so those edits reset it to proposed with no approvals.
     apply: (current, patch) => {
       if (isFinishedChange(current.status)) {
-        throw conflict('illegal_transition', `the change is ${current.status}; finished changes are kept as they were`);
+        throw conflict(
+          'illegal_transition',
+          `the change is ${current.status}; finished changes are kept as they were`,
+        );
       }
       const next = mergePatch(current, patch);
-      const voids = (patch.risk !== undefined && patch.risk !== current.risk) || (patch.owner !== undefined && patch.owner !== current.owner);
-      if (voids && current.status !== 'in-progress') return { ...next, approvals: [], status: 'proposed' as const };
+      const voids =
+        (patch.risk !== undefined && patch.risk !== current.risk) ||
+        (patch.owner !== undefined && patch.owner !== current.owner);
+      if (voids && current.status !== 'in-progress')
+        return { ...next, approvals: [], status: 'proposed' as const };
       return next;
     },
     filter: (q) => ({ eq: { service: q.service, status: q.status, risk: q.risk, kind: q.kind } }),
@@ -110,16 +128,28 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     `${base}/readiness`,
-    { schema: { tags, summary: 'What still blocks the start: approvals, checklist, the next allowed slot', params: IdParams, response: { 200: Readiness, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'What still blocks the start: approvals, checklist, the next allowed slot',
+        params: IdParams,
+        response: { 200: Readiness, ...errorResponses },
+      },
+    },
     async (request) => {
       const change = await fastify.repos.changes.require(request.params.id);
       const now = fastify.clock.now();
       const windowRequired = change.risk === 'High';
-      const windows = windowRequired ? eligibleWindows(change, await fastify.repos.maintenanceWindows.all()) : [];
+      const windows = windowRequired
+        ? eligibleWindows(change, await fastify.repos.maintenanceWindows.all())
+        : [];
       return {
         status: change.status,
         missingApprovals: missingApprovals(change),
-        missingChecklist: missingChecklist(change).map((id) => ({ id, text: PRE_DEPLOY_CHECKLIST.find((i) => i.id === id)?.text ?? id })),
+        missingChecklist: missingChecklist(change).map((id) => ({
+          id,
+          text: PRE_DEPLOY_CHECKLIST.find((i) => i.id === id)?.text ?? id,
+        })),
         windowRequired,
         nextAllowedSlot: windowRequired ? nextAllowedSlot(highRiskOccurrences(windows, now), now) : null,
         nextCanaryStage: nextCanaryStage(change.canary),
@@ -132,13 +162,20 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags,
-        summary: 'Approve in a role: Low needs self, Med peer + on-call, High EM + on-call; the last one approves the change',
+        summary:
+          'Approve in a role: Low needs self, Med peer + on-call, High EM + on-call; the last one approves the change',
         params: IdParams,
         body: ApprovalCreate,
         response: { 200: Change, ...actionErrors },
       },
     },
-    async (request) => actions(request).approve(request.params.id, request.body.role, request.body.comment, writeContext(request)),
+    async (request) =>
+      actions(request).approve(
+        request.params.id,
+        request.body.role,
+        request.body.comment,
+        writeContext(request),
+      ),
   );
 
   app.post(
@@ -146,7 +183,8 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags,
-        summary: 'Start: needs every approval and checklist item, and for High risk an open maintenance window',
+        summary:
+          'Start: needs every approval and checklist item, and for High risk an open maintenance window',
         params: IdParams,
         response: { 200: Change, ...actionErrors },
       },
@@ -156,26 +194,61 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     `${base}/complete`,
-    { schema: { tags, summary: 'Complete an in-progress change (a started canary must reach 100 %)', params: IdParams, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions(request).finish(request.params.id, 'completed', undefined, writeContext(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Complete an in-progress change (a started canary must reach 100 %)',
+        params: IdParams,
+        response: { 200: Change, ...actionErrors },
+      },
+    },
+    async (request) =>
+      actions(request).finish(request.params.id, 'completed', undefined, writeContext(request)),
   );
 
   app.post(
     `${base}/rollback`,
-    { schema: { tags, summary: 'Record a rollback with its reason', params: IdParams, body: ReasonBody, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions(request).finish(request.params.id, 'rolled-back', request.body.reason, writeContext(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Record a rollback with its reason',
+        params: IdParams,
+        body: ReasonBody,
+        response: { 200: Change, ...actionErrors },
+      },
+    },
+    async (request) =>
+      actions(request).finish(request.params.id, 'rolled-back', request.body.reason, writeContext(request)),
   );
 
   app.post(
     `${base}/fail`,
-    { schema: { tags, summary: 'Record a failed change', params: IdParams, body: OptionalReasonBody, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions(request).finish(request.params.id, 'failed', request.body.reason, writeContext(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Record a failed change',
+        params: IdParams,
+        body: OptionalReasonBody,
+        response: { 200: Change, ...actionErrors },
+      },
+    },
+    async (request) =>
+      actions(request).finish(request.params.id, 'failed', request.body.reason, writeContext(request)),
   );
 
   app.post(
     `${base}/cancel`,
-    { schema: { tags, summary: 'Cancel a change before it starts', params: IdParams, body: OptionalReasonBody, response: { 200: Change, ...actionErrors } } },
-    async (request) => actions(request).finish(request.params.id, 'cancelled', request.body.reason, writeContext(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a change before it starts',
+        params: IdParams,
+        body: OptionalReasonBody,
+        response: { 200: Change, ...actionErrors },
+      },
+    },
+    async (request) =>
+      actions(request).finish(request.params.id, 'cancelled', request.body.reason, writeContext(request)),
   );
 
   app.post(
@@ -191,7 +264,12 @@ export const changeRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const { percent, decision, reasons } = request.body;
-      return actions(request).canary(request.params.id, percent, decision ? { decision, reasons } : undefined, writeContext(request));
+      return actions(request).canary(
+        request.params.id,
+        percent,
+        decision ? { decision, reasons } : undefined,
+        writeContext(request),
+      );
     },
   );
 

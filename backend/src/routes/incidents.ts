@@ -41,11 +41,14 @@ const TimelineAppend = TimelineEntryCreate.extend({ kind: z.enum(APPENDABLE_KIND
 const StatusBody = z.strictObject({ status: IncidentStatus, text: z.string().trim().max(10_000).optional() });
 const ResolveBody = z.strictObject({ text: z.string().trim().max(10_000).optional() });
 const RolesBody = z
-  .strictObject(Object.fromEntries(INCIDENT_ROLES.map((r) => [r, z.string().trim().min(1).max(100).nullable().optional()])) as Record<
-    (typeof INCIDENT_ROLES)[number],
-    z.ZodOptional<z.ZodNullable<z.ZodString>>
-  >)
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'send at least one of ic, ops, comms, scribe' });
+  .strictObject(
+    Object.fromEntries(
+      INCIDENT_ROLES.map((r) => [r, z.string().trim().min(1).max(100).nullable().optional()]),
+    ) as Record<(typeof INCIDENT_ROLES)[number], z.ZodOptional<z.ZodNullable<z.ZodString>>>,
+  )
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: 'send at least one of ic, ops, comms, scribe',
+  });
 const ChecklistParams = IdParams.extend({ item: z.string().min(1).max(100) });
 const ChecklistBody = z.strictObject({ done: z.boolean().default(true) });
 
@@ -135,7 +138,14 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     `${base}/detail`,
-    { schema: { tags, summary: 'An incident with computed flags, checklist state and recent changes', params: IdParams, response: { 200: Incident, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'An incident with computed flags, checklist state and recent changes',
+        params: IdParams,
+        response: { 200: Incident, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const incident = await fastify.repos.incidents.require(request.params.id);
       etag(reply, incident.version);
@@ -145,7 +155,14 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.post(
     `${base}/acknowledge`,
-    { schema: { tags, summary: 'Acknowledge the page (due within 5 minutes)', params: IdParams, response: { 200: Incident, ...actionErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Acknowledge the page (due within 5 minutes)',
+        params: IdParams,
+        response: { 200: Incident, ...actionErrors },
+      },
+    },
     async (request) => actions.acknowledge(request.params.id, writeContext(request)),
   );
 
@@ -160,30 +177,69 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: Incident, ...actionErrors },
       },
     },
-    async (request) => actions.setStatus(request.params.id, request.body.status, request.body.text, writeContext(request)),
+    async (request) =>
+      actions.setStatus(request.params.id, request.body.status, request.body.text, writeContext(request)),
   );
 
   app.post(
     `${base}/resolve`,
-    { schema: { tags, summary: 'Declare resolved and schedule the postmortem (S1/S2)', params: IdParams, body: ResolveBody, response: { 200: Incident, ...actionErrors } } },
-    async (request) => actions.setStatus(request.params.id, 'resolved', request.body.text, writeContext(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Declare resolved and schedule the postmortem (S1/S2)',
+        params: IdParams,
+        body: ResolveBody,
+        response: { 200: Incident, ...actionErrors },
+      },
+    },
+    async (request) =>
+      actions.setStatus(request.params.id, 'resolved', request.body.text, writeContext(request)),
   );
 
   app.post(
     `${base}/roles`,
-    { schema: { tags, summary: 'Assign (or with null, unassign) IC, Ops, Comms, Scribe', params: IdParams, body: RolesBody, response: { 200: Incident, ...actionErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Assign (or with null, unassign) IC, Ops, Comms, Scribe',
+        params: IdParams,
+        body: RolesBody,
+        response: { 200: Incident, ...actionErrors },
+      },
+    },
     async (request) => actions.setRoles(request.params.id, request.body, writeContext(request)),
   );
 
   app.post(
     `${base}/checklist/:item`,
-    { schema: { tags, summary: 'Tick or untick a first-responder checklist item', params: ChecklistParams, body: ChecklistBody, response: { 200: Incident, ...actionErrors } } },
-    async (request) => actions.setChecklistItem(request.params.id, request.params.item, request.body.done, writeContext(request)),
+    {
+      schema: {
+        tags,
+        summary: 'Tick or untick a first-responder checklist item',
+        params: ChecklistParams,
+        body: ChecklistBody,
+        response: { 200: Incident, ...actionErrors },
+      },
+    },
+    async (request) =>
+      actions.setChecklistItem(
+        request.params.id,
+        request.params.item,
+        request.body.done,
+        writeContext(request),
+      ),
   );
 
   app.get(
     `${base}/timeline`,
-    { schema: { tags, summary: 'The timeline, oldest first', params: IdParams, response: { 200: z.object({ items: z.array(TimelineEntry) }), ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The timeline, oldest first',
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(TimelineEntry) }), ...errorResponses },
+      },
+    },
     async (request) => {
       await fastify.repos.incidents.require(request.params.id);
       return { items: await readTimeline(fastify.store.db, request.params.id) };
@@ -210,22 +266,38 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
   const statusPage = async (id: string) => {
     const incident = await fastify.repos.incidents.require(id);
     if (!statusPageApplies(incident.severity)) {
-      throw unprocessable('not_applicable', `status-page entries are for S1 and S2 incidents; this one is ${incident.severity}`, [
-        { field: 'severity', message: 'raise the severity to S2 or S1 to publish a status page entry' },
-      ]);
+      throw unprocessable(
+        'not_applicable',
+        `status-page entries are for S1 and S2 incidents; this one is ${incident.severity}`,
+        [{ field: 'severity', message: 'raise the severity to S2 or S1 to publish a status page entry' }],
+      );
     }
     return statusPageEntry(incident, await readTimeline(fastify.store.db, id));
   };
 
   app.get(
     `${base}/status-page`,
-    { schema: { tags, summary: 'Status-page entry (S2+): summary, impact, timeline, mitigation, next steps', params: IdParams, response: { 200: StatusPageView, ...actionErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Status-page entry (S2+): summary, impact, timeline, mitigation, next steps',
+        params: IdParams,
+        response: { 200: StatusPageView, ...actionErrors },
+      },
+    },
     async (request) => statusPage(request.params.id),
   );
 
   app.get(
     `${base}/status-page.md`,
-    { schema: { tags, summary: 'Status-page entry as markdown', params: IdParams, response: { 200: z.string(), ...actionErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Status-page entry as markdown',
+        params: IdParams,
+        response: { 200: z.string(), ...actionErrors },
+      },
+    },
     async (request, reply) => {
       const md = statusPageMarkdown(await statusPage(request.params.id));
       return reply.type('text/markdown; charset=utf-8').send(md);
@@ -234,7 +306,14 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     `${base}/postmortem`,
-    { schema: { tags, summary: 'The postmortem of an incident', params: IdParams, response: { 200: Postmortem, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        summary: 'The postmortem of an incident',
+        params: IdParams,
+        response: { 200: Postmortem, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       await fastify.repos.incidents.require(request.params.id);
       const pm = await readPostmortem(fastify.store.db, request.params.id);
@@ -258,7 +337,13 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
     async (request, reply) => {
       const incident = await fastify.repos.incidents.require(request.params.id);
       const expected = expectedVersion(request, request.body.version, false);
-      const pm = await writePostmortem(fastify.store.db, incident, request.body, expected, writeContext(request));
+      const pm = await writePostmortem(
+        fastify.store.db,
+        incident,
+        request.body,
+        expected,
+        writeContext(request),
+      );
       etag(reply, pm.version);
       return pm;
     },
@@ -275,7 +360,11 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request) => ({
-      items: await listPostmortems(fastify.store.db, { overdue: request.query.overdue === 'true', limit: request.query.limit, now: fastify.clock.now() }),
+      items: await listPostmortems(fastify.store.db, {
+        overdue: request.query.overdue === 'true',
+        limit: request.query.limit,
+        now: fastify.clock.now(),
+      }),
     }),
   );
 
@@ -285,7 +374,11 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
       schema: {
         tags,
         summary: 'Postmortem action items by due date; ?overdue=true lists open ones past due',
-        querystring: z.strictObject({ ...OverdueQuery, owner: z.string().max(100).optional(), status: ActionItemStatus.optional() }),
+        querystring: z.strictObject({
+          ...OverdueQuery,
+          owner: z.string().max(100).optional(),
+          status: ActionItemStatus.optional(),
+        }),
         response: { 200: z.object({ items: z.array(ActionItemListItem) }), ...errorResponses },
       },
     },

@@ -14,10 +14,18 @@ import {
 } from './rules';
 import { highRiskOccurrences } from './windows';
 
-const approval = (role: Approval['role'], approver: string): Approval => ({ role, approver, at: '2026-11-30T00:00:00Z', comment: null });
+const approval = (role: Approval['role'], approver: string): Approval => ({
+  role,
+  approver,
+  at: '2026-11-30T00:00:00Z',
+  comment: null,
+});
 const allTicked = Object.fromEntries(PRE_DEPLOY_CHECKLIST.map((i) => [i.id, true]));
 
-type Facts = Pick<Change, 'status' | 'risk' | 'owner' | 'approvals' | 'checklist' | 'rollbackPlan' | 'plannedEnd' | 'canary'>;
+type Facts = Pick<
+  Change,
+  'status' | 'risk' | 'owner' | 'approvals' | 'checklist' | 'rollbackPlan' | 'plannedEnd' | 'canary'
+>;
 const change = (over: Partial<Facts> = {}): Facts => ({
   status: 'approved',
   risk: 'Low',
@@ -66,16 +74,26 @@ describe('approval matrix', () => {
 
 describe('pre-deploy checklist', () => {
   test('names each missing item; a written rollback plan counts', () => {
-    expect(missingChecklist({ checklist: {}, rollbackPlan: '' })).toEqual(PRE_DEPLOY_CHECKLIST.map((i) => i.id));
-    expect(missingChecklist({ checklist: { 'tests-green': true, backups: true }, rollbackPlan: 'helm rollback' })).toEqual([
-      'health-checks',
-      'comms-drafted',
-    ]);
+    expect(missingChecklist({ checklist: {}, rollbackPlan: '' })).toEqual(
+      PRE_DEPLOY_CHECKLIST.map((i) => i.id),
+    );
+    expect(
+      missingChecklist({ checklist: { 'tests-green': true, backups: true }, rollbackPlan: 'helm rollback' }),
+    ).toEqual(['health-checks', 'comms-drafted']);
     expect(missingChecklist({ checklist: allTicked, rollbackPlan: '' })).toEqual([]);
   });
 
   test('start refusal names missing approvals and checklist fields', () => {
-    const refusal = checkStart(change({ status: 'proposed', risk: 'Med', approvals: [approval('peer', 'bo')], checklist: { 'tests-green': true } }), [], new Date());
+    const refusal = checkStart(
+      change({
+        status: 'proposed',
+        risk: 'Med',
+        approvals: [approval('peer', 'bo')],
+        checklist: { 'tests-green': true },
+      }),
+      [],
+      new Date(),
+    );
     expect(refusal?.reason).toBe('rule');
     expect(refusal?.details?.map((d) => d.field)).toEqual([
       'approvals',
@@ -123,12 +141,19 @@ describe('High risk only inside the default Tue/Thu 02:00–04:00 UTC window', (
 
   test('Low and Med risk are not restricted to windows', () => {
     const now = new Date('2026-12-02T12:00:00Z');
-    expect(checkWindow({ risk: 'Med', plannedEnd: null }, highRiskOccurrences([], now), now)).toEqual({ ok: true, occurrence: null });
+    expect(checkWindow({ risk: 'Med', plannedEnd: null }, highRiskOccurrences([], now), now)).toEqual({
+      ok: true,
+      occurrence: null,
+    });
   });
 
   test('a planned end past the window close is refused', () => {
     const now = new Date('2026-12-01T03:00:00Z');
-    const r = checkWindow({ risk: 'High', plannedEnd: '2026-12-01T04:30:00Z' }, highRiskOccurrences([], now), now);
+    const r = checkWindow(
+      { risk: 'High', plannedEnd: '2026-12-01T04:30:00Z' },
+      highRiskOccurrences([], now),
+      now,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toContain('after the current window closes at 2026-12-01T04:00:00.000Z');
   });
@@ -139,7 +164,12 @@ describe('High risk with stored windows in a non-UTC time zone', () => {
   const ny = {
     id: 'ny',
     timeZone: 'America/New_York',
-    schedule: { kind: 'weekly' as const, days: ['TU' as const, 'TH' as const], startTime: '02:00', durationMinutes: 120 },
+    schedule: {
+      kind: 'weekly' as const,
+      days: ['TU' as const, 'TH' as const],
+      startTime: '02:00',
+      durationMinutes: 120,
+    },
   };
   test.each([
     ['2026-12-01T02:30:00Z', false, '2026-12-01T07:00:00.000Z'], // the UTC default would allow this
@@ -178,12 +208,19 @@ describe('status transitions', () => {
   });
 
   test('final states say so', () => {
-    expect(checkChangeTransition('completed', 'failed')?.message).toBe('cannot go from completed to failed; completed is final');
+    expect(checkChangeTransition('completed', 'failed')?.message).toBe(
+      'cannot go from completed to failed; completed is final',
+    );
   });
 });
 
 describe('canary', () => {
-  const stage = (percent: number, decision: 'proceed' | 'halt' = 'proceed') => ({ percent, decision, at: '2026-12-01T02:00:00Z', reasons: [] });
+  const stage = (percent: number, decision: 'proceed' | 'halt' = 'proceed') => ({
+    percent,
+    decision,
+    at: '2026-12-01T02:00:00Z',
+    reasons: [],
+  });
   test.each([
     [[], 5],
     [[stage(5)], 25],
@@ -207,8 +244,12 @@ describe('canary', () => {
   });
 
   test('completion waits for 100 % once a canary started', () => {
-    expect(checkComplete({ status: 'in-progress', canary: [stage(5)] })?.message).toContain('not reached 100 %');
-    expect(checkComplete({ status: 'in-progress', canary: [stage(5), stage(25), stage(50), stage(100)] })).toBeNull();
+    expect(checkComplete({ status: 'in-progress', canary: [stage(5)] })?.message).toContain(
+      'not reached 100 %',
+    );
+    expect(
+      checkComplete({ status: 'in-progress', canary: [stage(5), stage(25), stage(50), stage(100)] }),
+    ).toBeNull();
     expect(checkComplete({ status: 'in-progress', canary: [] })).toBeNull();
   });
 });

@@ -2,12 +2,7 @@
 // only inside a maintenance window, the status machine and canary progression. Pure: `now` and
 // the window occurrences come from the caller.
 import type { Approval, CanaryStage, Change, ChangeStatus, Risk } from '../api/change';
-import {
-  APPROVAL_MATRIX,
-  CANARY_STAGES,
-  PRE_DEPLOY_CHECKLIST,
-  type PreDeployItemId,
-} from './matrix';
+import { APPROVAL_MATRIX, CANARY_STAGES, PRE_DEPLOY_CHECKLIST, type PreDeployItemId } from './matrix';
 
 type ApproverRole = Approval['role'];
 
@@ -85,7 +80,10 @@ export type WindowCheck =
 const ms = (t: string): number => Date.parse(t);
 
 /** The first occurrence open at `now` or starting after it. */
-export function nextAllowedSlot(occurrences: readonly WindowOccurrence[], now: Date): WindowOccurrence | null {
+export function nextAllowedSlot(
+  occurrences: readonly WindowOccurrence[],
+  now: Date,
+): WindowOccurrence | null {
   const t = now.getTime();
   const candidates = occurrences.filter((o) => ms(o.end) > t).sort((a, b) => ms(a.start) - ms(b.start));
   return candidates[0] ?? null;
@@ -107,7 +105,9 @@ export function checkWindow(
     .sort((a, b) => ms(b.end) - ms(a.end))[0];
   if (!open) {
     const next = nextAllowedSlot(occurrences, now);
-    const when = next ? `the next allowed slot is ${next.start} – ${next.end}` : 'no maintenance window is scheduled ahead';
+    const when = next
+      ? `the next allowed slot is ${next.start} – ${next.end}`
+      : 'no maintenance window is scheduled ahead';
     return {
       ok: false,
       message: `High risk changes run only inside a maintenance window and ${now.toISOString()} is outside every window; ${when}`,
@@ -214,12 +214,12 @@ export function nextCanaryStage(canary: readonly Pick<CanaryStage, 'percent' | '
 }
 
 /** Whether `percent` may be asked for now: the change runs and it is the next stage (or a retry). */
-export function checkCanaryStep(
-  change: Pick<Change, 'status' | 'canary'>,
-  percent: number,
-): Refusal | null {
+export function checkCanaryStep(change: Pick<Change, 'status' | 'canary'>, percent: number): Refusal | null {
   if (change.status !== 'in-progress') {
-    return { reason: 'illegal', message: `canary stages run while the change is in-progress; it is ${change.status}` };
+    return {
+      reason: 'illegal',
+      message: `canary stages run while the change is in-progress; it is ${change.status}`,
+    };
   }
   if (!(CANARY_STAGES as readonly number[]).includes(percent)) {
     return {
@@ -229,7 +229,8 @@ export function checkCanaryStep(
     };
   }
   const next = nextCanaryStage(change.canary);
-  if (next === null) return { reason: 'illegal', message: 'the canary already reached 100 %; complete the change' };
+  if (next === null)
+    return { reason: 'illegal', message: 'the canary already reached 100 %; complete the change' };
   if (percent !== next) {
     return {
       reason: 'rule',

@@ -27,5 +27,7 @@ export const SLOT_LOOKAHEAD_DAYS = 35;
 export function highRiskOccurrences(windows: readonly SchedulableWindow[], now: Date): WindowOccurrence[] {
   const from = new Date(now.getTime() - 24 * 3600_000);
   const to = new Date(now.getTime() + SLOT_LOOKAHEAD_DAYS * 24 * 3600_000);
-  return windows.length ? occurrencesInRange(windows, from, to) : expandOccurrences(defaultHighRiskWindow, from, to);
+  return windows.length
+    ? occurrencesInRange(windows, from, to)
+    : expandOccurrences(defaultHighRiskWindow, from, to);
 }

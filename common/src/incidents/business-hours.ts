@@ -24,9 +24,7 @@ const local = (t: Date, timeZone: string): DateTime => {
 export function isBusinessTime(t: Date, hours: BusinessHours = BUSINESS_HOURS): boolean {
   const dt = local(t, hours.timeZone);
   const minute = dt.hour * 60 + dt.minute;
-  return (
-    hours.days.includes(dt.weekday) && minute >= minutesOf(hours.start) && minute < minutesOf(hours.end)
-  );
+  return hours.days.includes(dt.weekday) && minute >= minutesOf(hours.start) && minute < minutesOf(hours.end);
 }
 
 /** `t` itself when inside business hours, otherwise the next opening. */

@@ -15,8 +15,7 @@ import { addBusinessDays, isBusinessTime, nextBusinessTime } from './business-ho
 
 // 2026-11-30 is a Monday.
 const START = '2026-11-30T10:00:00.000Z';
-const at = (minutes: number, seconds = 0) =>
-  new Date(Date.parse(START) + minutes * 60_000 + seconds * 1000);
+const at = (minutes: number, seconds = 0) => new Date(Date.parse(START) + minutes * 60_000 + seconds * 1000);
 
 const incident = (over: Partial<IncidentFacts> = {}): IncidentFacts => ({
   severity: 'S1',
@@ -51,8 +50,12 @@ describe('ack overdue', () => {
   });
 
   test('never overdue once acknowledged or resolved', () => {
-    expect(incidentFlags(incident({ acknowledgedAt: at(7).toISOString() }), [], at(60)).ackOverdue).toBe(false);
-    expect(incidentFlags(incident({ status: 'resolved', resolvedAt: at(3).toISOString() }), [], at(60)).ackOverdue).toBe(false);
+    expect(incidentFlags(incident({ acknowledgedAt: at(7).toISOString() }), [], at(60)).ackOverdue).toBe(
+      false,
+    );
+    expect(
+      incidentFlags(incident({ status: 'resolved', resolvedAt: at(3).toISOString() }), [], at(60)).ackOverdue,
+    ).toBe(false);
   });
 
   test('S3 outside business hours is due 5 minutes after the next opening', () => {
@@ -98,7 +101,11 @@ describe('comms cadence', () => {
   });
 
   test('no comms due once resolved', () => {
-    const flags = incidentFlags(incident({ status: 'resolved', resolvedAt: at(20).toISOString() }), [], at(90));
+    const flags = incidentFlags(
+      incident({ status: 'resolved', resolvedAt: at(20).toISOString() }),
+      [],
+      at(90),
+    );
     expect(flags.nextCommsDueAt).toBeNull();
     expect(flags.commsOverdue).toBe(false);
   });
@@ -141,15 +148,29 @@ describe('lifecycle', () => {
     ['investigating', 'investigating', false],
     ['resolved', 'resolved', false],
   ] as const)('%s → %s legal: %s', (from, to, ok) => {
-    const r = checkIncidentTransition({ status: from, resolvedAt: from === 'resolved' ? START : null }, to, at(60));
+    const r = checkIncidentTransition(
+      { status: from, resolvedAt: from === 'resolved' ? START : null },
+      to,
+      at(60),
+    );
     expect(r.ok).toBe(ok);
     if (!r.ok) expect(r.reason).toBe('illegal');
   });
 
   test('reopen is refused after 72 h with the deadline in the message', () => {
-    const r = checkIncidentTransition({ status: 'resolved', resolvedAt: START }, 'investigating', at(72 * 60 + 1));
-    expect(r).toEqual({ ok: false, reason: 'rule', message: expect.stringContaining('2026-12-03T10:00:00.000Z') });
-    expect(checkIncidentTransition({ status: 'resolved', resolvedAt: START }, 'investigating', at(72 * 60)).ok).toBe(true);
+    const r = checkIncidentTransition(
+      { status: 'resolved', resolvedAt: START },
+      'investigating',
+      at(72 * 60 + 1),
+    );
+    expect(r).toEqual({
+      ok: false,
+      reason: 'rule',
+      message: expect.stringContaining('2026-12-03T10:00:00.000Z'),
+    });
+    expect(
+      checkIncidentTransition({ status: 'resolved', resolvedAt: START }, 'investigating', at(72 * 60)).ok,
+    ).toBe(true);
   });
 
   test('status changes stamp acknowledgement, mitigation and resolution', () => {
@@ -161,7 +182,9 @@ describe('lifecycle', () => {
       mitigatedAt: at(20).toISOString(),
       resolvedAt: null,
     });
-    expect(statusTimestamps({ acknowledgedAt: START, mitigatedAt: at(20).toISOString() }, 'resolved', at(40))).toEqual({
+    expect(
+      statusTimestamps({ acknowledgedAt: START, mitigatedAt: at(20).toISOString() }, 'resolved', at(40)),
+    ).toEqual({
       resolvedAt: at(40).toISOString(),
     });
   });
@@ -246,7 +269,8 @@ describe('checklist', () => {
 
   test('resolve-and-postmortem needs the postmortem for S1', () => {
     const i = incident({ status: 'resolved', resolvedAt: at(30).toISOString() });
-    const item = (v: ReturnType<typeof checklistState>) => v.items.find((x) => x.id === 'resolve-and-postmortem');
+    const item = (v: ReturnType<typeof checklistState>) =>
+      v.items.find((x) => x.id === 'resolve-and-postmortem');
     expect(item(checklistState(i))?.done).toBe(false);
     expect(item(checklistState(i, { postmortemScheduled: true }))?.done).toBe(true);
     expect(checklistState(i).applicable).toBe(6);
@@ -262,7 +286,12 @@ describe('status page', () => {
         status: 'monitoring',
         startedAt: START,
         resolvedAt: null,
-        statusPage: { summary: 'Payments fail for some users', impact: 'About 8% of checkouts', mitigation: 'Rolled back v42', nextSteps: 'Watch error rate for 1 h' },
+        statusPage: {
+          summary: 'Payments fail for some users',
+          impact: 'About 8% of checkouts',
+          mitigation: 'Rolled back v42',
+          nextSteps: 'Watch error rate for 1 h',
+        },
       },
       [
         { kind: 'comms', at: at(20).toISOString(), text: 'Fix deployed' },

@@ -72,7 +72,11 @@ export function checkIncidentTransition(
   if (from === to) return { ok: false, reason: 'illegal', message: `the incident is already ${to}` };
   if (!INCIDENT_TRANSITIONS[from].includes(to)) {
     const legal = INCIDENT_TRANSITIONS[from].join(', ');
-    return { ok: false, reason: 'illegal', message: `cannot go from ${from} to ${to}; from ${from} go to ${legal}` };
+    return {
+      ok: false,
+      reason: 'illegal',
+      message: `cannot go from ${from} to ${to}; from ${from} go to ${legal}`,
+    };
   }
   if (from === 'resolved' && incident.resolvedAt) {
     const limit = ms(incident.resolvedAt) + REOPEN_WINDOW_HOURS * 60 * MINUTE;
@@ -208,7 +212,15 @@ export function checklistState(
     const manual = incident.checklist[item.id];
     const autoAt = auto[item.id];
     if (manual?.done) {
-      return { id: item.id, text: item.text, applicable, done: true, at: manual.at ?? null, by: manual.by ?? null, source: 'manual' };
+      return {
+        id: item.id,
+        text: item.text,
+        applicable,
+        done: true,
+        at: manual.at ?? null,
+        by: manual.by ?? null,
+        source: 'manual',
+      };
     }
     if (autoAt !== undefined && autoAt !== false) {
       return { id: item.id, text: item.text, applicable, done: true, at: autoAt, by: null, source: 'auto' };
@@ -254,7 +266,10 @@ export function statusPageEntry(
   timeline: readonly Pick<TimelineEntry, 'kind' | 'at' | 'text'>[],
 ): StatusPageView {
   const publicEntries = timeline
-    .filter((e): e is Pick<TimelineEntry, 'at' | 'text'> & { kind: 'status' | 'comms' } => e.kind === 'status' || e.kind === 'comms')
+    .filter(
+      (e): e is Pick<TimelineEntry, 'at' | 'text'> & { kind: 'status' | 'comms' } =>
+        e.kind === 'status' || e.kind === 'comms',
+    )
     .map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, text: e.text }))
     .sort((a, b) => ms(a.at) - ms(b.at));
   const page = incident.statusPage;
@@ -355,4 +370,3 @@ export function actionItemOverdue(
 }
 
 export const isOpenIncident = (status: IncidentStatus): boolean => status !== 'resolved';
-
