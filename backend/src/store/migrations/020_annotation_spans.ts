@@ -6,7 +6,19 @@ import { type Kysely, sql } from 'kysely';
 type Db = Kysely<any>;
 
 export async function up(db: Db): Promise<void> {
-  await db.schema.createIndex('incidents_span').on('incidents').expression(sql`(resolved_at - started_at)`).execute();
-  await db.schema.createIndex('changes_span').on('changes').expression(sql`(at_end - at)`).execute();
-  await db.schema.createIndex('incidents_open_started').on('incidents').columns(['resolved_at', 'started_at']).execute();
+  await db.schema
+    .createIndex('incidents_span')
+    .on('incidents')
+    .expression(sql`(resolved_at - started_at)`)
+    .execute();
+  await db.schema
+    .createIndex('changes_span')
+    .on('changes')
+    .expression(sql`(at_end - at)`)
+    .execute();
+  await db.schema
+    .createIndex('incidents_open_started')
+    .on('incidents')
+    .columns(['resolved_at', 'started_at'])
+    .execute();
 }

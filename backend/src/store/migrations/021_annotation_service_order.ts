@@ -6,6 +6,14 @@ import type { Kysely } from 'kysely';
 type Db = Kysely<any>;
 
 export async function up(db: Db): Promise<void> {
-  await db.schema.createIndex('incidents_service_started_id').on('incidents').columns(['service', 'started_at', 'id']).execute();
-  await db.schema.createIndex('changes_service_at_id').on('changes').columns(['service', 'at', 'id']).execute();
+  await db.schema
+    .createIndex('incidents_service_started_id')
+    .on('incidents')
+    .columns(['service', 'started_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('changes_service_at_id')
+    .on('changes')
+    .columns(['service', 'at', 'id'])
+    .execute();
 }
