@@ -366,3 +366,48 @@ it('fails only the SLO targets while Prometheus is down', async () => {
     await down.close();
   }
 });
+
+it('answers the store-backed kinds the same on PostgreSQL', async () => {
+  const pg = await createTestApp('postgres', { clock: new ManualClock(now) });
+  try {
+    const post = (path: string, body: object) =>
+      pg.app.inject({ method: 'POST', url: `/api/v1/${path}`, payload: body, headers: auth('editor') });
+    await post('incidents', { title: 'Orders 5xx', severity: 'S1', service: 'api', startedAt: iso(HOUR) });
+    await post('incidents', {
+      title: 'Queue lag',
+      severity: 'S3',
+      service: 'worker',
+      startedAt: iso(2 * HOUR),
+    });
+    await post('changes', {
+      title: 'Deploy api v2',
+      kind: 'deploy',
+      risk: 'High',
+      service: 'api',
+      plannedStart: iso(HOUR),
+    });
+    const res = await query(
+      {
+        from: iso(DAY),
+        to: iso(0),
+        queries: [
+          { refId: 'inc', kind: 'incidents', severity: 'S1,S3' },
+          { refId: 'ann', kind: 'annotations', service: 'api' },
+          { refId: 'svc', kind: 'variable-values', variable: 'services' },
+        ],
+      },
+      auth('viewer'),
+      pg,
+    );
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as QueryResponse;
+    expect(column(body.results.inc!.frames[0]!, 'title')).toEqual(['Orders 5xx', 'Queue lag']);
+    expect([...column(body.results.ann!.frames[0]!, 'title')].sort()).toEqual([
+      '[S1] Orders 5xx',
+      'deploy api: Deploy api v2',
+    ]);
+    expect(column(body.results.svc!.frames[0]!, 'value')).toEqual(['api', 'worker']);
+  } finally {
+    await pg.close();
+  }
+});
