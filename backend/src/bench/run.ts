@@ -2,11 +2,20 @@
 // against baselines measured in the same run, and writes bench-results/report.{md,json}.
 import fs from 'node:fs';
 import path from 'node:path';
+import * as annotations from './annotations';
 import type { BenchResult } from './result';
+import * as silencer from './silencer';
+import * as sloStatus from './slo-status';
+import * as soak from './soak';
 import * as storeList from './store-list';
 
 const BENCHES: Record<string, { run(): Promise<BenchResult[]> }> = {
   'store-list': storeList,
+  annotations,
+  silencer,
+  'slo-status': sloStatus,
+  // Last: ten minutes by default (SOAK_SECONDS shortens it).
+  soak,
 };
 
 function markdown(results: BenchResult[]): string {
@@ -14,6 +23,12 @@ function markdown(results: BenchResult[]): string {
     '# opsdeck benchmarks',
     '',
     `Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`,
+    '',
+    '| benchmark | target | ratio to baseline | result |',
+    '|---|---|---|---|',
+    ...results.map(
+      (r) => `| ${r.name} | ${r.target} | ${r.ratio ?? '—'}${r.baseline ? ` (vs ${r.baseline.name})` : ''} | ${r.pass ? 'pass' : 'FAIL'} |`,
+    ),
     '',
   ];
   for (const r of results) {
