@@ -29,7 +29,7 @@ import { sloStatusRoutes } from './slo/routes';
 import { gateRoutes } from './gates/routes';
 import { tokenRoutes } from './routes/tokens';
 import type { Store } from './store/db';
-import { type Repositories, createRepositories } from './store/repositories';
+import { createRepositories } from './store/repositories';
 
 export interface AppDeps {
   config: Config;
