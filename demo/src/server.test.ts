@@ -61,6 +61,17 @@ describe('demo HTTP server', () => {
     expect(text).toContain('etl_lag_seconds{pipeline="orders"}');
   });
 
+  it('exports every status code of every route at zero before any request, errors included', async () => {
+    const text = await metricsText();
+    expect(text).toContain('http_requests_total{service="api",route="/v1/items",method="GET",code="500"} 0');
+    expect(text).toContain(
+      'http_requests_total{service="checkout",route="/checkout",method="POST",code="503"} 0',
+    );
+    expect(text).toContain(
+      'http_requests_total{service="checkout",route="/checkout",method="POST",code="201"} 0',
+    );
+  });
+
   it('rejects an invalid injection naming the field, and an unknown target listing the known ones', async () => {
     const post = (body: unknown) =>
       fetch(`${demo.url}/inject`, { method: 'POST', body: JSON.stringify(body) }).then(async (r) => ({

@@ -87,6 +87,8 @@ export const DEFAULT_PROFILE: TrafficProfile = {
   ],
 };
 
+const successCode = (route: RouteProfile): string => (route.method === 'POST' ? '201' : '200');
+
 export class TrafficSimulator {
   /** Fractional events carried to the next tick, so a rate of 2.5/s yields exactly 25 events in 10 ticks. */
   private readonly carry = new Map<string, number>();
@@ -99,6 +101,15 @@ export class TrafficSimulator {
     private readonly random: RandomSource,
     readonly profile: TrafficProfile = DEFAULT_PROFILE,
   ) {
+    // Every status code a route can answer is exported from the start at zero, as Prometheus advises:
+    // an error series that appears only with the first error leaves error ratios empty until then.
+    for (const { service, routes } of profile.services) {
+      for (const route of routes) {
+        for (const code of [successCode(route), '404', '500', '503']) {
+          metrics.requests.inc({ service, route: route.route, method: route.method, code }, 0);
+        }
+      }
+    }
     const now = clock.now().getTime();
     for (const { pipeline } of profile.pipelines) {
       this.lastDelivery.set(pipeline, now);
@@ -150,7 +161,7 @@ export class TrafficSimulator {
     const draw = this.random();
     if (draw < errorRate) return draw < errorRate * 0.8 ? '500' : '503';
     if (draw < errorRate + this.profile.clientErrorRate) return '404';
-    return route.method === 'POST' ? '201' : '200';
+    return successCode(route);
   }
 
   /** A run that fails (injected error rate) leaves the last delivery in place, so the lag keeps growing. */
