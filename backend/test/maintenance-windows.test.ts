@@ -12,7 +12,10 @@ const INTERVAL = { SILENCER_INTERVAL_SECONDS: '0.2' };
 const HOUR = 3_600_000;
 
 async function live(am: AlertmanagerServer): Promise<AmSilence[]> {
-  const all = await new AlertmanagerClient({ name: am.url, apiUrl: `${am.url}/api/v2`, headers: {} }, 5000).listSilences();
+  const all = await new AlertmanagerClient(
+    { name: am.url, apiUrl: `${am.url}/api/v2`, headers: {} },
+    5000,
+  ).listSilences();
   return all.filter((s) => s.status.state !== 'expired');
 }
 
@@ -36,14 +39,23 @@ function windowBody(clock: ManualClock, extra: Record<string, unknown> = {}) {
   return {
     id: 'db-upgrade',
     name: 'DB upgrade',
-    schedule: { kind: 'once', start: new Date(now - 60_000).toISOString(), end: new Date(now + HOUR).toISOString() },
+    schedule: {
+      kind: 'once',
+      start: new Date(now - 60_000).toISOString(),
+      end: new Date(now + HOUR).toISOString(),
+    },
     matchers: [{ name: 'service', op: '=', value: 'db' }],
     changeId: 'CHG-42',
     ...extra,
   };
 }
 
-async function post(app: FastifyInstance, url: string, payload?: unknown, role: 'editor' | 'viewer' = 'editor') {
+async function post(
+  app: FastifyInstance,
+  url: string,
+  payload?: unknown,
+  role: 'editor' | 'viewer' = 'editor',
+) {
   return app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 }
 
@@ -74,10 +86,15 @@ describe('maintenance windows with the silencer on SQLite', () => {
       expect(got).toHaveLength(1);
       return got;
     });
-    expect(s!.comment).toMatch(/^opsdeck:window=db-upgrade;occ=\S+;v=[0-9a-f]+ Maintenance window "DB upgrade" for change CHG-42/);
+    expect(s!.comment).toMatch(
+      /^opsdeck:window=db-upgrade;occ=\S+;v=[0-9a-f]+ Maintenance window "DB upgrade" for change CHG-42/,
+    );
 
     const states = await eventually(async () => {
-      const res = await t.app.inject({ url: '/api/v1/maintenance-windows/db-upgrade/silences', headers: auth('viewer') });
+      const res = await t.app.inject({
+        url: '/api/v1/maintenance-windows/db-upgrade/silences',
+        headers: auth('viewer'),
+      });
       expect(res.json().states[0].state).toBe('synced');
       return res.json();
     });
@@ -85,16 +102,29 @@ describe('maintenance windows with the silencer on SQLite', () => {
       windowId: 'db-upgrade',
       intervalSeconds: 0.2,
       lookAheadMinutes: 1440,
-      states: [expect.objectContaining({ target: am.url, state: 'synced', message: null, desired: 1, silenceIds: [s!.id] })],
+      states: [
+        expect.objectContaining({
+          target: am.url,
+          state: 'synced',
+          message: null,
+          desired: 1,
+          silenceIds: [s!.id],
+        }),
+      ],
     });
 
-    await am.postAlerts([{ alertname: 'DbLag', service: 'db' }, { alertname: 'ApiErrors', service: 'api' }]);
+    await am.postAlerts([
+      { alertname: 'DbLag', service: 'db' },
+      { alertname: 'ApiErrors', service: 'api' },
+    ]);
     const alerts = Object.fromEntries((await am.alerts()).map((a) => [a.labels.service, a.status]));
     expect(alerts.db).toEqual(expect.objectContaining({ state: 'suppressed', silencedBy: [s!.id] }));
     expect(alerts.api).toEqual(expect.objectContaining({ state: 'active', silencedBy: [] }));
 
     const metrics = (await t.app.inject({ url: '/metrics' })).body;
-    expect(metrics).toContain(`opsdeck_silencer_window_state{window="db-upgrade",target="${am.url}",state="synced"} 1`);
+    expect(metrics).toContain(
+      `opsdeck_silencer_window_state{window="db-upgrade",target="${am.url}",state="synced"} 1`,
+    );
     expect(metrics).toContain(`opsdeck_silencer_target_up{target="${am.url}"} 1`);
     expect(metrics).toContain(`opsdeck_silencer_silences{target="${am.url}"} 1`);
   });
@@ -110,7 +140,9 @@ describe('maintenance windows with the silencer on SQLite', () => {
     );
     // The request ran a cycle before answering.
     expect(await live(am)).toEqual([]);
-    expect(res.json().silences).toEqual([expect.objectContaining({ state: 'synced', desired: 0, silenceIds: [] })]);
+    expect(res.json().silences).toEqual([
+      expect.objectContaining({ state: 'synced', desired: 0, silenceIds: [] }),
+    ]);
 
     const again = await post(t.app, '/api/v1/maintenance-windows/db-upgrade/end');
     expect(again.statusCode).toBe(409);
@@ -120,7 +152,16 @@ describe('maintenance windows with the silencer on SQLite', () => {
       url: `/api/v1/maintenance-windows/db-upgrade/occurrences?from=${new Date(clock.now().getTime() - HOUR).toISOString()}`,
       headers: auth('viewer'),
     });
-    expect(occ.json().items).toEqual([expect.objectContaining({ adjustment: 'ended-early', end: clock.now().toISOString() })]);
+    expect(occ.json().items).toEqual([
+      expect.objectContaining({ adjustment: 'ended-early', end: clock.now().toISOString() }),
+    ]);
+    const annotations = await t.app.inject({
+      url: `/api/v1/annotations?kinds=maintenance&from=${clock.now().getTime() - HOUR}&to=${clock.now().getTime() + HOUR}`,
+      headers: auth('viewer'),
+    });
+    expect(annotations.json().items).toEqual([
+      expect.objectContaining({ kind: 'maintenance', timeEnd: clock.now().getTime() }),
+    ]);
     const audit = await t.app.inject({ url: '/api/v1/audit?entityId=db-upgrade', headers: auth('admin') });
     expect(JSON.stringify(audit.json())).toContain('"action":"end"');
   });
@@ -132,7 +173,9 @@ describe('maintenance windows with the silencer on SQLite', () => {
     const res = await post(t.app, '/api/v1/maintenance-windows/db-upgrade/extend', { minutes: 30 });
     expect(res.statusCode).toBe(200);
     const end = new Date(Date.parse(body.schedule.end) + 30 * 60_000).toISOString();
-    expect(res.json().occurrence).toEqual(expect.objectContaining({ end, scheduledEnd: body.schedule.end, adjustment: 'extended' }));
+    expect(res.json().occurrence).toEqual(
+      expect.objectContaining({ end, scheduledEnd: body.schedule.end, adjustment: 'extended' }),
+    );
     const [s, ...rest] = await live(am);
     expect(rest).toEqual([]);
     expect(s!.endsAt).toBe(end);
@@ -141,10 +184,15 @@ describe('maintenance windows with the silencer on SQLite', () => {
     await post(t.app, '/api/v1/maintenance-windows/db-upgrade/extend', { until });
     expect((await live(am)).map((x) => x.endsAt)).toEqual([until]);
 
-    const past = await post(t.app, '/api/v1/maintenance-windows/db-upgrade/extend', { until: '2020-01-01T00:00:00Z' });
+    const past = await post(t.app, '/api/v1/maintenance-windows/db-upgrade/extend', {
+      until: '2020-01-01T00:00:00Z',
+    });
     expect(past.statusCode).toBe(400);
     expect(past.json().details).toEqual([expect.objectContaining({ field: 'body.until' })]);
-    expect((await post(t.app, '/api/v1/maintenance-windows/db-upgrade/extend', { minutes: 5 }, 'viewer')).statusCode).toBe(403);
+    expect(
+      (await post(t.app, '/api/v1/maintenance-windows/db-upgrade/extend', { minutes: 5 }, 'viewer'))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('survives a backend restart mid-window without a duplicate', async () => {
@@ -156,11 +204,17 @@ describe('maintenance windows with the silencer on SQLite', () => {
     });
     await t.app.close();
     await t.store.close();
-    const again = await createTestApp('sqlite', { clock, database: t.database, env: { ...INTERVAL, ALERTMANAGER_URLS: am.url } });
+    const again = await createTestApp('sqlite', {
+      clock,
+      database: t.database,
+      env: { ...INTERVAL, ALERTMANAGER_URLS: am.url },
+    });
     try {
       await sleep(1000);
       expect((await live(am)).map((s) => s.id)).toEqual([before!.id]);
-      expect(again.app.silencer.lastReport?.targets[0]).toEqual(expect.objectContaining({ ok: true, created: 0, managed: 1 }));
+      expect(again.app.silencer.lastReport?.targets[0]).toEqual(
+        expect.objectContaining({ ok: true, created: 0, managed: 1 }),
+      );
     } finally {
       await again.app.close();
       await again.store.close();
@@ -173,7 +227,10 @@ describe('maintenance windows with the silencer on SQLite', () => {
     await eventually(async () => expect(await live(am)).toHaveLength(1));
     await am.stop();
     const state = await eventually(async () => {
-      const res = await t.app.inject({ url: '/api/v1/maintenance-windows/db-upgrade/silences', headers: auth('viewer') });
+      const res = await t.app.inject({
+        url: '/api/v1/maintenance-windows/db-upgrade/silences',
+        headers: auth('viewer'),
+      });
       expect(res.json().states[0].state).toBe('error');
       return res.json().states[0];
     });
@@ -183,12 +240,17 @@ describe('maintenance windows with the silencer on SQLite', () => {
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
     const metrics = (await t.app.inject({ url: '/metrics' })).body;
     expect(metrics).toContain(`opsdeck_silencer_target_up{target="${am.url}"} 0`);
-    expect(Number(/opsdeck_silencer_errors_total\{target="[^"]+"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+    expect(
+      Number(/opsdeck_silencer_errors_total\{target="[^"]+"\} (\d+)/.exec(metrics)?.[1]),
+    ).toBeGreaterThanOrEqual(3);
 
     await am.start({ wipe: true });
     await eventually(async () => expect(await live(am)).toHaveLength(1));
     await eventually(async () => {
-      const res = await t.app.inject({ url: '/api/v1/maintenance-windows/db-upgrade/silences', headers: auth('viewer') });
+      const res = await t.app.inject({
+        url: '/api/v1/maintenance-windows/db-upgrade/silences',
+        headers: auth('viewer'),
+      });
       expect(res.json().states[0]).toEqual(expect.objectContaining({ state: 'synced', message: null }));
     });
   });
@@ -212,18 +274,42 @@ describe('maintenance windows with the silencer on SQLite', () => {
       '2027-03-28T01:30:00.000Z',
       '2027-04-04T00:30:00.000Z',
     ]);
-    const states = await t.app.inject({ url: '/api/v1/maintenance-windows/berlin/silences', headers: auth('viewer') });
+    const states = await t.app.inject({
+      url: '/api/v1/maintenance-windows/berlin/silences',
+      headers: auth('viewer'),
+    });
     expect(states.json().states).toEqual([
-      expect.objectContaining({ target: 'http://127.0.0.1:1', state: 'error', message: expect.stringMatching(/not configured/) }),
+      expect.objectContaining({
+        target: 'http://127.0.0.1:1',
+        state: 'error',
+        message: expect.stringMatching(/not configured/),
+      }),
     ]);
 
     const bad = [
-      [{ schedule: { kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=XX', start: '2027-01-01T02:00', durationMinutes: 5 } }, 'body.schedule.rrule'],
+      [
+        {
+          schedule: {
+            kind: 'rrule',
+            rrule: 'FREQ=WEEKLY;BYDAY=XX',
+            start: '2027-01-01T02:00',
+            durationMinutes: 5,
+          },
+        },
+        'body.schedule.rrule',
+      ],
       [{ matchers: [{ name: 'severity', op: '!=', value: 'page' }] }, 'body.matchers'],
-      [{ schedule: { kind: 'once', start: '2027-01-01T02:00:00Z', end: '2027-01-01T01:00:00Z' } }, 'body.schedule.end'],
+      [
+        { schedule: { kind: 'once', start: '2027-01-01T02:00:00Z', end: '2027-01-01T01:00:00Z' } },
+        'body.schedule.end',
+      ],
     ] as const;
     for (const [extra, field] of bad) {
-      const res = await post(t.app, '/api/v1/maintenance-windows', windowBody(clock, { id: 'bad', ...extra }));
+      const res = await post(
+        t.app,
+        '/api/v1/maintenance-windows',
+        windowBody(clock, { id: 'bad', ...extra }),
+      );
       expect(res.statusCode).toBe(400);
       expect(res.json().details).toEqual([expect.objectContaining({ field })]);
     }
@@ -246,12 +332,19 @@ describe('the silencer loop', () => {
 
   it('creates the silence of a window once it comes within the look-ahead, without any request', async () => {
     const clock = new ManualClock(new Date());
-    const t = await createTestApp('sqlite', { clock, env: { ...INTERVAL, SILENCER_LOOKAHEAD_MINUTES: '10', ALERTMANAGER_URLS: am.url } });
+    const t = await createTestApp('sqlite', {
+      clock,
+      env: { ...INTERVAL, SILENCER_LOOKAHEAD_MINUTES: '10', ALERTMANAGER_URLS: am.url },
+    });
     try {
       const start = new Date(clock.now().getTime() + 15 * 60_000);
       const res = await post(t.app, '/api/v1/maintenance-windows', {
         ...windowBody(clock),
-        schedule: { kind: 'once', start: start.toISOString(), end: new Date(start.getTime() + HOUR).toISOString() },
+        schedule: {
+          kind: 'once',
+          start: start.toISOString(),
+          end: new Date(start.getTime() + HOUR).toISOString(),
+        },
       });
       expect(res.statusCode).toBe(201);
       await sleep(600);
@@ -279,22 +372,32 @@ describe('the silencer loop', () => {
         res.writeHead(401).end('{"message":"Unauthorized"}');
         return;
       }
-      const upstream = httpRequest(`${am.url}/api/v2${req.url.slice(prefix.length)}`, { method: req.method, headers: { 'content-type': 'application/json' } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = httpRequest(
+        `${am.url}/api/v2${req.url.slice(prefix.length)}`,
+        { method: req.method, headers: { 'content-type': 'application/json' } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
     const grafanaUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     await am.start({ wipe: true });
     const clock = new ManualClock(new Date());
-    const t = await createTestApp('sqlite', { clock, env: { ...INTERVAL, GRAFANA_URL: grafanaUrl, GRAFANA_TOKEN: 'glsa_test' } });
+    const t = await createTestApp('sqlite', {
+      clock,
+      env: { ...INTERVAL, GRAFANA_URL: grafanaUrl, GRAFANA_TOKEN: 'glsa_test' },
+    });
     try {
       await post(t.app, '/api/v1/maintenance-windows', windowBody(clock, { targets: ['grafana'] }));
       await eventually(async () => expect(await live(am)).toHaveLength(1));
       const state = await eventually(async () => {
-        const res = await t.app.inject({ url: '/api/v1/maintenance-windows/db-upgrade/silences', headers: auth('viewer') });
+        const res = await t.app.inject({
+          url: '/api/v1/maintenance-windows/db-upgrade/silences',
+          headers: auth('viewer'),
+        });
         expect(res.json().states[0].state).toBe('synced');
         return res.json().states[0];
       });
@@ -321,7 +424,12 @@ describe('two backends on one PostgreSQL database', () => {
         const res = await post(apps[i % 2]!.app, '/api/v1/maintenance-windows', {
           id: `w${i}`,
           name: `window ${i}`,
-          schedule: { kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=10', start: new Date(clock.now().getTime() - i * 60_000).toISOString().slice(0, 16), durationMinutes: 30 },
+          schedule: {
+            kind: 'rrule',
+            rrule: 'FREQ=HOURLY;INTERVAL=10',
+            start: new Date(clock.now().getTime() - i * 60_000).toISOString().slice(0, 16),
+            durationMinutes: 30,
+          },
           matchers: [{ name: 'service', op: '=', value: `svc-${i}` }],
         });
         expect(res.statusCode).toBe(201);
@@ -338,10 +446,24 @@ describe('two backends on one PostgreSQL database', () => {
         expect(new Set(keys).size).toBe(keys.length);
       }
       const expired = await Promise.all(
-        ams.map(async (am) => (await new AlertmanagerClient({ name: am.url, apiUrl: `${am.url}/api/v2`, headers: {} }, 5000).listSilences()).filter((s) => s.status.state === 'expired')),
+        ams.map(async (am) =>
+          (
+            await new AlertmanagerClient(
+              { name: am.url, apiUrl: `${am.url}/api/v2`, headers: {} },
+              5000,
+            ).listSilences()
+          ).filter((s) => s.status.state === 'expired'),
+        ),
       );
       expect(expired.flat()).toEqual([]);
-      const leaders = await Promise.all(apps.map(async (a) => /opsdeck_silencer_cycles_total\{result="skipped"\} (\d+)/.exec((await a.app.inject({ url: '/metrics' })).body)?.[1]));
+      const leaders = await Promise.all(
+        apps.map(
+          async (a) =>
+            /opsdeck_silencer_cycles_total\{result="skipped"\} (\d+)/.exec(
+              (await a.app.inject({ url: '/metrics' })).body,
+            )?.[1],
+        ),
+      );
       expect(leaders.some((n) => Number(n) > 0)).toBe(true);
     } finally {
       for (const a of apps) await a.close();

@@ -13,8 +13,11 @@ import {
   type MaintenanceWindow,
   type Risk,
   type Severity,
+  type OccurrenceAdjustment,
   occurrencesInRange,
 } from '@opsdeck/common';
+import type { FastifyInstance } from 'fastify';
+import '../decorations';
 import type { Database } from '../store/schema';
 
 export const ANNOTATION_KINDS = ['incident', 'change', 'maintenance'] as const;
@@ -253,13 +256,28 @@ async function changes(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
   return out;
 }
 
+/** The windows and their end-early / extend adjustments, so annotations show what really happened. */
+export interface MaintenanceSource {
+  windows: MaintenanceWindow[];
+  adjustments: ReadonlyMap<string, readonly OccurrenceAdjustment[]>;
+}
+
+export async function maintenanceSource(app: FastifyInstance): Promise<MaintenanceSource> {
+  const [windows, adjustments] = await Promise.all([
+    app.repos.maintenanceWindows.all(),
+    app.silencer.state.adjustmentsByWindow(),
+  ]);
+  return { windows, adjustments };
+}
+
 export function maintenanceAnnotations(
   windows: readonly MaintenanceWindow[],
   q: AnnotationQuery,
+  adjustments: ReadonlyMap<string, readonly OccurrenceAdjustment[]> = new Map(),
 ): Annotation[] {
   const eligible = windows.filter((w) => w.enabled && (!q.service || w.service === q.service));
   const byId = new Map(eligible.map((w) => [w.id, w]));
-  return occurrencesInRange(eligible, new Date(q.from), new Date(q.to + 1))
+  return occurrencesInRange(eligible, new Date(q.from), new Date(q.to + 1), adjustments)
     .map((o): Annotation => {
       const w = byId.get(o.windowId) as MaintenanceWindow;
       return {
@@ -284,14 +302,18 @@ export function maintenanceAnnotations(
 export async function queryAnnotations(
   db: Db,
   q: AnnotationQuery,
-  maintenanceWindows: () => Promise<MaintenanceWindow[]>,
+  maintenance: () => Promise<MaintenanceSource>,
 ): Promise<Annotation[]> {
   const parts = await Promise.all([
     q.kinds.includes('incident') && !q.risks?.length ? incidents(db, q) : [],
     q.kinds.includes('change') && !q.severities?.length ? changes(db, q) : [],
     q.kinds.includes('maintenance') && !q.risks?.length && !q.severities?.length
-      ? maintenanceWindows().then((w) =>
-          maintenanceAnnotations(w, q).map((a): Candidate => ({ time: a.time, id: a.id, make: () => a })),
+      ? maintenance().then((m) =>
+          maintenanceAnnotations(m.windows, q, m.adjustments).map((a): Candidate => ({
+            time: a.time,
+            id: a.id,
+            make: () => a,
+          })),
         )
       : [],
   ]);

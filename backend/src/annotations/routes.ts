@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RISKS, SEVERITIES, ServiceName } from '@opsdeck/common';
 import { badRequest } from '../errors';
 import { errorResponses } from '../routes/crud';
-import { ANNOTATION_KINDS, queryAnnotations } from './query';
+import { ANNOTATION_KINDS, maintenanceSource, queryAnnotations } from './query';
 
 /** Grafana's own annotation queries default to 100 items. */
 export const DEFAULT_ANNOTATION_LIMIT = 100;
@@ -110,7 +110,7 @@ export const annotationRoutes: FastifyPluginAsync = async (fastify) => {
           limit: q.limit,
           now,
         },
-        () => fastify.repos.maintenanceWindows.all(),
+        () => maintenanceSource(fastify),
       );
       return { items };
     },

@@ -24,7 +24,7 @@ import {
   ackDueAt,
   currentAndUpcoming,
 } from '@opsdeck/common';
-import { queryAnnotations } from '../annotations/query';
+import { maintenanceSource, queryAnnotations } from '../annotations/query';
 import { ApiError, badRequest } from '../errors';
 import type { SloEvaluator } from '../slo/evaluator';
 import {
@@ -268,7 +268,7 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
               limit,
               now: ctx.now.getTime(),
             },
-            () => ctx.app.repos.maintenanceWindows.all(),
+            () => maintenanceSource(ctx.app),
           ),
         ),
       );
