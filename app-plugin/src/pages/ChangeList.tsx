@@ -1,9 +1,10 @@
 // Changes: newest first, with risk, status, approvals given against those required, and canary stage.
 import { requiredApprovals, type Change } from '@opsdeck/common';
-import { Badge, type BadgeColor, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, type BadgeColor, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { pages } from '../constants';
 import { utc } from '../format';
@@ -49,9 +50,9 @@ export function ChangeList() {
                   <Badge color={RISK_COLOR[c.risk]} text={c.risk} />
                 </td>
                 <td>
-                  <TextLink href={pages.change(c.id)} inline={false}>
+                  <AppLink href={pages.change(c.id)}>
                     {c.title}
-                  </TextLink>
+                  </AppLink>
                 </td>
                 <td>{c.kind}</td>
                 <td>{c.service}</td>

@@ -10,10 +10,11 @@ import {
   type IncidentStatus,
   type TimelineEntry,
 } from '@opsdeck/common';
-import { Alert, Badge, Button, Checkbox, Field, Input, LinkButton, LoadingPlaceholder, RadioButtonGroup, Select, Stack, TextArea, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, Checkbox, Field, Input, LinkButton, LoadingPlaceholder, RadioButtonGroup, Select, Stack, TextArea, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { SloBatchStatus, SloStatus, StatusPageView } from '../api/types';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { RunbookDrawer } from '../components/RunbookDrawer';
 import { pages } from '../constants';
@@ -182,9 +183,9 @@ export function IncidentDetail({ id }: { id: string }) {
           <ul>
             {i.computed?.recentChanges.map((c) => (
               <li key={c.id}>
-                <TextLink href={pages.change(c.id)} inline>
+                <AppLink href={pages.change(c.id)}>
                   {`${c.risk} ${c.kind}: ${c.title}`}
-                </TextLink>{' '}
+                </AppLink>{' '}
                 <span className={styles.muted}>
                   {c.status} {utc(c.at)}
                 </span>
@@ -198,9 +199,9 @@ export function IncidentDetail({ id }: { id: string }) {
           <ul>
             {slos.value?.map((s) => (
               <li key={s.id}>
-                <TextLink href={pages.slo(s.id)} inline>
+                <AppLink href={pages.slo(s.id)}>
                   {s.id}
-                </TextLink>
+                </AppLink>
                 : budget remaining {percent(s.errorBudget.remaining, 1)}, 1h burn {s.burnRates['1h']?.toFixed(2) ?? '–'}
                 {s.alerts.page && ' · paging'}
               </li>

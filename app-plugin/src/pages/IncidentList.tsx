@@ -1,10 +1,11 @@
 // Incidents: open ones first (then by severity and age), with the ack, comms and RTO flags the
 // backend computes for each open incident.
 import { INCIDENT_STATUSES, SEVERITIES, type Incident, type IncidentFlags } from '@opsdeck/common';
-import { Badge, type BadgeColor, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, type BadgeColor, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { pages } from '../constants';
 import { age, utc } from '../format';
@@ -71,9 +72,9 @@ export function IncidentList() {
                   <Badge color={SEVERITY_COLOR[i.severity]} text={i.severity} />
                 </td>
                 <td>
-                  <TextLink href={pages.incident(i.id)} inline={false}>
+                  <AppLink href={pages.incident(i.id)}>
                     {i.title}
-                  </TextLink>
+                  </AppLink>
                 </td>
                 <td>{i.service}</td>
                 <td>{i.status}</td>

@@ -1,9 +1,10 @@
 // Maintenance windows and their occurrences over the next 7 days on one timeline.
 import type { MaintenanceWindow, Occurrence } from '@opsdeck/common';
-import { Badge, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React, { useMemo } from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OccurrenceTimeline } from '../components/OccurrenceTimeline';
 import { pages } from '../constants';
@@ -67,9 +68,9 @@ export function MaintenanceList() {
               {windows.value.map(({ window: w, occurrences }) => (
                 <tr key={w.id}>
                   <td>
-                    <TextLink href={pages.window(w.id)} inline={false}>
+                    <AppLink href={pages.window(w.id)}>
                       {w.name}
-                    </TextLink>
+                    </AppLink>
                   </td>
                   <td>{w.service ?? 'any'}</td>
                   <td>{describeSchedule(w)}</td>

@@ -1,9 +1,10 @@
 // Runbooks: the list, searchable by words (titles, bodies, tags); each opens in the viewer.
 import type { Runbook } from '@opsdeck/common';
-import { Input, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Input, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React, { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { pages } from '../constants';
 import { useLoad } from '../hooks/useLoad';
@@ -43,9 +44,9 @@ export function RunbookList({ initialQuery = '' }: { initialQuery?: string }) {
             {runbooks.value.items.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <TextLink href={pages.runbook(r.id)} inline={false}>
+                  <AppLink href={pages.runbook(r.id)}>
                     {r.title}
-                  </TextLink>
+                  </AppLink>
                 </td>
                 <td>{r.services.join(', ')}</td>
                 <td>{r.alerts.join(', ')}</td>

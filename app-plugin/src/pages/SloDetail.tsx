@@ -1,11 +1,12 @@
 // One SLO: burn rates, alert state, the budget burn-down with the service's incidents and changes
 // on the same time axis, and its runbook in the drawer.
 import { BURN_RATE_ALERTS, BURN_RATE_WINDOWS, SLO_ALERT_NAME, burnRateFactor, type Change, type Incident, type Slo } from '@opsdeck/common';
-import { Badge, Button, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, Button, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React, { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { PageOf, SloBudget, SloStatus } from '../api/types';
 import { BurnDown, type Marker } from '../components/BurnDown';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { RunbookDrawer } from '../components/RunbookDrawer';
 import { pages } from '../constants';
@@ -108,9 +109,9 @@ export function SloDetail({ id }: { id: string }) {
           <ul>
             {incidents.value?.items.map((i) => (
               <li key={i.id}>
-                <TextLink href={pages.incident(i.id)} inline>
+                <AppLink href={pages.incident(i.id)}>
                   {`${i.severity} ${i.title}`}
-                </TextLink>{' '}
+                </AppLink>{' '}
                 <span className={styles.muted}>
                   {i.status}, {utc(i.startedAt)}
                 </span>
@@ -124,9 +125,9 @@ export function SloDetail({ id }: { id: string }) {
           <ul>
             {changes.value?.items.map((c) => (
               <li key={c.id}>
-                <TextLink href={pages.change(c.id)} inline>
+                <AppLink href={pages.change(c.id)}>
                   {`${c.risk} ${c.kind}: ${c.title}`}
-                </TextLink>{' '}
+                </AppLink>{' '}
                 <span className={styles.muted}>
                   {c.status}, {utc(c.startedAt ?? c.plannedStart ?? c.createdAt)}
                 </span>

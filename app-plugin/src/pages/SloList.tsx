@@ -1,9 +1,10 @@
 // SLO list: every SLO with its compliance (SLI against objective), remaining budget and alert state.
 import type { Slo } from '@opsdeck/common';
-import { Badge, LinkButton, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import { Badge, LinkButton, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { api } from '../api/client';
 import type { PageOf, SloBatchStatus } from '../api/types';
+import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { pages } from '../constants';
 import { percent } from '../format';
@@ -57,9 +58,9 @@ export function SloList() {
               return (
                 <tr key={slo.id}>
                   <td>
-                    <TextLink href={pages.slo(slo.id)} inline={false}>
+                    <AppLink href={pages.slo(slo.id)}>
                       {slo.name}
-                    </TextLink>
+                    </AppLink>
                   </td>
                   <td>{slo.service}</td>
                   <td>{slo.objective} %</td>
