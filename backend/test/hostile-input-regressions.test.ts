@@ -1,4 +1,5 @@
 // Regressions found by the generated hostile input: each once answered 5xx.
+import { startPrometheus, type PrometheusServer } from './support/prometheus';
 import { auth, createTestApp, STORE_KINDS, type TestApp } from './support/app';
 
 describe.each(STORE_KINDS)('NUL characters on %s', (kind) => {
@@ -35,4 +36,90 @@ describe.each(STORE_KINDS)('NUL characters on %s', (kind) => {
     });
     expect(res.statusCode).toBe(201);
   });
+});
+
+describe('long X-Grafana-User', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite');
+  });
+  afterAll(() => t.close());
+
+  // A 200-character user was written into the checklist's `by` (100 at most), and every later read of
+  // the incident failed its response schema with HTTP 500.
+  it('refuses a user name longer than the person fields hold, and keeps the incident readable', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/incidents', payload: { title: 'x', severity: 'S2', service: 'api' }, headers: auth('editor') });
+    const id = created.json().id;
+    const tooLong = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${id}/acknowledge`,
+      payload: {},
+      headers: { ...auth('editor'), 'x-grafana-user': 'u'.repeat(101) },
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toEqual({
+      error: 'validation_failed',
+      message: 'headers.x-grafana-user: must be at most 100 characters',
+      details: [{ field: 'headers.x-grafana-user', message: 'must be at most 100 characters' }],
+    });
+    const longest = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/incidents/${id}/acknowledge`,
+      payload: {},
+      headers: { ...auth('editor'), 'x-grafana-user': 'u'.repeat(100) },
+    });
+    expect(longest.statusCode).toBe(200);
+    const read = await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: auth('viewer') });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().checklist.acknowledge.by).toBe('u'.repeat(100));
+  });
+});
+
+describe('SLO import of YAML with aliases', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite');
+  });
+  afterAll(() => t.close());
+
+  // The YAML library throws (rather than reporting) on these while converting to objects: HTTP 500.
+  it.each([
+    ['an alias without its anchor', '*^v1#2.r'],
+    ['an alias bomb', `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(10).fill('*c').join(', ')}]\n`],
+  ])('answers 422 naming the YAML problem for %s', async (_name, yaml) => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/slos/import', payload: { format: 'sloth', yaml }, headers: auth('editor') });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: 'import_failed', details: [{ field: expect.stringContaining('yaml') }] });
+  });
+});
+
+describe('SLO budget with a step Prometheus refuses', () => {
+  let prom: PrometheusServer;
+  let t: TestApp;
+  const unhandled: unknown[] = [];
+  const record = (err: unknown) => unhandled.push(err);
+  beforeAll(async () => {
+    prom = await startPrometheus();
+    t = await createTestApp('sqlite', { env: { PROMETHEUS_URL: prom.url } });
+    process.on('unhandledRejection', record);
+  }, 60_000);
+  afterAll(async () => {
+    process.off('unhandledRejection', record);
+    await t?.close();
+    await prom?.remove();
+  });
+
+  // Both range queries failed; when the remaining-budget one failed first, the burn-rate one was left
+  // rejected with nobody awaiting it: an unhandled rejection, which ends a Node process.
+  it('answers 4xx and leaves no rejection unhandled', async () => {
+    const slo = { id: 'api', name: 'API', service: 'api', objective: 99.9, window: '30d', indicator: { kind: 'ratio', errors: 'x{code="5"}', total: 'x' } };
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/slos', payload: slo, headers: auth('editor') })).statusCode).toBe(201);
+    for (let i = 0; i < 30; i++) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/slos/api/budget?step=${902548256924 + i}`, headers: auth('viewer') });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(unhandled).toEqual([]);
+  }, 60_000);
 });

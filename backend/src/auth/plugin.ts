@@ -1,6 +1,7 @@
 // Bearer-token auth with viewer < editor < admin roles; tokens from OPSDECK_TOKENS and the api_tokens table.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { ACTOR_MAX_LENGTH } from '@opsdeck/common';
 import '../decorations';
 import type { Role, TokenConfig } from '../config';
 import { ApiError } from '../errors';
@@ -61,6 +62,12 @@ export const authPlugin = fp<Options>(
       if (request.routeOptions.config?.public || request.routeOptions.url?.startsWith(DOCS_PREFIX)) {
         request.actor = 'anonymous';
         return;
+      }
+      // Longer names would be written into documents whose person fields refuse them on the next read.
+      if (grafanaUser && grafanaUser.length > ACTOR_MAX_LENGTH) {
+        throw new ApiError(400, 'validation_failed', `headers.x-grafana-user: must be at most ${ACTOR_MAX_LENGTH} characters`, [
+          { field: 'headers.x-grafana-user', message: `must be at most ${ACTOR_MAX_LENGTH} characters` },
+        ]);
       }
       if (open) {
         request.actor = grafanaUser ?? 'anonymous';

@@ -190,6 +190,9 @@ export class SloEvaluator {
     const step = req.stepSeconds;
     const budgetRatio = errorBudgetRatio(slo.objective);
     const burnSeries = prom.range(errorRatioQuery(slo, req.burnWindow, mode), req.from, req.to, step);
+    // Awaited below; until then a rejection must count as handled, or a failing remaining-budget query
+    // thrown first would leave it unhandled and end the process.
+    burnSeries.catch(() => undefined);
     let remaining: Map<string, { labels: Record<string, string>; points: [number, number][] }>;
     if (window.kind === 'rolling') {
       const series = await prom.range(errorRatioQuery(slo, formatDuration(window.seconds), mode), req.from, req.to, step);

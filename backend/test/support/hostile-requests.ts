@@ -390,9 +390,9 @@ function queryFor(op: Operation): fc.Arbitrary<string> {
   if (op.query.length === 0) return fc.constantFrom('', '', '?unknown=1', ...GARBAGE_QUERIES);
   const perParam = op.query.map((p) =>
     fc.oneof(
-      { weight: 3, arbitrary: fc.constant(undefined) },
-      { weight: 3, arbitrary: validValue(p.schema ?? {}).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) },
-      { weight: 3, arbitrary: hostileValue.map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
+      { weight: 4, arbitrary: fc.constant(undefined) },
+      { weight: 4, arbitrary: validValue(p.schema ?? {}).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) },
+      { weight: 2, arbitrary: hostileValue.map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
     ),
   );
   return fc.oneof(

@@ -16,6 +16,9 @@ export const ServiceName = z
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'use letters, digits, ".", "_", ":", "/" and "-"');
 
+/** Longest actor (token name or X-Grafana-User) a write may record: the person fields hold 100 characters. */
+export const ACTOR_MAX_LENGTH = 100;
+
 export const ShortText = z.string().trim().min(1).max(200);
 export const LongText = z.string().max(20_000);
 export const Url = z.url().max(2000);

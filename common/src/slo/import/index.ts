@@ -46,11 +46,15 @@ export function importSlos(text: string, format?: ImportFormat): ImportResult {
     }
   };
 
-  const docs = parseAllDocuments(text).map((doc) =>
-    'errors' in doc && doc.errors.length > 0
-      ? { errors: doc.errors.map((e) => e.message.split('\n')[0] ?? e.message) }
-      : { value: doc.toJS() as unknown },
-  );
+  const docs = parseAllDocuments(text).map((doc) => {
+    if ('errors' in doc && doc.errors.length > 0) return { errors: doc.errors.map((e) => e.message.split('\n')[0] ?? e.message) };
+    // toJS throws on an alias without its anchor and on alias bombs (too many expansions).
+    try {
+      return { value: doc.toJS() as unknown };
+    } catch (error) {
+      return { errors: [error instanceof Error ? error.message : String(error)] };
+    }
+  });
   // OpenSLO SLOs may point at SLI documents anywhere in the text
   const slis = new Map<string, unknown>();
   for (const { value } of docs) {
