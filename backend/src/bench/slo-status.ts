@@ -132,7 +132,10 @@ export async function run(): Promise<BenchResult[]> {
       return { client, items };
     };
     const { client: recorder } = await evaluate(server.url, true);
-    const queries = (recorder as RecordingClient).queries;
+    // identical queries of SLOs sharing an indicator are coalesced by the client: Prometheus's own
+    // work is each distinct query once
+    const distinct = new Map((recorder as RecordingClient).queries.map((q) => [`${q.query}@${q.time.getTime()}`, q]));
+    const queries = [...distinct.values()];
     // warm Prometheus's page cache, then alternate evaluator and direct rounds
     await direct(server.url, queries);
     const rawMs: number[] = [];
@@ -176,7 +179,13 @@ export async function run(): Promise<BenchResult[]> {
     return [
       {
         name: 'slo-status: 100 SLOs x 30d, evaluator on raw queries vs the same PromQL sent directly',
-        figures: { slos: SLO_COUNT, queries: queries.length, evaluator_raw_ms: round(raw), rounds: ROUNDS },
+        figures: {
+          slos: SLO_COUNT,
+          queries_asked: (recorder as RecordingClient).queries.length,
+          queries_distinct: queries.length,
+          evaluator_raw_ms: round(raw),
+          rounds: ROUNDS,
+        },
         baseline: { name: 'Prometheus answering the same queries directly', figures: { direct_ms: round(own) } },
         ratio: round(overhead, 3),
         target: 'raw evaluation ≤ 1.2× Prometheus’s own time for the same PromQL',
