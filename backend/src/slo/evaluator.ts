@@ -22,13 +22,17 @@ import {
   sli,
   totalQuery,
   windowAt,
+  windowRecordingExpressions,
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
 import type { PrometheusClient, Sample, Series } from '../prometheus/client';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
 /** The SLO fields evaluation reads; a stored `Slo` fits. */
-export type EvaluatedSlo = Pick<SloSpec, 'id' | 'service' | 'objective' | 'window' | 'timeZone' | 'indicator' | 'groupBy' | 'minEvents'>;
+export type EvaluatedSlo = Pick<
+  SloSpec,
+  'id' | 'service' | 'objective' | 'window' | 'timeZone' | 'indicator' | 'groupBy' | 'minEvents'
+>;
 
 export interface BudgetRequest {
   from: Date;
@@ -70,11 +74,15 @@ export class SloEvaluator {
     return new Date(Math.floor(this.options.clock.now().getTime() / 1000) * 1000);
   }
 
-  /** `rules` when Prometheus has every recording rule of this SLO loaded (labelled with its id). */
+  /**
+   * `rules` when Prometheus has every recording rule of this SLO loaded (labelled with its id), the
+   * window group's included: rules generated before it existed leave the SLO on raw queries.
+   */
   async modeFor(slo: EvaluatedSlo): Promise<QueryMode> {
     const loaded = await this.options.prometheus.recordingRules();
     const have = new Set(loaded.filter((r) => r.labels.slo === slo.id).map((r) => r.name));
-    return recordingExpressions(slo).every((r) => have.has(r.record)) ? 'rules' : 'raw';
+    const needed = [...recordingExpressions(slo), ...windowRecordingExpressions(slo)];
+    return needed.every((r) => have.has(r.record)) ? 'rules' : 'raw';
   }
 
   async status(slo: EvaluatedSlo): Promise<SloStatus> {
@@ -89,9 +97,17 @@ export class SloEvaluator {
     const overallMode: QueryMode = slo.groupBy.length > 0 ? 'raw' : mode;
     const [total, groups] = await Promise.all([
       this.indicators(overall, range, mode, overallMode, at),
-      slo.groupBy.length > 0 ? this.indicators(slo, range, mode, mode, at) : Promise.resolve(new Map<string, Indicators & { labels: Record<string, string> }>()),
+      slo.groupBy.length > 0
+        ? this.indicators(slo, range, mode, mode, at)
+        : Promise.resolve(new Map<string, Indicators & { labels: Record<string, string> }>()),
     ]);
-    const one = total.get(groupKey({}, [])) ?? { errorRatio: NaN, events: NaN, errorRatios: {}, guardEvents: {}, labels: {} };
+    const one = total.get(groupKey({}, [])) ?? {
+      errorRatio: NaN,
+      events: NaN,
+      errorRatios: {},
+      guardEvents: {},
+      labels: {},
+    };
     const groupStatuses: SloGroupStatus[] = [...groups.values()]
       .map((g) => ({ labels: g.labels, ...this.present(slo, g) }))
       .sort((a, b) => JSON.stringify(a.labels).localeCompare(JSON.stringify(b.labels)));
@@ -116,11 +132,15 @@ export class SloEvaluator {
   }
 
   /** Status of every SLO; one that cannot be evaluated is reported beside the others, not thrown. */
-  async statuses(slos: EvaluatedSlo[]): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
+  async statuses(
+    slos: EvaluatedSlo[],
+  ): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
     const results = await Promise.allSettled(slos.map((s) => this.status(s)));
     const items: SloStatus[] = [];
     const errors: { id: string; error: unknown }[] = [];
-    results.forEach((r, i) => (r.status === 'fulfilled' ? items.push(r.value) : errors.push({ id: slos[i]!.id, error: r.reason })));
+    results.forEach((r, i) =>
+      r.status === 'fulfilled' ? items.push(r.value) : errors.push({ id: slos[i]!.id, error: r.reason }),
+    );
     return { items, errors };
   }
 
@@ -136,8 +156,14 @@ export class SloEvaluator {
     return {
       sli: finite(sli(ind.errorRatio)),
       events: finite(ind.events),
-      errorBudget: { total: budget.total, consumed: finite(budget.consumed), remaining: finite(budget.remaining) },
-      burnRates: Object.fromEntries(BURN_RATE_WINDOWS.map((w) => [w, finite(burnRate(ind.errorRatios[w] ?? NaN, slo.objective))])),
+      errorBudget: {
+        total: budget.total,
+        consumed: finite(budget.consumed),
+        remaining: finite(budget.remaining),
+      },
+      burnRates: Object.fromEntries(
+        BURN_RATE_WINDOWS.map((w) => [w, finite(burnRate(ind.errorRatios[w] ?? NaN, slo.objective))]),
+      ),
       alerts: { page: state.page, ticket: state.ticket },
     };
   }
@@ -169,7 +195,8 @@ export class SloEvaluator {
       }
       return e;
     };
-    const file = (samples: Sample[], put: (e: Indicators, v: number) => void) => samples.forEach((s) => put(entry(s.labels), s.value));
+    const file = (samples: Sample[], put: (e: Indicators, v: number) => void) =>
+      samples.forEach((s) => put(entry(s.labels), s.value));
     file(ratio, (e, v) => (e.errorRatio = v));
     file(events, (e, v) => (e.events = v));
     burns.forEach((samples, i) => file(samples, (e, v) => (e.errorRatios[BURN_RATE_WINDOWS[i]!] = v)));
@@ -195,7 +222,12 @@ export class SloEvaluator {
     burnSeries.catch(() => undefined);
     let remaining: Map<string, { labels: Record<string, string>; points: [number, number][] }>;
     if (window.kind === 'rolling') {
-      const series = await prom.range(errorRatioQuery(slo, formatDuration(window.seconds), mode), req.from, req.to, step);
+      const series = await prom.range(
+        errorRatioQuery(slo, formatDuration(window.seconds), mode),
+        req.from,
+        req.to,
+        step,
+      );
       remaining = this.byGroup(slo, series, (v) => 1 - v / budgetRatio);
     } else {
       remaining = await this.calendarRemaining(slo, window.period, req, budgetRatio);
@@ -235,22 +267,32 @@ export class SloEvaluator {
     budgetRatio: number,
   ) {
     const step = req.stepSeconds;
-    const first = calendarPeriod(period, slo.timeZone, req.from).start;
-    // points on the step grid from the first period's start, so each period sums whole steps
-    const start = new Date(first.getTime() + step * 1000);
     const range = formatDuration(step);
-    const [errors, totals] = await Promise.all([
-      this.options.prometheus.range(errorsQuery(slo, range), start, req.to, step),
-      this.options.prometheus.range(totalQuery(slo, range), start, req.to, step),
+    // Only the requested range is read at the step (a month at 60 s would pass Prometheus's 11,000-point
+    // limit); what the first point's period consumed before it comes from one instant query per counter.
+    const firstIncreaseStart = new Date(req.from.getTime() - step * 1000);
+    const firstPeriod = calendarPeriod(period, slo.timeZone, firstIncreaseStart).start;
+    const prefixSeconds = Math.floor((firstIncreaseStart.getTime() - firstPeriod.getTime()) / 1000);
+    const prefix = (q: (s: EvaluatedSlo, r: string) => string) =>
+      prefixSeconds > 0
+        ? this.options.prometheus.instant(q(slo, formatDuration(prefixSeconds)), firstIncreaseStart)
+        : Promise.resolve([]);
+    const [errors, totals, errorsBefore, totalsBefore] = await Promise.all([
+      this.options.prometheus.range(errorsQuery(slo, range), req.from, req.to, step),
+      this.options.prometheus.range(totalQuery(slo, range), req.from, req.to, step),
+      prefix(errorsQuery),
+      prefix(totalQuery),
     ]);
     const errorsByGroup = new Map(errors.map((s) => [groupKey(s.labels, slo.groupBy), new Map(s.points)]));
+    const before = (samples: { labels: Record<string, string>; value: number }[], key: string) =>
+      samples.find((x) => groupKey(x.labels, slo.groupBy) === key)?.value ?? 0;
     const out = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
     for (const s of totals) {
       const key = groupKey(s.labels, slo.groupBy);
       const errs = errorsByGroup.get(key);
-      let periodStart = -1;
-      let sumErrors = 0;
-      let sumTotal = 0;
+      let periodStart = firstPeriod.getTime();
+      let sumErrors = before(errorsBefore, key);
+      let sumTotal = before(totalsBefore, key);
       const points: [number, number][] = [];
       for (const [t, total] of s.points) {
         // an increase ending at t covers (t − step, t]: it belongs to the period containing t − step
@@ -262,7 +304,7 @@ export class SloEvaluator {
         }
         sumErrors += errs?.get(t) ?? 0;
         sumTotal += total;
-        if (t * 1000 >= req.from.getTime()) points.push([t, 1 - sumErrors / sumTotal / budgetRatio]);
+        points.push([t, 1 - sumErrors / sumTotal / budgetRatio]);
       }
       out.set(key, { labels: Object.fromEntries(slo.groupBy.map((l) => [l, s.labels[l] ?? ''])), points });
     }
