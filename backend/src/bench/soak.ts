@@ -32,6 +32,26 @@ function rssBytes(pid: number): number {
   return kb ? Number(kb[1]) * 1024 : NaN;
 }
 
+/**
+ * The server's own p95 over the whole run, from its request-duration histogram: the upper bound of the
+ * bucket holding the 95th percentile. Tells the server's time apart from the load generator's on a busy host.
+ */
+function serverP95Ms(metrics: string): number {
+  const buckets = new Map<number, number>();
+  for (const m of metrics.matchAll(/^opsdeck_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)) {
+    const labels = m[1]!;
+    if (labels.includes('route="/metrics"')) continue;
+    const le = /le="([^"]+)"/.exec(labels)?.[1];
+    if (!le) continue;
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(m[2]));
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted[sorted.length - 1]?.[1] ?? 0;
+  const hit = sorted.find(([, count]) => count >= 0.95 * total);
+  return hit ? hit[0] * 1000 : NaN;
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -100,6 +120,7 @@ export async function run(): Promise<BenchResult[]> {
   const end = start + SECONDS * 1000;
   const rssTimer = setInterval(() => rss.push({ at: performance.now() - start, bytes: rssBytes(backend.pid) }), SAMPLE_MS);
   const pending = new Set<Promise<void>>();
+  let serverP95 = NaN;
   try {
     // Open loop: requests leave on a fixed schedule whatever the answers do, so the rate stays steady.
     for (let i = 0; ; i++) {
@@ -125,6 +146,7 @@ export async function run(): Promise<BenchResult[]> {
       pending.add(tracked);
     }
     await Promise.all(pending);
+    serverP95 = serverP95Ms(await (await fetch(`${backend.url}/metrics`)).text());
   } finally {
     clearInterval(rssTimer);
     agent.destroy();
@@ -177,6 +199,7 @@ export async function run(): Promise<BenchResult[]> {
         p95_last_tenth_ms: round(p95Of(lastWindow)),
         p95_reads_ms: round(p95Of(steady.filter((s) => !s.write))),
         p95_writes_ms: round(p95Of(steady.filter((s) => s.write))),
+        server_p95_bucket_ms: serverP95,
       },
       baseline: { name: 'p95 in the first tenth after warm-up', figures: { p95_ms: round(p95Of(firstWindow)) } },
       ratio: round(p95Of(lastWindow) / p95Of(firstWindow)),
