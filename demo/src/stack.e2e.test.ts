@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SLO_ALERT_NAME, SLO_STATUS_FIELDS } from '@opsdeck/common';
 import { startStack, type Stack } from '../../scripts/stack';
+import { opsdeckTargets, provisionedDashboards } from '../../backend/test/support/dashboard-queries';
 
 const root = join(__dirname, '..', '..');
 const MINUTE = 60_000;
@@ -116,6 +117,21 @@ it(
     const status = await api(`/slos/${sloId}/status`);
     expect(status.errorBudget.remaining).toBeLessThan(before - 0.05);
     expect(status.burnRates['1h']).toBeGreaterThan(14.4);
+
+    // Every opsdeck query of the provisioned dashboards answers against the live stack, SLO kinds included.
+    for (const { file, json } of provisionedDashboards()) {
+      const queries = opsdeckTargets(json);
+      const { results } = await api('/query', {
+        method: 'POST',
+        body: JSON.stringify({
+          from: new Date(Date.now() - 3_600_000).toISOString(),
+          to: new Date().toISOString(),
+          queries,
+        }),
+      });
+      const errors = Object.entries(results as Record<string, { error?: string }>).filter(([, r]) => r.error);
+      expect([file, errors]).toEqual([file, []]);
+    }
 
     // Two page alerts per SLO (1h/5m and 6h/30m windows): the fast pair pages first.
     const pageStates = async () => {
