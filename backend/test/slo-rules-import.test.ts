@@ -44,15 +44,21 @@ function io(
 }
 
 describe('opsdeck CLI', () => {
-  test('rules: the guide SLOs in provisioning/ become one promtool-valid group each', async () => {
+  test('rules: the guide SLOs in provisioning/ become a promtool-valid group each, plus one per rolling window', async () => {
     const cli = io();
     expect(await runCli(['rules', '--dir', PROVISIONING], cli)).toBe(0);
     expect(cli.err).toBe('');
-    const ids = readdirSync(join(PROVISIONING, 'slos')).map(
-      (f) => (parse(readFileSync(join(PROVISIONING, 'slos', f), 'utf8')) as { id: string }).id,
+    const slos = readdirSync(join(PROVISIONING, 'slos')).map(
+      (f) => parse(readFileSync(join(PROVISIONING, 'slos', f), 'utf8')) as { id: string; window: string },
     );
     const file = parse(cli.out) as { groups: { name: string }[] };
-    expect(file.groups.map((g) => g.name).sort()).toEqual(ids.map((id) => `opsdeck-slo-${id}`).sort());
+    // calendar windows have no window group: their range grows from the period's start
+    const expected = slos.flatMap(({ id, window }) =>
+      ['week', 'month', 'quarter'].includes(window)
+        ? [`opsdeck-slo-${id}`]
+        : [`opsdeck-slo-${id}`, `opsdeck-slo-${id}:window`],
+    );
+    expect(file.groups.map((g) => g.name).sort()).toEqual(expected.sort());
     expect(await promtoolCheck(cli.out)).toMatch(/SUCCESS: \d+ rules found/);
   });
 
@@ -188,7 +194,13 @@ describe.each(STORE_KINDS)('HTTP (%s)', (kind) => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/yaml; charset=utf-8');
     const groups = (parse(res.body) as { groups: { name: string }[] }).groups.map((g) => g.name);
-    expect(groups).toEqual(['opsdeck-slo-api-read-request-latency', 'opsdeck-slo-api-response-errors']);
+    // both imported windows are rolling (4w, 2w), so each SLO also has its window group
+    expect(groups).toEqual([
+      'opsdeck-slo-api-read-request-latency',
+      'opsdeck-slo-api-read-request-latency:window',
+      'opsdeck-slo-api-response-errors',
+      'opsdeck-slo-api-response-errors:window',
+    ]);
     expect(await promtoolCheck(res.body)).toMatch(/SUCCESS/);
     expect((await t.app.inject({ url: '/api/v1/slos/rules' })).statusCode).toBe(401);
   });

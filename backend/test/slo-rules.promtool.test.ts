@@ -120,8 +120,9 @@ const freshness = SloCreate.parse({
 test('promtool check rules accepts the generated rules', async () => {
   writeFileSync(join(dir, 'all.yml'), sloRulesYaml([...SLOS, latency, freshness]));
   const { stdout } = await run(PROMTOOL, ['check', 'rules', join(dir, 'all.yml')]);
-  // per SLO: objective, 2 increases, 1 guard count, 7 ratios and 4 alerts
-  expect(stdout).toContain(`SUCCESS: ${(SLOS.length + 2) * 15} rules found`);
+  // per SLO: objective, 2 increases, 1 guard count, 7 ratios and 4 alerts, and in the window group
+  // the 30d errors, events and ratio
+  expect(stdout).toContain(`SUCCESS: ${(SLOS.length + 2) * (15 + 3)} rules found`);
 });
 
 test('promtool check rules rejects a broken rule file, so the check above means something', async () => {
@@ -276,6 +277,40 @@ test('a threshold SLO pages when the gauge stays past its bound: bad one-minute 
         ],
         'pipeline="orders",',
       ),
+    ],
+  });
+});
+
+test('the recorded 30d window ratio is event-weighted: a quiet half-hour weighs by its few events', async () => {
+  // Each hour: 30 busy minutes of 1000 requests with 1 error, then 30 quiet ones of 10 requests with 5
+  // errors (50 %). Over 10 hours 303 000 requests, 1 800 errors: 0.594 %. An average of 5m ratios
+  // would say about 25 %, weighing a quiet 5 minutes like a busy one.
+  const weighted = ratioSlo('weighted', 'weighted-api', 0);
+  const quiet = (m: number) => m % 60 >= 30;
+  const expected = { ratio: 1800 / 303_000, events: 303_000, errors: 1800 };
+  const close = (expr: string, value: number) => ({
+    expr: `abs(${expr} / ${value} - 1) < bool 0.01`,
+    eval_time: '600m',
+    exp_samples: [{ labels: '{service="weighted-api",slo="weighted"}', value: 1 }],
+  });
+  await promtoolTest('window-weighted', [weighted], {
+    interval: '1m',
+    input_series: traffic(
+      weighted.service,
+      600,
+      (m) => (quiet(m) ? 10 : 1000),
+      (m) => (quiet(m) ? 5 : 1),
+    ),
+    promql_expr_test: [
+      close('slo:sli_error:ratio_rate30d{slo="weighted"}', expected.ratio),
+      close('slo:total:increase30d{slo="weighted"}', expected.events),
+      close('slo:errors:increase30d{slo="weighted"}', expected.errors),
+      // the time-weighted shortcut the window rule avoids is far off on this traffic
+      {
+        expr: 'avg_over_time(slo:sli_error:ratio_rate5m{slo="weighted"}[600m]) > bool 0.1',
+        eval_time: '600m',
+        exp_samples: [{ labels: '{service="weighted-api",slo="weighted"}', value: 1 }],
+      },
     ],
   });
 });

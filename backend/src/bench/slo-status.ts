@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Indicator, type SloSpec, sloRuleGroup, sloRulesYaml } from '@opsdeck/common';
+import { type Indicator, type SloSpec, sloRuleGroups, sloRulesYaml } from '@opsdeck/common';
 import { ManualClock } from '../clock';
 import { PrometheusClient, type Sample } from '../prometheus/client';
 import { SloEvaluator } from '../slo/evaluator';
@@ -146,7 +146,7 @@ export async function run(): Promise<BenchResult[]> {
     }
 
     const backfillStarted = performance.now();
-    const groups = slos.map(sloRuleGroup);
+    const groups = slos.flatMap(sloRuleGroups);
     const file = (keep: (expr: string, record: string) => boolean) =>
       JSON.stringify({
         groups: groups

@@ -5,8 +5,10 @@ import {
   errorsQuery,
   eventsQuery,
   leMatcher,
+  recordedWindow,
   recordingExpressions,
   totalQuery,
+  windowRecordingExpressions,
   type QueryMode,
 } from './promql';
 
@@ -113,7 +115,7 @@ describe('totalQuery and errorsQuery', () => {
 });
 
 describe('errorRatioQuery', () => {
-  test.each<[string, typeof ratio, string, QueryMode, string]>([
+  test.each<[string, Parameters<typeof errorRatioQuery>[0], string, QueryMode, string]>([
     [
       'ratio raw 30d',
       ratio,
@@ -150,11 +152,46 @@ describe('errorRatioQuery', () => {
       'sum by (route, method) (slo:sli_error:ratio_rate3d{slo="api-availability"})',
     ],
     [
-      'rules, SLO window sums recorded increases',
+      'rules, SLO window divides its recorded counts',
       perRoute,
       '30d',
       'rules',
-      'sum by (route, method) (sum_over_time(slo:errors:increase5m{slo="api-availability"}[30d])) / sum by (route, method) (sum_over_time(slo:total:increase5m{slo="api-availability"}[30d]))',
+      'sum by (route, method) (slo:errors:increase30d{slo="api-availability"}) / sum by (route, method) (slo:total:increase30d{slo="api-availability"})',
+    ],
+    [
+      'rules, SLO window summed over groups still divides counts, never adds ratios',
+      { ...perRoute, groupBy: [] },
+      '30d',
+      'rules',
+      'sum(slo:errors:increase30d{slo="api-availability"}) / sum(slo:total:increase30d{slo="api-availability"})',
+    ],
+    [
+      'rules, a 1d SLO window reads its counts, not the per-group 1d burn ratio',
+      { ...ratio, window: '1d' },
+      '1d',
+      'rules',
+      'sum(slo:errors:increase1d{slo="api-availability"}) / sum(slo:total:increase1d{slo="api-availability"})',
+    ],
+    [
+      'rules, calendar elapsed part sums recorded increases',
+      { ...perRoute, window: 'month' },
+      '12d3h4m5s',
+      'rules',
+      'sum by (route, method) (sum_over_time(slo:errors:increase5m{slo="api-availability"}[12d3h4m5s])) / sum by (route, method) (sum_over_time(slo:total:increase5m{slo="api-availability"}[12d3h4m5s]))',
+    ],
+    [
+      'rules, calendar window of 30 days elapsed still sums (nothing recorded for it)',
+      { ...ratio, window: 'month' },
+      '30d',
+      'rules',
+      'sum(sum_over_time(slo:errors:increase5m{slo="api-availability"}[30d])) / sum(sum_over_time(slo:total:increase5m{slo="api-availability"}[30d]))',
+    ],
+    [
+      'rules, input without a window sums recorded increases',
+      { id: ratio.id, indicator: ratio.indicator, groupBy: [] },
+      '30d',
+      'rules',
+      'sum(sum_over_time(slo:errors:increase5m{slo="api-availability"}[30d])) / sum(sum_over_time(slo:total:increase5m{slo="api-availability"}[30d]))',
     ],
   ])('%s', (_name, slo, range, mode, expected) => {
     expect(errorRatioQuery(slo, range, mode)).toBe(expected);
@@ -178,6 +215,7 @@ describe('burnRateQuery and eventsQuery', () => {
     ['5m', 'raw', 'sum(increase(http_requests_total{service="api"}[5m]))'],
     ['5m', 'rules', 'sum(slo:total:increase5m{slo="api-availability"})'],
     ['30m', 'rules', 'sum(slo:total:increase30m{slo="api-availability"})'],
+    ['30d', 'rules', 'sum(slo:total:increase30d{slo="api-availability"})'],
     ['1d', 'rules', 'sum(sum_over_time(slo:total:increase5m{slo="api-availability"}[1d])) / 5'],
   ])('events over %s (%s)', (range, mode, expected) => {
     expect(eventsQuery(ratio, range, mode)).toBe(expected);
@@ -208,5 +246,49 @@ describe('recordingExpressions', () => {
       { record: 'slo:sli_error:ratio_rate1d', expr: summed('1d') },
       { record: 'slo:sli_error:ratio_rate3d', expr: summed('3d') },
     ]);
+  });
+});
+
+describe('recordedWindow', () => {
+  test.each([
+    ['30d', '30d'],
+    ['4w', '28d'],
+    ['12h', '12h'],
+    ['month', null],
+    ['week', null],
+    ['quarter', null],
+  ])('%s records %p', (window, expected) => {
+    expect(recordedWindow(window)).toBe(expected);
+  });
+});
+
+describe('windowRecordingExpressions', () => {
+  const e5m = 'slo:errors:increase5m{slo="api-availability"}';
+  const t5m = 'slo:total:increase5m{slo="api-availability"}';
+  test('30d window: errors and events divided by the 5x overlap, ratio of the two sums', () => {
+    expect(windowRecordingExpressions(perRoute)).toEqual([
+      { record: 'slo:errors:increase30d', expr: `sum_over_time(${e5m}[30d]) / 5` },
+      { record: 'slo:total:increase30d', expr: `sum_over_time(${t5m}[30d]) / 5` },
+      {
+        record: 'slo:sli_error:ratio_rate30d',
+        expr: `sum_over_time(${e5m}[30d]) / sum_over_time(${t5m}[30d])`,
+      },
+    ]);
+  });
+  test('4w window records under its length in days', () => {
+    expect(windowRecordingExpressions({ ...ratio, window: '4w' }).map((r) => r.record)).toEqual([
+      'slo:errors:increase28d',
+      'slo:total:increase28d',
+      'slo:sli_error:ratio_rate28d',
+    ]);
+  });
+  test('a window as long as a burn-rate window leaves the ratio to the main group', () => {
+    expect(windowRecordingExpressions({ ...ratio, window: '3d' }).map((r) => r.record)).toEqual([
+      'slo:errors:increase3d',
+      'slo:total:increase3d',
+    ]);
+  });
+  test('calendar windows record nothing', () => {
+    expect(windowRecordingExpressions({ ...ratio, window: 'quarter' })).toEqual([]);
   });
 });

@@ -2,18 +2,29 @@
 // source metrics) or from the recording rules that `rules.ts` generates, plus those rules' expressions.
 import { BURN_RATE_ALERTS, BURN_RATE_WINDOWS, errorBudgetRatio } from './math';
 import type { Indicator, SloSpec } from './spec';
-import { formatDuration, parseDuration } from './windows';
+import { formatDuration, parseDuration, parseWindow } from './windows';
 
-/** What the builders read from an SLO; a full `SloSpec` fits. */
-export type SloQueryInput = Pick<SloSpec, 'id' | 'indicator' | 'groupBy'>;
+/**
+ * What the builders read from an SLO; a full `SloSpec` fits. With its `window`, rules-mode queries
+ * over exactly that window read the window's recorded counts.
+ */
+export type SloQueryInput = Pick<SloSpec, 'id' | 'indicator' | 'groupBy'> & Partial<Pick<SloSpec, 'window'>>;
 
 /** `raw` queries the source metrics; `rules` reads the series the generated recording rules keep. */
 export type QueryMode = 'raw' | 'rules';
 
 /** Range of the recorded increases that long windows are summed from. */
 export const RECORD_RANGE = '5m';
-/** Evaluation interval of every generated rule group. */
+/** Evaluation interval of each SLO's main rule group (burn-rate ratios, guards, alerts). */
 export const RULE_INTERVAL = '1m';
+/**
+ * Evaluation interval of the SLO-window groups: a 30-day sum need not be redone every minute, but the
+ * interval stays well under Prometheus's 5m lookback, so an instant query always finds a sample (at
+ * 5m, queries landing while the next evaluation runs would find none).
+ */
+export const WINDOW_RULE_INTERVAL = '2m30s';
+/** How many recorded 5m increases count each event: one is recorded every rule interval. */
+export const RECORD_OVERLAP = parseDuration(RECORD_RANGE) / parseDuration(RULE_INTERVAL);
 /**
  * Windows from this length on are sums of recorded 5m increases (cheap, still event-weighted);
  * shorter ones are recorded from the source metrics directly, exact and cheap at that length.
@@ -24,10 +35,12 @@ export const SUMMED_WINDOW_SECONDS = 86_400;
 export const RECORDED = {
   errors: `slo:errors:increase${RECORD_RANGE}`,
   total: `slo:total:increase${RECORD_RANGE}`,
-  /** event-weighted error ratio over a burn-rate window, e.g. slo:sli_error:ratio_rate1h */
+  /** event-weighted error ratio over a burn-rate or SLO window, e.g. slo:sli_error:ratio_rate1h */
   errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
-  /** events in a page's short window, for the minimum-traffic guard, e.g. slo:total:increase30m */
+  /** events in a page's short window (the guard) or the SLO window, e.g. slo:total:increase30m */
   events: (window: string) => `slo:total:increase${window}`,
+  /** bad events in the SLO window, e.g. slo:errors:increase30d */
+  errorEvents: (window: string) => `slo:errors:increase${window}`,
 } as const;
 
 /** Short windows of page rows: the rules record their event counts for the minimum-traffic guard. */
@@ -109,6 +122,21 @@ function isRecordedRatioWindow(range: string): boolean {
   return BURN_RATE_WINDOWS.includes(range);
 }
 
+/**
+ * The range the window rules record for an SLO window, e.g. `30d` (a `4w` window records `28d`), or
+ * null for calendar windows: their elapsed part grows from the period's start, which no fixed range
+ * selector in a rule can follow, so they keep summing the recorded 5m increases.
+ */
+export function recordedWindow(window: string): string | null {
+  const parsed = parseWindow(window);
+  return parsed.kind === 'rolling' ? formatDuration(parsed.seconds) : null;
+}
+
+/** True when `range` is exactly the SLO's rolling window, whose counts the window rules record. */
+function isRecordedSloWindow(slo: SloQueryInput, range: string): boolean {
+  return slo.window !== undefined && recordedWindow(slo.window) === range;
+}
+
 function summedRatio(slo: SloQueryInput, range: string): string {
   const sum = (record: string) =>
     sumBy(slo.groupBy, `sum_over_time(${recordedSelector(record, slo.id)}[${range}])`);
@@ -117,12 +145,18 @@ function summedRatio(slo: SloQueryInput, range: string): string {
 
 /**
  * Event-weighted error ratio (bad ÷ total events) over `range`, one series per groupBy value.
- * Raw: from the source metrics. Rules: a burn-rate window reads its recorded ratio; any other range
- * (the SLO window, a calendar window's elapsed part) sums the recorded 5m increases.
+ * Raw: from the source metrics. Rules: the SLO's rolling window divides its recorded bad and total
+ * counts (one sample each per group; counts, unlike ratios, still add up when groups are summed); a
+ * burn-rate window reads its recorded ratio; any other range (a calendar window's elapsed part) sums
+ * the recorded 5m increases.
  */
 export function errorRatioQuery(slo: SloQueryInput, range: string, mode: QueryMode = 'raw'): string {
   parseDuration(range);
   if (mode === 'rules') {
+    if (isRecordedSloWindow(slo, range)) {
+      const sum = (record: string) => sumBy(slo.groupBy, recordedSelector(record, slo.id));
+      return `${sum(RECORDED.errorEvents(range))} / ${sum(RECORDED.events(range))}`;
+    }
     return isRecordedRatioWindow(range)
       ? sumBy(slo.groupBy, recordedSelector(RECORDED.errorRatio(range), slo.id))
       : summedRatio(slo, range);
@@ -140,16 +174,16 @@ export function burnRateQuery(
 }
 
 /**
- * Events over `range`. Rules: a guard window reads its recorded count; other ranges sum the recorded
- * 5m increases and divide by how often each event is counted (5m range ÷ 1m interval).
+ * Events over `range`. Rules: a guard window or the SLO's rolling window reads its recorded count;
+ * other ranges sum the recorded 5m increases and divide by how often each event is counted (5m range
+ * ÷ 1m interval).
  */
 export function eventsQuery(slo: SloQueryInput, range: string, mode: QueryMode = 'raw'): string {
   parseDuration(range);
   if (mode === 'raw') return totalQuery(slo, range);
-  if (GUARD_WINDOWS.includes(range))
+  if (GUARD_WINDOWS.includes(range) || isRecordedSloWindow(slo, range))
     return sumBy(slo.groupBy, recordedSelector(RECORDED.events(range), slo.id));
-  const overlap = parseDuration(RECORD_RANGE) / parseDuration(RULE_INTERVAL);
-  return `${sumBy(slo.groupBy, `sum_over_time(${recordedSelector(RECORDED.total, slo.id)}[${range}])`)} / ${overlap}`;
+  return `${sumBy(slo.groupBy, `sum_over_time(${recordedSelector(RECORDED.total, slo.id)}[${range}])`)} / ${RECORD_OVERLAP}`;
 }
 
 export interface RecordingExpression {
@@ -180,6 +214,33 @@ export function recordingExpressions(slo: SloQueryInput): RecordingExpression[] 
           ? `sum_over_time(${sameLabels(RECORDED.errors)}[${window}]) / sum_over_time(${sameLabels(RECORDED.total)}[${window}])`
           : errorRatioQuery(slo, window, 'raw');
     rules.push({ record: RECORDED.errorRatio(window), expr });
+  }
+  return rules;
+}
+
+/**
+ * The SLO-window recordings of one SLO (rolling windows only; none for calendar ones): bad and total
+ * events over the window and their ratio, each a sum of the recorded 5m increases (event-weighted,
+ * never an average of ratios). Counts divide by the overlap of the 5m increases; the ratio needs no
+ * division. The ratio is left out when a burn-rate window of the same length already records it.
+ * Every expression reads the 5m increases, none another window record, so the group can be backfilled
+ * in one pass after them.
+ */
+export function windowRecordingExpressions(
+  slo: SloQueryInput & Pick<SloSpec, 'window'>,
+): RecordingExpression[] {
+  const window = recordedWindow(slo.window);
+  if (window === null) return [];
+  const sum = (record: string) => `sum_over_time(${recordedSelector(record, slo.id)}[${window}])`;
+  const rules: RecordingExpression[] = [
+    { record: RECORDED.errorEvents(window), expr: `${sum(RECORDED.errors)} / ${RECORD_OVERLAP}` },
+    { record: RECORDED.events(window), expr: `${sum(RECORDED.total)} / ${RECORD_OVERLAP}` },
+  ];
+  if (!isRecordedRatioWindow(window)) {
+    rules.push({
+      record: RECORDED.errorRatio(window),
+      expr: `${sum(RECORDED.errors)} / ${sum(RECORDED.total)}`,
+    });
   }
   return rules;
 }

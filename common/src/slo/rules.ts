@@ -1,8 +1,15 @@
 // Prometheus rule groups for SLOs: the recording rules of promql.ts plus multi-window multi-burn-rate
-// alerts, one group per SLO, as objects and as a YAML rule file for `rule_files`.
+// alerts, a group per SLO and a slower one for its window, as objects and as a YAML file for `rule_files`.
 import { stringify } from 'yaml';
 import { BURN_RATE_ALERTS, burnRateFactor, errorBudgetRatio, objectiveFraction, roundRatio } from './math';
-import { RECORDED, RULE_INTERVAL, recordedSelector, recordingExpressions } from './promql';
+import {
+  RECORDED,
+  RULE_INTERVAL,
+  WINDOW_RULE_INTERVAL,
+  recordedSelector,
+  recordingExpressions,
+  windowRecordingExpressions,
+} from './promql';
 import type { SloSpec } from './spec';
 import { formatDuration, windowSeconds } from './windows';
 
@@ -35,6 +42,11 @@ export interface RuleFile {
 
 export function ruleGroupName(sloId: string): string {
   return `opsdeck-slo-${sloId}`;
+}
+
+/** Name of an SLO's window group; `:` cannot occur in an SLO id, so no SLO's main group can take it. */
+export function windowRuleGroupName(sloId: string): string {
+  return `${ruleGroupName(sloId)}:window`;
 }
 
 /**
@@ -102,8 +114,26 @@ export function sloRuleGroup(slo: SloSpec): RuleGroup {
   };
 }
 
+/**
+ * The SLO-window recordings (errors, events and ratio over a rolling window) in their own group at a
+ * slower interval: each evaluation sums a whole window of 5m increases. Null for calendar windows.
+ */
+export function sloWindowRuleGroup(slo: SloSpec): RuleGroup | null {
+  const labels = seriesLabels(slo);
+  const rules = windowRecordingExpressions(slo).map((r) => ({ ...r, labels }));
+  return rules.length === 0
+    ? null
+    : { name: windowRuleGroupName(slo.id), interval: WINDOW_RULE_INTERVAL, rules };
+}
+
+/** Every rule group of one SLO: the main group, then its window group when it has one. */
+export function sloRuleGroups(slo: SloSpec): RuleGroup[] {
+  const window = sloWindowRuleGroup(slo);
+  return window === null ? [sloRuleGroup(slo)] : [sloRuleGroup(slo), window];
+}
+
 export function sloRuleFile(slos: readonly SloSpec[]): RuleFile {
-  return { groups: slos.map(sloRuleGroup) };
+  return { groups: slos.flatMap(sloRuleGroups) };
 }
 
 /** The rule file as YAML, long expressions on one line so they stay greppable. */
