@@ -26,28 +26,42 @@ export function Markdown({ markdown, ticked, onStep }: Props) {
   const onStepRef = useRef(onStep);
   onStepRef.current = onStep;
 
+  const writable = Boolean(onStep);
+  // Ticked state comes from the timeline; it is applied again only when the timeline changes, so a
+  // box the user just ticked stays ticked while its entry is being written.
   useEffect(() => {
     const root = ref.current;
     if (!root) return;
-    const boxes = Array.from(root.querySelectorAll<HTMLInputElement>('input[type="checkbox"]'));
-    boxes.forEach((box, index) => {
-      const text = (box.closest('li')?.textContent ?? '').replace(/\s+/g, ' ').trim();
-      box.disabled = !onStepRef.current;
+    root.querySelectorAll<HTMLInputElement>('input[type="checkbox"]').forEach((box, index) => {
+      const text = stepText(box.closest('li'));
+      box.disabled = !writable;
       box.checked = ticked?.has(index) ?? false;
       box.dataset.step = String(index);
       box.setAttribute('aria-label', text || `step ${index + 1}`);
     });
+  }, [html, ticked, writable]);
+
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return;
     const onChange = (event: Event) => {
       const box = event.target as HTMLInputElement;
       if (box.type !== 'checkbox' || box.dataset.step === undefined) return;
-      const text = box.getAttribute('aria-label') ?? '';
-      onStepRef.current?.({ index: Number(box.dataset.step), text, done: box.checked });
+      onStepRef.current?.({ index: Number(box.dataset.step), text: box.getAttribute('aria-label') ?? '', done: box.checked });
     };
     root.addEventListener('change', onChange);
     return () => root.removeEventListener('change', onChange);
-  }, [html, ticked, onStep]);
+  }, [html]);
 
   return <div ref={ref} className={styles.markdown} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+/** A step's own words: its list item without nested code blocks and sub-lists. */
+function stepText(li: Element | null): string {
+  if (!li) return '';
+  const copy = li.cloneNode(true) as Element;
+  copy.querySelectorAll('pre, ul, ol').forEach((n) => n.remove());
+  return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

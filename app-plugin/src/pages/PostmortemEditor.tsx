@@ -100,7 +100,7 @@ export function PostmortemEditor({ id }: { id: string }) {
               <Input id={`ai-owner-${n}`} value={item.owner} disabled={!writable} onChange={(e) => setItem(n, { owner: e.currentTarget.value })} width={20} />
             </Field>
             <Field label="Due" invalid={Boolean(problem(`actionItems.${n}.dueDate`))} error={problem(`actionItems.${n}.dueDate`)}>
-              <Input id={`ai-due-${n}`} type="date" value={item.dueDate} disabled={!writable} onChange={(e) => setItem(n, { dueDate: e.currentTarget.value })} width={20} />
+              <Input id={`ai-due-${n}`} placeholder="YYYY-MM-DD" value={item.dueDate} disabled={!writable} onChange={(e) => setItem(n, { dueDate: e.currentTarget.value })} width={20} />
             </Field>
             <Field label="Status">
               <Select

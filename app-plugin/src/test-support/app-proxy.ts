@@ -45,21 +45,31 @@ function send(url: URL, method: string, headers: Record<string, string>, body?: 
   });
 }
 
-export function appProxy(settings: AppSettings, calls: ProxiedCall[] = []): BackendSrv {
+export type Resolved = { target: URL; headers: Record<string, string> } | { status: number; message: string };
+
+/** What Grafana's plugin proxy does with `<method> /api/plugin-proxy/<app id>/<rest>`: the route, the role check, the filled URL and headers. */
+export function resolveRoute(url: string, method: string, settings: AppSettings): Resolved {
   const prefix = `/api/plugin-proxy/${PLUGIN_ID}/`;
+  if (!url.startsWith(prefix)) return { status: 404, message: 'Not found' };
+  const after = url.slice(prefix.length);
+  const route = pluginJson.routes.find((r) => (after === r.path || after.startsWith(`${r.path}/`) || after.startsWith(`${r.path}?`)) && (!r.method || r.method === method));
+  if (!route) return { status: 404, message: 'Not found' };
+  if (route.reqRole && RANK[settings.role] < RANK[route.reqRole as GrafanaRole]) return { status: 403, message: 'Permission denied' };
+  const target = new URL(fill(route.url, settings).replace(/\/+$/, '') + after.slice(route.path.length));
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (settings.login) headers['x-grafana-user'] = settings.login;
+  for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = fill(h.content, settings);
+  return { target, headers };
+}
+
+export function appProxy(settings: AppSettings, calls: ProxiedCall[] = []): BackendSrv {
   const fetch = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
     new Observable((subscriber) => {
       const fail = (status: number, data: unknown) => subscriber.error({ status, data, statusText: String(status), config: options });
       const method = (options.method ?? 'GET').toUpperCase();
-      if (!options.url.startsWith(prefix)) return fail(404, { message: 'Not found' });
-      const after = options.url.slice(prefix.length);
-      const route = pluginJson.routes.find((r) => (after === r.path || after.startsWith(`${r.path}/`) || after.startsWith(`${r.path}?`)) && (!r.method || r.method === method));
-      if (!route) return fail(404, { message: 'Not found' });
-      if (route.reqRole && RANK[settings.role] < RANK[route.reqRole as GrafanaRole]) return fail(403, { message: 'Permission denied' });
-      const target = new URL(fill(route.url, settings).replace(/\/+$/, '') + after.slice(route.path.length));
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (settings.login) headers['x-grafana-user'] = settings.login;
-      for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = fill(h.content, settings);
+      const resolved = resolveRoute(options.url, method, settings);
+      if ('status' in resolved) return fail(resolved.status, { message: resolved.message });
+      const { target, headers } = resolved;
       const body = options.data === undefined ? undefined : JSON.stringify(options.data);
       if (body !== undefined) headers['content-type'] = 'application/json';
       calls.push({ method, url: target.toString(), body: options.data });
