@@ -25,5 +25,6 @@ module.exports = {
     pluginProject('app-plugin'),
     pluginJsonProject,
     pluginBrowserProject,
+    { ...pluginBrowserProject, displayName: 'app-browser', roots: ['<rootDir>/app-plugin/browser'] },
   ],
 };
