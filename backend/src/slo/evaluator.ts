@@ -17,7 +17,9 @@ import {
   formatDuration,
   objectiveFraction,
   parseWindow,
+  RECORDED,
   rangeSeconds,
+  recordedWindow,
   recordingExpressions,
   sli,
   totalQuery,
@@ -66,6 +68,9 @@ function groupKey(labels: Record<string, string>, groupBy: readonly string[]): s
   return JSON.stringify(groupBy.map((l) => labels[l] ?? ''));
 }
 
+/** Recorded series per record name and SLO id, read for many SLOs at once (`sum by (slo) (record)`). */
+type RecordedBatch = Map<string, Map<string, number>>;
+
 export class SloEvaluator {
   constructor(private readonly options: SloEvaluatorOptions) {}
 
@@ -86,7 +91,10 @@ export class SloEvaluator {
   }
 
   async status(slo: EvaluatedSlo): Promise<SloStatus> {
-    const at = this.now();
+    return this.evaluate(slo, this.now());
+  }
+
+  private async evaluate(slo: EvaluatedSlo, at: Date, batch?: RecordedBatch): Promise<SloStatus> {
     const mode = await this.modeFor(slo);
     const elapsed = windowAt(slo.window, slo.timeZone, at).elapsed;
     const range = formatDuration(Math.max(rangeSeconds(elapsed), MIN_RANGE_SECONDS));
@@ -95,8 +103,9 @@ export class SloEvaluator {
     // A recorded burn-rate ratio is per group; summing ratios across groups would be wrong, so a
     // grouped SLO's overall burn rates come from the source metrics.
     const overallMode: QueryMode = slo.groupBy.length > 0 ? 'raw' : mode;
+    const batched = mode === 'rules' && batch ? this.fromBatch(slo, batch) : undefined;
     const [total, groups] = await Promise.all([
-      this.indicators(overall, range, mode, overallMode, at),
+      batched ? Promise.resolve(batched) : this.indicators(overall, range, mode, overallMode, at),
       slo.groupBy.length > 0
         ? this.indicators(slo, range, mode, mode, at)
         : Promise.resolve(new Map<string, Indicators & { labels: Record<string, string> }>()),
@@ -131,17 +140,71 @@ export class SloEvaluator {
     return status;
   }
 
-  /** Status of every SLO; one that cannot be evaluated is reported beside the others, not thrown. */
+  /**
+   * Status of every SLO; one that cannot be evaluated is reported beside the others, not thrown.
+   * Ungrouped SLOs on rules with rolling windows share one query per recorded series (a dozen for
+   * any number of SLOs) instead of ten queries each; the rest are evaluated one by one.
+   */
   async statuses(
     slos: EvaluatedSlo[],
   ): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
-    const results = await Promise.allSettled(slos.map((s) => this.status(s)));
+    const at = this.now();
+    // a failed batch read leaves every SLO to its own queries, which report their own errors
+    const batch = await this.readRecorded(slos, at).catch(() => undefined);
+    const results = await Promise.allSettled(slos.map((s) => this.evaluate(s, at, batch)));
     const items: SloStatus[] = [];
     const errors: { id: string; error: unknown }[] = [];
     results.forEach((r, i) =>
       r.status === 'fulfilled' ? items.push(r.value) : errors.push({ id: slos[i]!.id, error: r.reason }),
     );
     return { items, errors };
+  }
+
+  /** SLOs whose whole status the batch can answer: ungrouped, rolling window, every rule loaded. */
+  private async batchable(slos: EvaluatedSlo[]): Promise<EvaluatedSlo[]> {
+    const modes = await Promise.all(slos.map((s) => this.modeFor(s)));
+    return slos.filter(
+      (s, i) => modes[i] === 'rules' && s.groupBy.length === 0 && recordedWindow(s.window) !== null,
+    );
+  }
+
+  /**
+   * The recorded series those SLOs read, one instant query per record name for all of them:
+   * `sum by (slo) (record)` answers per SLO what `sum(record{slo="…"})` answers for one.
+   */
+  private async readRecorded(slos: EvaluatedSlo[], at: Date): Promise<RecordedBatch | undefined> {
+    const eligible = await this.batchable(slos);
+    if (eligible.length === 0) return undefined;
+    const windows = eligible.map((s) => recordedWindow(s.window)!);
+    const records = new Set([
+      ...windows.flatMap((w) => [RECORDED.errorEvents(w), RECORDED.events(w)]),
+      ...BURN_RATE_WINDOWS.map((w) => RECORDED.errorRatio(w)),
+      ...(eligible.some((s) => s.minEvents > 0) ? GUARD_WINDOWS.map((w) => RECORDED.events(w)) : []),
+    ]);
+    const batch: RecordedBatch = new Map();
+    await Promise.all(
+      [...records].map(async (record) => {
+        const samples = await this.options.prometheus.instant(`sum by (slo) (${record})`, at);
+        batch.set(record, new Map(samples.map((s) => [s.labels.slo ?? '', s.value])));
+      }),
+    );
+    return batch;
+  }
+
+  /** An ungrouped SLO's indicators from the batch, as `indicators` files them; undefined if it cannot. */
+  private fromBatch(slo: EvaluatedSlo, batch: RecordedBatch) {
+    const window = recordedWindow(slo.window);
+    if (slo.groupBy.length > 0 || window === null) return undefined;
+    const read = (record: string) => batch.get(record)?.get(slo.id) ?? NaN;
+    const guardWindows = slo.minEvents > 0 ? GUARD_WINDOWS : [];
+    const one: Indicators & { labels: Record<string, string> } = {
+      labels: {},
+      errorRatio: read(RECORDED.errorEvents(window)) / read(RECORDED.events(window)),
+      events: read(RECORDED.events(window)),
+      errorRatios: Object.fromEntries(BURN_RATE_WINDOWS.map((w) => [w, read(RECORDED.errorRatio(w))])),
+      guardEvents: Object.fromEntries(guardWindows.map((w) => [w, read(RECORDED.events(w))])),
+    };
+    return new Map([[groupKey({}, []), one]]);
   }
 
   private present(slo: EvaluatedSlo, ind: Indicators) {
