@@ -11,7 +11,12 @@ import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import webpack, { type Configuration } from 'webpack';
 import pluginConfig from '../../.config/webpack.config.js';
-import { EDITOR_TOKEN, type Running, freePort, startPrometheus } from '../../datasource-plugin/src/test-support/opsdeck-stack';
+import {
+  EDITOR_TOKEN,
+  type Running,
+  freePort,
+  startPrometheus,
+} from '../../datasource-plugin/src/test-support/opsdeck-stack';
 import { type AppHost, startAppHost } from './app-host-server';
 import appHostConfig from './webpack.app-host.js';
 
@@ -42,7 +47,9 @@ const answers = (url: string) =>
   });
 
 /** The built backend as it runs in production, loading the repository's provisioning files. */
-async function startBackend(prometheusUrl: string): Promise<{ url: string; child: ChildProcess; dir: string }> {
+async function startBackend(
+  prometheusUrl: string,
+): Promise<{ url: string; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'opsdeck-app-browser-'));
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'backend', 'dist', 'main.js')], {
@@ -59,7 +66,8 @@ async function startBackend(prometheusUrl: string): Promise<{ url: string; child
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300 && !(await answers(`${url}/healthz`)); i++) await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 300 && !(await answers(`${url}/healthz`)); i++)
+    await new Promise((r) => setTimeout(r, 200));
   return { url, child, dir };
 }
 
@@ -75,8 +83,24 @@ beforeAll(async () => {
   await compile(appHostConfig());
   prometheus = await startPrometheus();
   backend = await startBackend(prometheus.url);
-  host = await startAppHost({ jsonData: { backendUrl: backend.url }, secureJsonData: { token: EDITOR_TOKEN }, role: 'Editor', login: 'alice' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  host = await startAppHost({
+    jsonData: { backendUrl: backend.url },
+    secureJsonData: { token: EDITOR_TOKEN },
+    role: 'Editor',
+    login: 'alice',
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -100,14 +124,19 @@ async function open(pathAndQuery: string, theme: 'light' | 'dark' = 'light'): Pr
   });
   await page.addInitScript((t) => Object.assign(window, { opsdeckTheme: t }), theme);
   await page.goto(`${host.url}${pathAndQuery}`);
-  await page.waitForFunction(() => (window as unknown as { opsdeckAppReady?: boolean }).opsdeckAppReady === true, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { opsdeckAppReady?: boolean }).opsdeckAppReady === true,
+    undefined,
+    { timeout: 60_000 },
+  );
   return page;
 }
 
 async function shot(page: Page, name: string) {
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  if (process.env.OPSDECK_UPDATE_SCREENSHOTS === '1') copyFileSync(file, path.join(DOCS_SHOTS, `${name}.png`));
+  if (process.env.OPSDECK_UPDATE_SCREENSHOTS === '1')
+    copyFileSync(file, path.join(DOCS_SHOTS, `${name}.png`));
 }
 
 /** The Monday 10:00 UTC at least a day ahead, and the Tuesday 02:00 UTC after it (the guide's window). */
@@ -115,7 +144,10 @@ function mondayAndNextSlot(now: Date): { monday: string; slotStart: string } {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 10));
   while (d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
   const tuesday = new Date(d.getTime() + 16 * 3_600_000);
-  return { monday: d.toISOString().slice(0, 16), slotStart: `${tuesday.toISOString().slice(0, 16).replace('T', ' ')} UTC` };
+  return {
+    monday: d.toISOString().slice(0, 16),
+    slotStart: `${tuesday.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  };
 }
 
 const PAYLOAD = '<img src=x onerror="window.__pwned=1">';
@@ -124,7 +156,9 @@ describe('opsdeck app in Chromium', () => {
   let incidentPath = '';
 
   it('declares an incident from a panel link', async () => {
-    const page = await open(`${APP}/incidents/new?dashboardUid=opsdeck-service&dashboardTitle=opsdeck%20%2F%20Service&panelId=2&panelTitle=Error%20ratio&service=api`);
+    const page = await open(
+      `${APP}/incidents/new?dashboardUid=opsdeck-service&dashboardTitle=opsdeck%20%2F%20Service&panelId=2&panelTitle=Error%20ratio&service=api`,
+    );
     await page.getByLabel('Title').fill(`Checkout 5xx after deploy ${PAYLOAD}`);
     await page.getByRole('radio', { name: 'S1 Critical' }).check();
     await shot(page, 'app-incident-declare');
@@ -141,7 +175,9 @@ describe('opsdeck app in Chromium', () => {
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByRole('button', { name: 'Acknowledge' }).waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Runbook' }).click();
-    const step = page.getByRole('checkbox', { name: /^Check the error ratio per route|^Error ratio per route/ }).first();
+    const step = page
+      .getByRole('checkbox', { name: /^Check the error ratio per route|^Error ratio per route/ })
+      .first();
     await step.check();
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await timeline.getByText(/Done \(API elevated errors\): Error ratio per route/).waitFor();
@@ -155,12 +191,14 @@ describe('opsdeck app in Chromium', () => {
     await page.close();
   });
 
-  // Action items are left to the jsdom test: in the production bundle common's z.iso.date() rejects a
-  // valid YYYY-MM-DD (zod answers "expected date"), a bundling problem reported to the lead.
-  it('writes the postmortem', async () => {
+  it('writes the postmortem with an action item', async () => {
     const page = await open(`${incidentPath}/postmortem`);
     await page.getByLabel('Root cause').fill('A config flag enabled a slow code path on checkout.');
     await page.getByLabel('Impact').fill('40 % of checkout requests failed for 18 minutes.');
+    await page.getByRole('button', { name: 'Add action item' }).click();
+    await page.locator('#ai-title-0').fill('Alert on the slow checkout path');
+    await page.locator('#ai-owner-0').fill('bob');
+    await page.locator('#ai-due-0').fill('2026-12-15');
     await page.getByRole('button', { name: 'Save postmortem' }).click();
     await page.getByText(/^Saved \(version \d+\)/).waitFor();
     await shot(page, 'app-postmortem');

@@ -9,6 +9,7 @@ import {
   TIMELINE_KINDS,
 } from '../incidents/severity';
 import {
+  CalendarDate,
   ListQueryBase,
   LongText,
   ServiceName,
@@ -171,7 +172,9 @@ export const Incident = z.object({
   acknowledgedAt: Timestamp.nullable(),
   mitigatedAt: Timestamp.nullable(),
   resolvedAt: Timestamp.nullable(),
-  computed: IncidentComputed.optional().describe('flags, checklist and recent changes; on GET /incidents/:id'),
+  computed: IncidentComputed.optional().describe(
+    'flags, checklist and recent changes; on GET /incidents/:id',
+  ),
 });
 export type Incident = z.infer<typeof Incident>;
 
@@ -210,7 +213,7 @@ export const ActionItem = z.strictObject({
   id: z.string().max(64).optional(),
   title: ShortText,
   owner: Person,
-  dueDate: z.iso.date(),
+  dueDate: CalendarDate,
   status: ActionItemStatus.default('open'),
   closedAt: Timestamp.nullable().optional(),
 });

@@ -4,6 +4,18 @@ import { z } from 'zod';
 /** RFC 3339 timestamp with an offset, as every time on the wire is written. */
 export const Timestamp = z.iso.datetime({ offset: true });
 
+/**
+ * A calendar date, YYYY-MM-DD. Written out rather than `z.iso.date()`: in the plugins' production bundle
+ * that namespace member came out as `z.date()` (a Date object), refusing every date string.
+ */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'write the date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'not a calendar date');
+
 export const Slug = z
   .string()
   .min(1)
