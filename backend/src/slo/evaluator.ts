@@ -84,18 +84,36 @@ export class SloEvaluator {
    * window group's included: rules generated before it existed leave the SLO on raw queries.
    */
   async modeFor(slo: EvaluatedSlo): Promise<QueryMode> {
-    const loaded = await this.options.prometheus.recordingRules();
-    const have = new Set(loaded.filter((r) => r.labels.slo === slo.id).map((r) => r.name));
-    const needed = [...recordingExpressions(slo), ...windowRecordingExpressions(slo)];
-    return needed.every((r) => have.has(r.record)) ? 'rules' : 'raw';
+    return (await this.modesFor([slo]))[0]!;
+  }
+
+  /** `modeFor` of many SLOs, indexing the loaded rules once rather than scanning them per SLO. */
+  private async modesFor(slos: EvaluatedSlo[]): Promise<QueryMode[]> {
+    const bySlo = new Map<string, Set<string>>();
+    for (const rule of await this.options.prometheus.recordingRules()) {
+      const id = rule.labels.slo;
+      if (id === undefined) continue;
+      const names = bySlo.get(id) ?? bySlo.set(id, new Set()).get(id)!;
+      names.add(rule.name);
+    }
+    return slos.map((slo) => {
+      const have = bySlo.get(slo.id) ?? new Set<string>();
+      const needed = [...recordingExpressions(slo), ...windowRecordingExpressions(slo)];
+      return needed.every((r) => have.has(r.record)) ? 'rules' : 'raw';
+    });
   }
 
   async status(slo: EvaluatedSlo): Promise<SloStatus> {
     return this.evaluate(slo, this.now());
   }
 
-  private async evaluate(slo: EvaluatedSlo, at: Date, batch?: RecordedBatch): Promise<SloStatus> {
-    const mode = await this.modeFor(slo);
+  private async evaluate(
+    slo: EvaluatedSlo,
+    at: Date,
+    batch?: RecordedBatch,
+    knownMode?: QueryMode,
+  ): Promise<SloStatus> {
+    const mode = knownMode ?? (await this.modeFor(slo));
     const elapsed = windowAt(slo.window, slo.timeZone, at).elapsed;
     const range = formatDuration(Math.max(rangeSeconds(elapsed), MIN_RANGE_SECONDS));
 
@@ -149,9 +167,10 @@ export class SloEvaluator {
     slos: EvaluatedSlo[],
   ): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
     const at = this.now();
-    // a failed batch read leaves every SLO to its own queries, which report their own errors
-    const batch = await this.readRecorded(slos, at).catch(() => undefined);
-    const results = await Promise.allSettled(slos.map((s) => this.evaluate(s, at, batch)));
+    // a failed rules or batch read leaves every SLO to its own queries, which report their own errors
+    const modes = await this.modesFor(slos).catch(() => undefined);
+    const batch = modes ? await this.readRecorded(slos, modes, at).catch(() => undefined) : undefined;
+    const results = await Promise.allSettled(slos.map((s, i) => this.evaluate(s, at, batch, modes?.[i])));
     const items: SloStatus[] = [];
     const errors: { id: string; error: unknown }[] = [];
     results.forEach((r, i) =>
@@ -161,8 +180,7 @@ export class SloEvaluator {
   }
 
   /** SLOs whose whole status the batch can answer: ungrouped, rolling window, every rule loaded. */
-  private async batchable(slos: EvaluatedSlo[]): Promise<EvaluatedSlo[]> {
-    const modes = await Promise.all(slos.map((s) => this.modeFor(s)));
+  private batchable(slos: EvaluatedSlo[], modes: QueryMode[]): EvaluatedSlo[] {
     return slos.filter(
       (s, i) => modes[i] === 'rules' && s.groupBy.length === 0 && recordedWindow(s.window) !== null,
     );
@@ -172,8 +190,12 @@ export class SloEvaluator {
    * The recorded series those SLOs read, one instant query per record name for all of them:
    * `sum by (slo) (record)` answers per SLO what `sum(record{slo="…"})` answers for one.
    */
-  private async readRecorded(slos: EvaluatedSlo[], at: Date): Promise<RecordedBatch | undefined> {
-    const eligible = await this.batchable(slos);
+  private async readRecorded(
+    slos: EvaluatedSlo[],
+    modes: QueryMode[],
+    at: Date,
+  ): Promise<RecordedBatch | undefined> {
+    const eligible = this.batchable(slos, modes);
     if (eligible.length === 0) return undefined;
     const windows = eligible.map((s) => recordedWindow(s.window)!);
     const records = new Set([
