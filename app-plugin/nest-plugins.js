@@ -10,7 +10,9 @@ for (const [folder, plugin] of Object.entries(NESTED)) {
   const from = path.join(ROOT, plugin, 'dist');
   const to = path.join(__dirname, 'dist', folder);
   if (!fs.existsSync(path.join(from, 'module.js')) || !fs.existsSync(path.join(from, 'plugin.json'))) {
-    console.error(`nest-plugins: ${plugin}/dist has no module.js and plugin.json; build it first (npm run build:plugins).`);
+    console.error(
+      `nest-plugins: ${plugin}/dist has no module.js and plugin.json; build it first (npm run build:plugins).`,
+    );
     process.exit(1);
   }
   fs.rmSync(to, { recursive: true, force: true });

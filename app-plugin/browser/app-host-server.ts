@@ -10,7 +10,13 @@ import { type AppSettings, resolveRoute } from '../src/test-support/app-proxy';
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOST_DIR = path.join(ROOT, '.tmp', 'browser-app-host');
 const APP_DIST = path.join(ROOT, 'app-plugin', 'dist');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'application/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'application/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 
 export interface AppHost {
   url: string;
@@ -28,24 +34,41 @@ export async function startAppHost(settings: AppSettings): Promise<AppHost> {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname.startsWith(`/api/plugin-proxy/${PLUGIN_ID}/`)) {
       const resolved = resolveRoute(url.pathname + url.search, req.method ?? 'GET', settings);
-      if ('status' in resolved) return void res.writeHead(resolved.status, { 'content-type': 'application/json' }).end(JSON.stringify({ message: resolved.message }));
-      const headers = { ...resolved.headers, ...(req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {}) };
+      if ('status' in resolved)
+        return void res
+          .writeHead(resolved.status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ message: resolved.message }));
+      const headers = {
+        ...resolved.headers,
+        ...(req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {}),
+      };
       const upstream = httpRequest(resolved.target, { method: req.method, headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json' });
+        res.writeHead(answer.statusCode ?? 502, {
+          'content-type': answer.headers['content-type'] ?? 'application/json',
+        });
         answer.pipe(res);
       });
-      upstream.on('error', () => res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Bad Gateway"}'));
+      upstream.on('error', () =>
+        res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Bad Gateway"}'),
+      );
       return void req.pipe(upstream);
     }
     if (url.pathname.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
-      const file = path.join(APP_DIST, path.normalize(url.pathname.slice(`/public/plugins/${PLUGIN_ID}/`.length)));
+      const file = path.join(
+        APP_DIST,
+        path.normalize(url.pathname.slice(`/public/plugins/${PLUGIN_ID}/`.length)),
+      );
       return file.startsWith(APP_DIST) ? sendFile(res, file) : void res.writeHead(403).end();
     }
-    if (url.pathname === '/' || url.pathname.startsWith(APP_BASE)) return sendFile(res, path.join(__dirname, 'index.html'));
+    if (url.pathname === '/' || url.pathname.startsWith(APP_BASE))
+      return sendFile(res, path.join(__dirname, 'index.html'));
     const file = path.join(HOST_DIR, path.normalize(url.pathname));
     return file.startsWith(HOST_DIR) ? sendFile(res, file) : void res.writeHead(403).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -38,7 +38,17 @@ const backendSrv = {
             }
           }
           if (!res.ok) throw { status: res.status, statusText: res.statusText, data, config: options };
-          return { status: res.status, statusText: res.statusText, ok: true, data, config: options, headers: res.headers, redirected: false, type: res.type, url: res.url };
+          return {
+            status: res.status,
+            statusText: res.statusText,
+            ok: true,
+            data,
+            config: options,
+            headers: res.headers,
+            redirected: false,
+            type: res.type,
+            url: res.url,
+          };
         }),
     );
   },
@@ -46,9 +56,20 @@ const backendSrv = {
 
 async function start() {
   const role = host.opsdeckRole ?? 'Editor';
-  config.bootData = { ...config.bootData, user: { ...config.bootData.user, login: 'alice', orgRole: OrgRole[role], isGrafanaAdmin: false, isSignedIn: true } };
+  config.bootData = {
+    ...config.bootData,
+    user: {
+      ...config.bootData.user,
+      login: 'alice',
+      orgRole: OrgRole[role],
+      isGrafanaAdmin: false,
+      isSignedIn: true,
+    },
+  };
   setBackendSrv(backendSrv as never);
-  const { plugin } = (await host.opsdeckHost.loadAmd('/public/plugins/opsdeck-sre-app/module.js')) as { plugin: AppPlugin };
+  const { plugin } = (await host.opsdeckHost.loadAmd('/public/plugins/opsdeck-sre-app/module.js')) as {
+    plugin: AppPlugin;
+  };
   const theme = createTheme({ colors: { mode: host.opsdeckTheme ?? 'light' } });
   document.body.style.background = theme.colors.background.canvas;
   document.body.style.color = theme.colors.text.primary;
@@ -57,7 +78,13 @@ async function start() {
   const Root = plugin.root!;
   createRoot(document.getElementById('app')!).render(
     <ThemeContext.Provider value={theme}>
-      <Root meta={plugin.meta} basename="/a/opsdeck-sre-app" path="/a/opsdeck-sre-app" query={{}} onNavChanged={() => {}} />
+      <Root
+        meta={plugin.meta}
+        basename="/a/opsdeck-sre-app"
+        path="/a/opsdeck-sre-app"
+        query={{}}
+        onNavChanged={() => {}}
+      />
     </ThemeContext.Provider>,
   );
   host.opsdeckAppReady = true;

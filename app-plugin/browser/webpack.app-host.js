@@ -11,6 +11,9 @@ module.exports = () => {
     context: __dirname,
     entry: { 'app-host': './app-host.tsx' },
     output: { ...base.output, path: path.join(ROOT, '.tmp', 'browser-app-host') },
-    cache: { ...base.cache, cacheDirectory: path.join(ROOT, 'node_modules', '.cache', 'webpack', 'browser-app-host') },
+    cache: {
+      ...base.cache,
+      cacheDirectory: path.join(ROOT, 'node_modules', '.cache', 'webpack', 'browser-app-host'),
+    },
   };
 };

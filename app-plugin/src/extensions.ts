@@ -1,6 +1,12 @@
 // UI extensions: panel menu "Declare incident" / "Open runbook" and the alert rule action
 // "Open runbook". Each is also declared under `extensions.addedLinks` in plugin.json.
-import { dateMath, PluginExtensionPoints, type PluginExtensionAddedLinkConfig, type PluginExtensionPanelContext, type RawTimeRange } from '@grafana/data';
+import {
+  dateMath,
+  PluginExtensionPoints,
+  type PluginExtensionAddedLinkConfig,
+  type PluginExtensionPanelContext,
+  type RawTimeRange,
+} from '@grafana/data';
 import { pages } from './constants';
 
 const toIso = (value: RawTimeRange['from'], roundUp: boolean): string | undefined => {
@@ -36,7 +42,9 @@ export function declareIncidentPath(context: PluginExtensionPanelContext | undef
 
 export function panelRunbookPath(context: PluginExtensionPanelContext | undefined): string {
   const service = serviceOf(context);
-  return service ? `${pages.runbooks}?${query({ rbService: service })}` : `${pages.runbooks}?${query({ q: context?.title })}`;
+  return service
+    ? `${pages.runbooks}?${query({ rbService: service })}`
+    : `${pages.runbooks}?${query({ q: context?.title })}`;
 }
 
 interface AlertRuleContext {
@@ -56,7 +64,9 @@ export const extensionLinks: Array<PluginExtensionAddedLinkConfig<object>> = [
     targets: [PluginExtensionPoints.DashboardPanelMenu],
     icon: 'fire',
     path: pages.declare,
-    configure: (context) => ({ path: declareIncidentPath(context as PluginExtensionPanelContext | undefined) }),
+    configure: (context) => ({
+      path: declareIncidentPath(context as PluginExtensionPanelContext | undefined),
+    }),
   },
   {
     title: 'Open runbook',

@@ -1,10 +1,14 @@
 // How the pages write ratios, ages and times: one place, so every page reads the same.
 
 export const percent = (ratio: number | null | undefined, digits = 2): string =>
-  ratio === null || ratio === undefined || !Number.isFinite(ratio) ? '–' : `${(ratio * 100).toFixed(digits)} %`;
+  ratio === null || ratio === undefined || !Number.isFinite(ratio)
+    ? '–'
+    : `${(ratio * 100).toFixed(digits)} %`;
 
 export const burn = (rate: number | null | undefined): string =>
-  rate === null || rate === undefined || !Number.isFinite(rate) ? '–' : `${rate.toFixed(rate >= 10 ? 0 : 2)}×`;
+  rate === null || rate === undefined || !Number.isFinite(rate)
+    ? '–'
+    : `${rate.toFixed(rate >= 10 ? 0 : 2)}×`;
 
 /** "3h 12m" between two instants. */
 export function age(fromIso: string, now: Date): string {
@@ -20,5 +24,7 @@ export const utc = (iso: string | null | undefined): string =>
   iso ? `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '–';
 
 /** A value for <input type="datetime-local"> in UTC, and back. */
-export const toLocalInput = (iso: string | null | undefined): string => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
-export const fromLocalInput = (value: string): string | null => (value ? new Date(`${value}:00Z`).toISOString() : null);
+export const toLocalInput = (iso: string | null | undefined): string =>
+  iso ? new Date(iso).toISOString().slice(0, 16) : '';
+export const fromLocalInput = (value: string): string | null =>
+  value ? new Date(`${value}:00Z`).toISOString() : null;

@@ -2,7 +2,9 @@ import { renderMarkdown } from './markdown';
 
 describe('renderMarkdown', () => {
   it('renders headings, task lists, tables and code', () => {
-    const html = renderMarkdown('# Title\n\n- [ ] step one\n- [x] step two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```promql\nrate(x[5m])\n```\n');
+    const html = renderMarkdown(
+      '# Title\n\n- [ ] step one\n- [x] step two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```promql\nrate(x[5m])\n```\n',
+    );
     const doc = new DOMParser().parseFromString(html, 'text/html');
     expect(doc.querySelector('h1')?.textContent).toBe('Title');
     expect(doc.querySelectorAll('li input[type="checkbox"]')).toHaveLength(2);

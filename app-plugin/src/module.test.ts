@@ -18,10 +18,18 @@ const panel = (over: Partial<PluginExtensionPanelContext> = {}) =>
 
 describe('app module', () => {
   it('registers exactly the links plugin.json declares, on the same extension points', () => {
-    const registered = plugin.addedLinkConfigs.map((l) => ({ title: l.title, description: l.description, targets: [l.targets].flat() }));
+    const registered = plugin.addedLinkConfigs.map((l) => ({
+      title: l.title,
+      description: l.description,
+      targets: [l.targets].flat(),
+    }));
     expect(registered).toEqual(pluginJson.extensions.addedLinks);
     expect(registered.flatMap((l) => l.targets).sort()).toEqual(
-      [PluginExtensionPoints.AlertingAlertingRuleAction, PluginExtensionPoints.DashboardPanelMenu, PluginExtensionPoints.DashboardPanelMenu].sort(),
+      [
+        PluginExtensionPoints.AlertingAlertingRuleAction,
+        PluginExtensionPoints.DashboardPanelMenu,
+        PluginExtensionPoints.DashboardPanelMenu,
+      ].sort(),
     );
   });
 
@@ -33,13 +41,20 @@ describe('app module', () => {
   it('includes its pages and nests the panel and data source', () => {
     const types = pluginJson.includes.map((i) => i.type);
     expect(types.filter((t) => t === 'page').length).toBeGreaterThanOrEqual(5);
-    expect(pluginJson.includes).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'panel' }), expect.objectContaining({ type: 'datasource' })]));
+    expect(pluginJson.includes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'panel' }),
+        expect.objectContaining({ type: 'datasource' }),
+      ]),
+    );
   });
 
   it('proxies reads for viewers and writes only for editors, with the token from secureJsonData', () => {
     for (const route of pluginJson.routes) {
       expect(route.url).toBe('{{ .JsonData.backendUrl }}');
-      expect(route.headers).toEqual([{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }]);
+      expect(route.headers).toEqual([
+        { name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' },
+      ]);
       expect(route.reqRole).toBe(route.method === 'GET' ? 'Viewer' : 'Editor');
     }
   });
@@ -61,7 +76,10 @@ describe('extension paths', () => {
   });
 
   it('resolves relative time ranges to instants', () => {
-    const url = new URL(declareIncidentPath(panel({ timeRange: { from: 'now-1h', to: 'now' } })), 'http://grafana');
+    const url = new URL(
+      declareIncidentPath(panel({ timeRange: { from: 'now-1h', to: 'now' } })),
+      'http://grafana',
+    );
     const from = Date.parse(url.searchParams.get('from')!);
     const to = Date.parse(url.searchParams.get('to')!);
     expect(to - from).toBeGreaterThanOrEqual(3_600_000);
@@ -74,8 +92,10 @@ describe('extension paths', () => {
   });
 
   it('opens the runbook answering an alert rule', () => {
-    expect(alertRunbookPath({ rule: { name: 'High errors', labels: { alertname: 'APIElevatedErrors', service: 'api' } } })).toBe(
-      '/a/opsdeck-sre-app/runbooks?rbAlert=APIElevatedErrors&rbService=api',
-    );
+    expect(
+      alertRunbookPath({
+        rule: { name: 'High errors', labels: { alertname: 'APIElevatedErrors', service: 'api' } },
+      }),
+    ).toBe('/a/opsdeck-sre-app/runbooks?rbAlert=APIElevatedErrors&rbService=api');
   });
 });

@@ -76,7 +76,12 @@ export const ConfigSchema = z.object({
   // Silencer: cycle interval, and how far ahead silences are placed so Alertmanager already holds
   // them if opsdeck is down when a window opens; each Alertmanager request gives up after the timeout.
   SILENCER_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(10),
-  SILENCER_LOOKAHEAD_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 14).default(24 * 60),
+  SILENCER_LOOKAHEAD_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 14)
+    .default(24 * 60),
   ALERTMANAGER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   OPSDECK_TOKENS: Tokens,
   OPSDECK_PROVISIONING_DIR: z.string().default('./provisioning'),

@@ -8,7 +8,14 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Store } from '../src/store/db';
-import { auth, createTestApp, createTestDatabase, type StoreKind, type TestApp, type TestDatabase } from './support/app';
+import {
+  auth,
+  createTestApp,
+  createTestDatabase,
+  type StoreKind,
+  type TestApp,
+  type TestDatabase,
+} from './support/app';
 
 /** Every table (migration bookkeeping included), rows in a stable order. */
 async function snapshot(store: Store): Promise<Record<string, string[]>> {
@@ -16,7 +23,9 @@ async function snapshot(store: Store): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const t of tables) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(store.db);
-    out[t.name] = rows.rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort();
+    out[t.name] = rows.rows
+      .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
+      .sort();
   }
   return out;
 }
@@ -30,7 +39,11 @@ async function populate(t: TestApp): Promise<string> {
   };
   const now = Date.now();
   for (let i = 0; i < 5; i++) {
-    const incident = await post('/api/v1/incidents', { title: `outage ${i}`, severity: i % 2 ? 'S1' : 'S3', service: 'api' });
+    const incident = await post('/api/v1/incidents', {
+      title: `outage ${i}`,
+      severity: i % 2 ? 'S1' : 'S3',
+      service: 'api',
+    });
     await post(`/api/v1/incidents/${incident.id}/acknowledge`, {});
     await post(`/api/v1/incidents/${incident.id}/timeline`, { kind: 'note', text: `rolled back ${i}` });
   }
@@ -38,7 +51,11 @@ async function populate(t: TestApp): Promise<string> {
   await post('/api/v1/maintenance-windows', {
     id: 'db-upgrade',
     name: 'DB upgrade',
-    schedule: { kind: 'once', start: new Date(now + 3_600_000).toISOString(), end: new Date(now + 7_200_000).toISOString() },
+    schedule: {
+      kind: 'once',
+      start: new Date(now + 3_600_000).toISOString(),
+      end: new Date(now + 7_200_000).toISOString(),
+    },
     matchers: [{ name: 'service', op: '=', value: 'db' }],
   });
   await post('/api/v1/runbooks', { id: 'db-failover', title: 'DB failover', body: '1. promote the replica' });
@@ -53,7 +70,11 @@ async function populate(t: TestApp): Promise<string> {
   return (await post('/api/v1/tokens', { name: 'ci-bot', role: 'viewer' }, 'admin')).secret;
 }
 
-type Method = { kind: StoreKind; name: string; backup(source: TestDatabase, dir: string): Promise<TestDatabase> };
+type Method = {
+  kind: StoreKind;
+  name: string;
+  backup(source: TestDatabase, dir: string): Promise<TestDatabase>;
+};
 
 const sqliteFile = (db: TestDatabase) => db.url.slice('sqlite:'.length);
 
@@ -96,7 +117,10 @@ function restoreSqlite(backupFile: string, dir: string): TestDatabase {
   const restored = path.join(dir, 'restored', 'opsdeck.db');
   fs.mkdirSync(path.dirname(restored));
   fs.copyFileSync(backupFile, restored);
-  return { url: `sqlite:${restored}`, drop: async () => fs.rmSync(path.dirname(restored), { recursive: true, force: true }) };
+  return {
+    url: `sqlite:${restored}`,
+    drop: async () => fs.rmSync(path.dirname(restored), { recursive: true, force: true }),
+  };
 }
 
 describe.each(METHODS)('backup and restore: $name', ({ kind, backup }) => {
@@ -113,14 +137,32 @@ describe.each(METHODS)('backup and restore: $name', ({ kind, backup }) => {
 
       target = await backup(source.database, dir);
       // Writes after the backup must not show up in the restored copy.
-      await source.app.inject({ method: 'POST', url: '/api/v1/incidents', payload: { title: 'after backup', severity: 'S4', service: 'api' }, headers: auth('editor') });
+      await source.app.inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        payload: { title: 'after backup', severity: 'S4', service: 'api' },
+        headers: auth('editor'),
+      });
 
       restored = await createTestApp(kind, { database: target });
       expect(await snapshot(restored.store)).toEqual(before);
-      const list = await restored.app.inject({ method: 'GET', url: '/api/v1/incidents?limit=500', headers: auth('viewer') });
-      expect(list.json().items.map((i: { title: string }) => i.title).sort()).toEqual(['outage 0', 'outage 1', 'outage 2', 'outage 3', 'outage 4']);
+      const list = await restored.app.inject({
+        method: 'GET',
+        url: '/api/v1/incidents?limit=500',
+        headers: auth('viewer'),
+      });
+      expect(
+        list
+          .json()
+          .items.map((i: { title: string }) => i.title)
+          .sort(),
+      ).toEqual(['outage 0', 'outage 1', 'outage 2', 'outage 3', 'outage 4']);
       // A token created at run time lives in the store and comes back with it.
-      const withToken = await restored.app.inject({ method: 'GET', url: '/api/v1/runbooks/db-failover', headers: { authorization: `Bearer ${secret}` } });
+      const withToken = await restored.app.inject({
+        method: 'GET',
+        url: '/api/v1/runbooks/db-failover',
+        headers: { authorization: `Bearer ${secret}` },
+      });
       expect(withToken.statusCode).toBe(200);
     } finally {
       await restored?.close();

@@ -35,13 +35,16 @@ interface Acknowledged {
 const headers = { authorization: `Bearer ${TOKENS.editor}`, 'content-type': 'application/json' };
 
 /** One request on a fresh connection: no pooled socket outlives a killed process. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field
 function call(url: string, method: string, body?: unknown): Promise<{ status: number; json: any }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+      );
       res.on('error', (err) => reject(new ConnectionLost(err.message)));
     });
     req.on('error', (err) => reject(new ConnectionLost(err.message)));
@@ -60,19 +63,28 @@ async function worker(base: string, life: number, n: number, acked: Acknowledged
         severity: 'S3',
         service: `svc-${n}`,
       });
-      if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(created.json)}`);
+      if (created.status !== 201)
+        throw new Error(`create answered ${created.status}: ${JSON.stringify(created.json)}`);
       const id: string = created.json.id;
       acked.incidents.set(id, { version: created.json.version, title: created.json.title });
       acked.writes++;
       for (let step = 0; step < 3; step++) {
-        const entry = await call(`${base}/api/v1/incidents/${id}/timeline`, 'POST', { kind: 'note', text: `note ${step} on ${id}` });
-        if (entry.status !== 201) throw new Error(`timeline answered ${entry.status}: ${JSON.stringify(entry.json)}`);
+        const entry = await call(`${base}/api/v1/incidents/${id}/timeline`, 'POST', {
+          kind: 'note',
+          text: `note ${step} on ${id}`,
+        });
+        if (entry.status !== 201)
+          throw new Error(`timeline answered ${entry.status}: ${JSON.stringify(entry.json)}`);
         acked.timeline.set(entry.json.id, id);
         acked.writes++;
         const cur = acked.incidents.get(id)!;
         const title = `${cur.title} (edit ${step})`;
-        const patched = await call(`${base}/api/v1/incidents/${id}`, 'PATCH', { title, version: cur.version });
-        if (patched.status !== 200) throw new Error(`update answered ${patched.status}: ${JSON.stringify(patched.json)}`);
+        const patched = await call(`${base}/api/v1/incidents/${id}`, 'PATCH', {
+          title,
+          version: cur.version,
+        });
+        if (patched.status !== 200)
+          throw new Error(`update answered ${patched.status}: ${JSON.stringify(patched.json)}`);
         acked.incidents.set(id, { version: patched.json.version, title: patched.json.title });
         acked.writes++;
       }
@@ -97,7 +109,8 @@ describe.each(STORE_KINDS)('crash durability on %s', (kind) => {
         const workers = Array.from({ length: WORKERS }, (_, n) => worker(backend!.url, life, n, acked));
         // Kill once the load is running, at a random moment of it.
         const loadDeadline = Date.now() + 20_000;
-        while (acked.writes - before < 5 && Date.now() < loadDeadline) await new Promise((r) => setTimeout(r, 10));
+        while (acked.writes - before < 5 && Date.now() < loadDeadline)
+          await new Promise((r) => setTimeout(r, 10));
         expect(acked.writes - before).toBeGreaterThanOrEqual(5);
         await new Promise((r) => setTimeout(r, 50 + rand() * 1500));
         await backend.kill9();
@@ -123,7 +136,11 @@ describe.each(STORE_KINDS)('crash durability on %s', (kind) => {
       const store = await openStore(database.url);
       try {
         const incidents = await store.db.selectFrom('incidents').selectAll().execute();
-        const audit = await store.db.selectFrom('audit_log').selectAll().where('entity', '=', 'incident').execute();
+        const audit = await store.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('entity', '=', 'incident')
+          .execute();
         const timeline = await store.db.selectFrom('timeline_entries').selectAll().execute();
         expect(incidents.length).toBeGreaterThanOrEqual(acked.incidents.size);
         for (const row of incidents) {
@@ -135,15 +152,23 @@ describe.each(STORE_KINDS)('crash durability on %s', (kind) => {
             .filter((a) => a.entity_id === row.id && a.action !== 'timeline.append')
             .map((a) => (JSON.parse(a.after!) as { version: number }).version)
             .sort((x, y) => x - y);
-          expect({ id: row.id, versions }).toEqual({ id: row.id, versions: Array.from({ length: Number(row.version) }, (_, i) => i + 1) });
+          expect({ id: row.id, versions }).toEqual({
+            id: row.id,
+            versions: Array.from({ length: Number(row.version) }, (_, i) => i + 1),
+          });
         }
         const ids = new Set(incidents.map((r) => r.id));
         const appended = new Set(
-          audit.filter((a) => a.action === 'timeline.append').map((a) => (JSON.parse(a.after!) as { id: string }).id),
+          audit
+            .filter((a) => a.action === 'timeline.append')
+            .map((a) => (JSON.parse(a.after!) as { id: string }).id),
         );
         for (const entry of timeline) {
           expect(ids.has(entry.incident_id)).toBe(true);
-          expect({ entry: entry.id, audited: appended.has(entry.id) }).toEqual({ entry: entry.id, audited: true });
+          expect({ entry: entry.id, audited: appended.has(entry.id) }).toEqual({
+            entry: entry.id,
+            audited: true,
+          });
         }
         expect(appended.size).toBe(timeline.length);
       } finally {

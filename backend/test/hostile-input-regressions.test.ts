@@ -16,7 +16,12 @@ describe.each(STORE_KINDS)('NUL characters on %s', (kind) => {
     ['GET', '/api/v1/maintenance-windows/%00/silences', 'params.id', undefined],
     ['GET', '/api/v1/incidents?cursor=%00', 'query.cursor', undefined],
     ['POST', '/api/v1/incidents', 'body.title', { title: 'a\u0000b', severity: 'S3', service: 'api' }],
-    ['POST', '/api/v1/incidents', 'body.tags.1', { title: 'x', severity: 'S3', service: 'api', tags: ['ok', 'n\u0000'] }],
+    [
+      'POST',
+      '/api/v1/incidents',
+      'body.tags.1',
+      { title: 'x', severity: 'S3', service: 'api', tags: ['ok', 'n\u0000'] },
+    ],
   ])('%s %s answers 400 naming %s', async (method, url, field, payload) => {
     const res = await t.app.inject({ method: method as 'GET', url, payload, headers: auth('editor') });
     expect(res.statusCode).toBe(400);
@@ -48,7 +53,12 @@ describe('long X-Grafana-User', () => {
   // A 200-character user was written into the checklist's `by` (100 at most), and every later read of
   // the incident failed its response schema with HTTP 500.
   it('refuses a user name longer than the person fields hold, and keeps the incident readable', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/incidents', payload: { title: 'x', severity: 'S2', service: 'api' }, headers: auth('editor') });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/incidents',
+      payload: { title: 'x', severity: 'S2', service: 'api' },
+      headers: auth('editor'),
+    });
     const id = created.json().id;
     const tooLong = await t.app.inject({
       method: 'POST',
@@ -69,7 +79,11 @@ describe('long X-Grafana-User', () => {
       headers: { ...auth('editor'), 'x-grafana-user': 'u'.repeat(100) },
     });
     expect(longest.statusCode).toBe(200);
-    const read = await t.app.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: auth('viewer') });
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/incidents/${id}`,
+      headers: auth('viewer'),
+    });
     expect(read.statusCode).toBe(200);
     expect(read.json().checklist.acknowledge.by).toBe('u'.repeat(100));
   });
@@ -85,11 +99,22 @@ describe('SLO import of YAML with aliases', () => {
   // The YAML library throws (rather than reporting) on these while converting to objects: HTTP 500.
   it.each([
     ['an alias without its anchor', '*^v1#2.r'],
-    ['an alias bomb', `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(10).fill('*c').join(', ')}]\n`],
+    [
+      'an alias bomb',
+      `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(10).fill('*c').join(', ')}]\n`,
+    ],
   ])('answers 422 naming the YAML problem for %s', async (_name, yaml) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/slos/import', payload: { format: 'sloth', yaml }, headers: auth('editor') });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/slos/import',
+      payload: { format: 'sloth', yaml },
+      headers: auth('editor'),
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ error: 'import_failed', details: [{ field: expect.stringContaining('yaml') }] });
+    expect(res.json()).toMatchObject({
+      error: 'import_failed',
+      details: [{ field: expect.stringContaining('yaml') }],
+    });
   });
 });
 
@@ -112,10 +137,24 @@ describe('SLO budget with a step Prometheus refuses', () => {
   // Both range queries failed; when the remaining-budget one failed first, the burn-rate one was left
   // rejected with nobody awaiting it: an unhandled rejection, which ends a Node process.
   it('answers 4xx and leaves no rejection unhandled', async () => {
-    const slo = { id: 'api', name: 'API', service: 'api', objective: 99.9, window: '30d', indicator: { kind: 'ratio', errors: 'x{code="5"}', total: 'x' } };
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/slos', payload: slo, headers: auth('editor') })).statusCode).toBe(201);
+    const slo = {
+      id: 'api',
+      name: 'API',
+      service: 'api',
+      objective: 99.9,
+      window: '30d',
+      indicator: { kind: 'ratio', errors: 'x{code="5"}', total: 'x' },
+    };
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/slos', payload: slo, headers: auth('editor') }))
+        .statusCode,
+    ).toBe(201);
     for (let i = 0; i < 30; i++) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/slos/api/budget?step=${902548256924 + i}`, headers: auth('viewer') });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/slos/api/budget?step=${902548256924 + i}`,
+        headers: auth('viewer'),
+      });
       expect(res.statusCode).toBeGreaterThanOrEqual(400);
       expect(res.statusCode).toBeLessThan(500);
     }

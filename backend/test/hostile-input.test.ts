@@ -33,7 +33,8 @@ function problemWith(status: number, text: string, answers: number[]): string | 
     return `HTTP ${status} body is not JSON: ${text.slice(0, 120)}`;
   }
   if (typeof body.error !== 'string' || body.error === '') return `HTTP ${status} without an error code`;
-  if (typeof body.message !== 'string' || body.message.trim() === '') return `HTTP ${status} without a message`;
+  if (typeof body.message !== 'string' || body.message.trim() === '')
+    return `HTTP ${status} without a message`;
   if (body.error === 'validation_failed') {
     const details = body.details as { field?: unknown; message?: unknown }[] | undefined;
     if (!Array.isArray(details) || details.length === 0) return 'validation_failed without details';
@@ -49,7 +50,10 @@ const shown = (r: HostileRequest): Finding['request'] => ({
   url: r.url.slice(0, 300),
   kind: r.kind,
   headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.slice(0, 80)])),
-  payload: r.payload === undefined ? undefined : (Buffer.isBuffer(r.payload) ? r.payload.toString('hex') : r.payload).slice(0, 400),
+  payload:
+    r.payload === undefined
+      ? undefined
+      : (Buffer.isBuffer(r.payload) ? r.payload.toString('hex') : r.payload).slice(0, 400),
 });
 
 /** Creates a few of each entity, so path parameters can name things that exist. */
@@ -76,14 +80,27 @@ async function seedOne(t: TestApp, round: string): Promise<Record<string, string
     indicator: { kind: 'ratio', errors: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' },
   });
   const incident = await post('/api/v1/incidents', { title: `hx ${round}`, severity: 'S2', service: 'api' });
-  const change = await post('/api/v1/changes', { title: `hx ${round}`, kind: 'deploy', risk: 'Low', service: 'api' });
+  const change = await post('/api/v1/changes', {
+    title: `hx ${round}`,
+    kind: 'deploy',
+    risk: 'Low',
+    service: 'api',
+  });
   const window = await post('/api/v1/maintenance-windows', {
     id: `hx-win-${round}`,
     name: 'Hostile window',
-    schedule: { kind: 'once', start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() },
+    schedule: {
+      kind: 'once',
+      start: new Date(now - 60_000).toISOString(),
+      end: new Date(now + 3_600_000).toISOString(),
+    },
     matchers: [{ name: 'service', op: '=', value: 'api' }],
   });
-  const runbook = await post('/api/v1/runbooks', { id: `hx-rb-${round}`, title: 'Hostile runbook', body: '# steps' });
+  const runbook = await post('/api/v1/runbooks', {
+    id: `hx-rb-${round}`,
+    title: 'Hostile runbook',
+    body: '# steps',
+  });
   const token = await post('/api/v1/tokens', { name: `hx-tok-${round}`, role: 'viewer' });
   return {
     slos: [slo.id!],
@@ -100,7 +117,13 @@ async function attack(
   t: TestApp,
   count: number,
   seed: number,
-): Promise<{ sent: number; findings: Finding[]; statuses: Record<string, number>; operations: number; reached: number }> {
+): Promise<{
+  sent: number;
+  findings: Finding[];
+  statuses: Record<string, number>;
+  operations: number;
+  reached: number;
+}> {
   const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
   const ops = operationsOf(doc);
   expect(ops.length).toBeGreaterThan(50);
@@ -114,14 +137,18 @@ async function attack(
     secrets: TOKENS,
     oversize: BODY_LIMIT + 1024,
     knownIds: (template: string, param: string) =>
-      param === 'item' ? FIRST_RESPONDER_CHECKLIST.map((c) => c.id) : (ids[template.split('/')[3] ?? ''] ?? []),
+      param === 'item'
+        ? FIRST_RESPONDER_CHECKLIST.map((c) => c.id)
+        : (ids[template.split('/')[3] ?? ''] ?? []),
   };
   const arbitraries = ops.map((op) => requestFor(op, ctx));
   for (let round = 0; sent < count; round++) {
     ids = await seedEntities(t, round);
     const perOp = Math.max(1, Math.ceil(Math.min(CHUNK, count - sent) / ops.length));
     const generating = process.hrtime.bigint();
-    const requests = arbitraries.flatMap((arb, i) => fc.sample(arb, { numRuns: perOp, seed: seed + round * 1000 + i }));
+    const requests = arbitraries.flatMap((arb, i) =>
+      fc.sample(arb, { numRuns: perOp, seed: seed + round * 1000 + i }),
+    );
     // Interleave the routes, so a DELETE does not take the seeded entities away from every later route.
     const order = fc.sample(fc.nat(), { numRuns: requests.length, seed: seed + round });
     for (let i = requests.length - 1; i > 0; i--) {
@@ -135,7 +162,12 @@ async function attack(
       let text: string;
       const started = process.hrtime.bigint();
       try {
-        const res = await t.app.inject({ method: r.method as 'GET', url: r.url, headers: r.headers, payload: r.payload });
+        const res = await t.app.inject({
+          method: r.method as 'GET',
+          url: r.url,
+          headers: r.headers,
+          payload: r.payload,
+        });
         status = res.statusCode;
         text = res.body;
       } catch (err) {
@@ -154,12 +186,18 @@ async function attack(
     }
   }
   if (process.env.HOSTILE_PROFILE) {
-    const injectMs = Object.entries(timeByRoute).filter(([k]) => k !== 'generate').reduce((a, [, v]) => a + v, 0);
+    const injectMs = Object.entries(timeByRoute)
+      .filter(([k]) => k !== 'generate')
+      .reduce((a, [, v]) => a + v, 0);
     process.stdout.write(`inject total ${Math.round(injectMs)} ms\n`);
     const never = ops.map((op) => `${op.method} ${op.template}`).filter((k) => !reached.has(k));
     process.stdout.write(`never answered 2xx: ${never.join(', ')}\n`);
-    const slowest = Object.entries(timeByRoute).sort((a, b) => b[1] - a[1]).slice(0, 12);
-    process.stdout.write(`slowest routes (total ms): ${slowest.map(([k, v]) => `${k}=${Math.round(v)}`).join(', ')}\n`);
+    const slowest = Object.entries(timeByRoute)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12);
+    process.stdout.write(
+      `slowest routes (total ms): ${slowest.map(([k, v]) => `${k}=${Math.round(v)}`).join(', ')}\n`,
+    );
   }
   return { sent, findings: [...findings.values()], statuses, operations: ops.length, reached: reached.size };
 }

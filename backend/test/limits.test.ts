@@ -69,9 +69,14 @@ describe('per-token rate limiting', () => {
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(limited.json()).toEqual({ error: 'rate_limited', message: expect.stringContaining('token "editor"') });
+    expect(limited.json()).toEqual({
+      error: 'rate_limited',
+      message: expect.stringContaining('token "editor"'),
+    });
     // X-Grafana-User does not open a fresh budget: the token is what is counted.
-    expect((await get('/api/v1/incidents', { ...auth('editor'), 'x-grafana-user': 'bob' })).statusCode).toBe(429);
+    expect((await get('/api/v1/incidents', { ...auth('editor'), 'x-grafana-user': 'bob' })).statusCode).toBe(
+      429,
+    );
     expect((await get('/api/v1/incidents', auth('viewer'))).statusCode).toBe(200);
   });
 
@@ -87,7 +92,11 @@ describe('per-token rate limiting', () => {
     const open = await createTestApp('sqlite', { env: { RATE_LIMIT_PER_MINUTE: '0' } });
     try {
       for (let i = 0; i < 12; i++) {
-        const res = await open.app.inject({ method: 'GET', url: '/api/v1/incidents', headers: auth('viewer') });
+        const res = await open.app.inject({
+          method: 'GET',
+          url: '/api/v1/incidents',
+          headers: auth('viewer'),
+        });
         expect(res.statusCode).toBe(200);
       }
     } finally {
@@ -159,7 +168,13 @@ describe('upstream timeouts', () => {
   it('gives up on an Alertmanager that never answers', async () => {
     const client = new AlertmanagerClient({ name: hang.url, apiUrl: `${hang.url}/api/v2`, headers: {} }, 200);
     const err = await client
-      .createSilence({ matchers: [], startsAt: '2026-01-01T00:00:00Z', endsAt: '2026-01-01T01:00:00Z', createdBy: 'x', comment: 'x' })
+      .createSilence({
+        matchers: [],
+        startsAt: '2026-01-01T00:00:00Z',
+        endsAt: '2026-01-01T01:00:00Z',
+        createdBy: 'x',
+        comment: 'x',
+      })
       .catch((e: unknown) => e);
     expect((err as Error).message).toContain('no answer within 200 ms');
   });
@@ -169,7 +184,10 @@ describe('upstream timeouts', () => {
     try {
       const res = await t.app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json().checks.prometheus).toEqual({ ok: false, error: expect.stringContaining('TimeoutError') });
+      expect(res.json().checks.prometheus).toEqual({
+        ok: false,
+        error: expect.stringContaining('TimeoutError'),
+      });
       expect(res.json().checks.store).toEqual({ ok: true });
     } finally {
       await t.close();

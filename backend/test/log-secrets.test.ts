@@ -22,15 +22,28 @@ it('writes no token secret to the log during a full flow at debug level', async 
   });
   const secrets = [...Object.values(TOKENS), GRAFANA_TOKEN, PROMETHEUS_SECRET, WRONG_SECRET];
   const statuses: number[] = [];
-  const call = async (method: string, path: string, secret: string, body?: unknown, extra: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    secret: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => {
     const res = await fetch(`${backend.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...extra },
+      headers: {
+        authorization: `Bearer ${secret}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extra,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     statuses.push(res.status);
     const text = await res.text();
-    return { status: res.status, json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    return {
+      status: res.status,
+      json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+    };
   };
   try {
     const token = await call('POST', '/api/v1/tokens', TOKENS.admin, { name: 'ci-bot', role: 'editor' });
@@ -38,23 +51,46 @@ it('writes no token secret to the log during a full flow at debug level', async 
     const dbSecret: string = token.json.secret;
     secrets.push(dbSecret);
 
-    const incident = await call('POST', '/api/v1/incidents', dbSecret, { title: 'checkout errors', severity: 'S2', service: 'checkout' });
+    const incident = await call('POST', '/api/v1/incidents', dbSecret, {
+      title: 'checkout errors',
+      severity: 'S2',
+      service: 'checkout',
+    });
     expect(incident.status).toBe(201);
     const id = incident.json.id;
-    expect((await call('POST', `/api/v1/incidents/${id}/acknowledge`, dbSecret, {}, { 'x-grafana-user': 'alice' })).status).toBe(200);
-    expect((await call('POST', `/api/v1/incidents/${id}/timeline`, dbSecret, { kind: 'comms', text: 'posted update' })).status).toBe(201);
+    expect(
+      (await call('POST', `/api/v1/incidents/${id}/acknowledge`, dbSecret, {}, { 'x-grafana-user': 'alice' }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await call('POST', `/api/v1/incidents/${id}/timeline`, dbSecret, {
+          kind: 'comms',
+          text: 'posted update',
+        })
+      ).status,
+    ).toBe(201);
     await call('PATCH', `/api/v1/incidents/${id}`, TOKENS.editor, { title: 'checkout 5xx', version: 99 });
     await call('GET', `/api/v1/incidents/${id}/detail`, TOKENS.viewer);
     await call('GET', `/api/v1/incidents/${id}/status-page.md`, TOKENS.viewer);
 
-    const change = await call('POST', '/api/v1/changes', dbSecret, { title: 'deploy v2', kind: 'deploy', risk: 'Med', service: 'checkout' });
+    const change = await call('POST', '/api/v1/changes', dbSecret, {
+      title: 'deploy v2',
+      kind: 'deploy',
+      risk: 'Med',
+      service: 'checkout',
+    });
     expect(change.status).toBe(201);
     await call('POST', `/api/v1/changes/${change.json.id}/start`, dbSecret, {});
     const now = Date.now();
     await call('POST', '/api/v1/maintenance-windows', TOKENS.editor, {
       id: 'db-upgrade',
       name: 'DB upgrade',
-      schedule: { kind: 'once', start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() },
+      schedule: {
+        kind: 'once',
+        start: new Date(now - 60_000).toISOString(),
+        end: new Date(now + 3_600_000).toISOString(),
+      },
       matchers: [{ name: 'service', op: '=', value: 'db' }],
     });
     await call('POST', '/api/v1/slos', TOKENS.editor, {
@@ -87,11 +123,16 @@ it('writes no token secret to the log during a full flow at debug level', async 
 
   const log = backend.output();
   // Logging really was on: every request left its lines.
-  expect(log.split('\n').filter((l) => l.includes('"reqId"')).length).toBeGreaterThanOrEqual(statuses.length * 2);
+  expect(log.split('\n').filter((l) => l.includes('"reqId"')).length).toBeGreaterThanOrEqual(
+    statuses.length * 2,
+  );
   for (const secret of secrets) {
     expect({ secret, found: log.includes(secret) }).toEqual({ secret, found: false });
     // A secret may also be logged encoded, e.g. as a Basic credential or in a URL.
-    expect({ secret, found: log.includes(Buffer.from(secret).toString('base64')) }).toEqual({ secret, found: false });
+    expect({ secret, found: log.includes(Buffer.from(secret).toString('base64')) }).toEqual({
+      secret,
+      found: false,
+    });
     expect({ secret, found: log.includes(encodeURIComponent(secret)) }).toEqual({ secret, found: false });
   }
 }, 120_000);

@@ -15,7 +15,9 @@ const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 
 describe('provisioning/maintenance-windows', () => {
   it.each(files)('%s is a valid window', (file) => {
-    const window = MaintenanceWindowCreate.extend({ id: Slug }).parse(parse(readFileSync(join(dir, file), 'utf8')));
+    const window = MaintenanceWindowCreate.extend({ id: Slug }).parse(
+      parse(readFileSync(join(dir, file), 'utf8')),
+    );
     expect(scheduleProblem(window.schedule)).toBeNull();
     expect(matchersProblem(window.matchers)).toBeNull();
   });

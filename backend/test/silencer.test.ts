@@ -10,7 +10,11 @@ import { type AlertmanagerServer, startAlertmanager } from './support/alertmanag
 
 const HOUR = 3_600_000;
 
-function makeWindow(id: string, schedule: Schedule, extra: Partial<MaintenanceWindow> = {}): MaintenanceWindow {
+function makeWindow(
+  id: string,
+  schedule: Schedule,
+  extra: Partial<MaintenanceWindow> = {},
+): MaintenanceWindow {
   return {
     id,
     version: 1,
@@ -31,7 +35,11 @@ function makeWindow(id: string, schedule: Schedule, extra: Partial<MaintenanceWi
   };
 }
 
-const target = (am: AlertmanagerServer): SilenceTarget => ({ name: am.url, apiUrl: `${am.url}/api/v2`, headers: {} });
+const target = (am: AlertmanagerServer): SilenceTarget => ({
+  name: am.url,
+  apiUrl: `${am.url}/api/v2`,
+  headers: {},
+});
 
 async function silences(am: AlertmanagerServer): Promise<AmSilence[]> {
   return new AlertmanagerClient(target(am), 5000).listSilences();
@@ -78,9 +86,21 @@ describe('silencer reconcile cycle', () => {
   };
 
   it('creates the silence of a window open now in one cycle; matching alerts are suppressed, others not', async () => {
-    windows = [{ window: openNow('db-upgrade', { matchers: [{ name: 'service', op: '=~', value: 'db|cache' }, { name: 'severity', op: '!=', value: 'page' }] }), adjustments: [] }];
+    windows = [
+      {
+        window: openNow('db-upgrade', {
+          matchers: [
+            { name: 'service', op: '=~', value: 'db|cache' },
+            { name: 'severity', op: '!=', value: 'page' },
+          ],
+        }),
+        adjustments: [],
+      },
+    ];
     const report = await reconciler().cycle();
-    expect(report.targets).toEqual([expect.objectContaining({ target: am.url, ok: true, created: 1, expired: 0 })]);
+    expect(report.targets).toEqual([
+      expect.objectContaining({ target: am.url, ok: true, created: 1, expired: 0 }),
+    ]);
     const [s, ...rest] = await live(am);
     expect(rest).toEqual([]);
     expect(s!.createdBy).toBe('opsdeck');
@@ -89,7 +109,14 @@ describe('silencer reconcile cycle', () => {
     expect(s!.comment).toContain('Maintenance window "window db-upgrade"');
     expect(new Date(s!.endsAt).toISOString()).toBe(new Date(clock.now().getTime() + HOUR).toISOString());
     expect(report.states).toEqual([
-      expect.objectContaining({ windowId: 'db-upgrade', target: am.url, state: 'synced', message: null, desired: 1, silenceIds: [s!.id] }),
+      expect.objectContaining({
+        windowId: 'db-upgrade',
+        target: am.url,
+        state: 'synced',
+        message: null,
+        desired: 1,
+        silenceIds: [s!.id],
+      }),
     ]);
 
     await am.postAlerts([
@@ -112,7 +139,9 @@ describe('silencer reconcile cycle', () => {
     for (let i = 0; i < 3; i++) {
       clock.advance(200);
       const report = await reconciler().cycle();
-      expect(report.targets[0]).toEqual(expect.objectContaining({ ok: true, created: 0, expired: 0, managed: 1 }));
+      expect(report.targets[0]).toEqual(
+        expect.objectContaining({ ok: true, created: 0, expired: 0, managed: 1 }),
+      );
     }
     expect((await live(am)).map((s) => s.id)).toEqual(first.map((s) => s.id));
   });
@@ -124,7 +153,9 @@ describe('silencer reconcile cycle', () => {
     await r.cycle();
     const [before] = await live(am);
 
-    windows = [{ window: { ...w, version: 2, matchers: [{ name: 'team', op: '=', value: 'dba' }] }, adjustments: [] }];
+    windows = [
+      { window: { ...w, version: 2, matchers: [{ name: 'team', op: '=', value: 'dba' }] }, adjustments: [] },
+    ];
     expect((await r.cycle()).targets[0]).toEqual(expect.objectContaining({ created: 1, expired: 1 }));
     const [after, ...more] = await live(am);
     expect(more).toEqual([]);
@@ -144,9 +175,16 @@ describe('silencer reconcile cycle', () => {
 
     windows = [{ window: w, adjustments: [] }];
     await r.cycle();
-    const ended: OccurrenceAdjustment[] = [{ occurrenceStart: new Date(w.schedule.kind === 'once' ? w.schedule.start : 0).toISOString(), end: clock.now().toISOString() }];
+    const ended: OccurrenceAdjustment[] = [
+      {
+        occurrenceStart: new Date(w.schedule.kind === 'once' ? w.schedule.start : 0).toISOString(),
+        end: clock.now().toISOString(),
+      },
+    ];
     windows = [{ window: w, adjustments: ended }];
-    expect((await r.cycle()).states[0]).toEqual(expect.objectContaining({ state: 'synced', desired: 0, silenceIds: [] }));
+    expect((await r.cycle()).states[0]).toEqual(
+      expect.objectContaining({ state: 'synced', desired: 0, silenceIds: [] }),
+    );
     expect(await live(am)).toEqual([]);
   });
 
@@ -175,7 +213,10 @@ describe('silencer reconcile cycle', () => {
     const people = [
       { createdBy: 'alice', comment: 'disk swap on db-3' },
       { createdBy: 'bob', comment: ours!.comment },
-      { createdBy: 'carol', comment: 'opsdeck:window=gone;occ=2020-01-01T00:00:00.000Z;v=abc somebody typed this' },
+      {
+        createdBy: 'carol',
+        comment: 'opsdeck:window=gone;occ=2020-01-01T00:00:00.000Z;v=abc somebody typed this',
+      },
     ];
     const ids: string[] = [];
     for (const p of people) {
@@ -202,41 +243,64 @@ describe('silencer reconcile cycle', () => {
     clock.set('2027-03-12T12:00:00Z');
     windows = [
       {
-        window: makeWindow('berlin', { kind: 'weekly', days: ['SA', 'SU', 'MO'], startTime: '02:30', durationMinutes: 60 }, { timeZone: 'Europe/Berlin' }),
+        window: makeWindow(
+          'berlin',
+          { kind: 'weekly', days: ['SA', 'SU', 'MO'], startTime: '02:30', durationMinutes: 60 },
+          { timeZone: 'Europe/Berlin' },
+        ),
         adjustments: [],
       },
       {
-        window: makeWindow('nyc', { kind: 'rrule', rrule: 'FREQ=DAILY;BYHOUR=2;BYMINUTE=0', start: '2027-01-01T02:00', durationMinutes: 120 }, { timeZone: 'America/New_York' }),
+        window: makeWindow(
+          'nyc',
+          {
+            kind: 'rrule',
+            rrule: 'FREQ=DAILY;BYHOUR=2;BYMINUTE=0',
+            start: '2027-01-01T02:00',
+            durationMinutes: 120,
+          },
+          { timeZone: 'America/New_York' },
+        ),
         adjustments: [],
       },
     ];
     const r = reconciler({ lookAheadMs: 4 * 24 * HOUR });
     await r.cycle();
-    const nyc = (await live(am)).filter((s) => parseSilenceKey(s.comment)?.windowId === 'nyc').map((s) => `${s.startsAt}/${s.endsAt}/${s.status.state}`);
+    const nyc = (await live(am))
+      .filter((s) => parseSilenceKey(s.comment)?.windowId === 'nyc')
+      .map((s) => `${s.startsAt}/${s.endsAt}/${s.status.state}`);
     expect(nyc.sort()).toEqual([
       '2027-03-13T07:00:00.000Z/2027-03-13T09:00:00.000Z/pending',
       '2027-03-14T07:00:00.000Z/2027-03-14T09:00:00.000Z/pending', // 02:00 does not exist: 03:00 EDT
       '2027-03-15T06:00:00.000Z/2027-03-15T08:00:00.000Z/pending',
       '2027-03-16T06:00:00.000Z/2027-03-16T08:00:00.000Z/pending',
     ]);
-    const berlinCet = (await live(am)).filter((s) => parseSilenceKey(s.comment)?.windowId === 'berlin').map((s) => s.startsAt);
-    expect(berlinCet.sort()).toEqual(['2027-03-13T01:30:00.000Z', '2027-03-14T01:30:00.000Z', '2027-03-15T01:30:00.000Z']);
+    const berlinCet = (await live(am))
+      .filter((s) => parseSilenceKey(s.comment)?.windowId === 'berlin')
+      .map((s) => s.startsAt);
+    expect(berlinCet.sort()).toEqual([
+      '2027-03-13T01:30:00.000Z',
+      '2027-03-14T01:30:00.000Z',
+      '2027-03-15T01:30:00.000Z',
+    ]);
 
     clock.set('2027-03-26T12:00:00Z');
     await r.cycle();
-    const berlin = (await live(am)).filter((s) => parseSilenceKey(s.comment)?.windowId === 'berlin').map((s) => `${s.startsAt}/${s.endsAt}`);
+    const berlin = (await live(am))
+      .filter((s) => parseSilenceKey(s.comment)?.windowId === 'berlin')
+      .map((s) => `${s.startsAt}/${s.endsAt}`);
     expect(berlin.sort()).toEqual([
       '2027-03-27T01:30:00.000Z/2027-03-27T02:30:00.000Z',
       '2027-03-28T01:30:00.000Z/2027-03-28T02:30:00.000Z', // 02:30 does not exist: 03:30 CEST
       '2027-03-29T00:30:00.000Z/2027-03-29T01:30:00.000Z',
     ]);
     // The New York silences of two weeks ago are no longer wanted (the clock moved, Alertmanager's did not).
-    expect((await live(am)).filter((s) => parseSilenceKey(s.comment)?.windowId === 'nyc').map((s) => s.startsAt.slice(0, 10)).sort()).toEqual([
-      '2027-03-27',
-      '2027-03-28',
-      '2027-03-29',
-      '2027-03-30',
-    ]);
+    expect(
+      (await live(am))
+        .filter((s) => parseSilenceKey(s.comment)?.windowId === 'nyc')
+        .map((s) => s.startsAt.slice(0, 10))
+        .sort(),
+    ).toEqual(['2027-03-27', '2027-03-28', '2027-03-29', '2027-03-30']);
   });
 
   it('keeps the silence through an Alertmanager restart, and puts it back after a wipe', async () => {
@@ -246,7 +310,9 @@ describe('silencer reconcile cycle', () => {
     const [before] = await live(am);
 
     await am.start();
-    expect((await r.cycle()).targets[0]).toEqual(expect.objectContaining({ ok: true, created: 0, managed: 1 }));
+    expect((await r.cycle()).targets[0]).toEqual(
+      expect.objectContaining({ ok: true, created: 0, managed: 1 }),
+    );
     expect((await live(am)).map((s) => s.id)).toEqual([before!.id]);
 
     await am.start({ wipe: true });
@@ -266,7 +332,9 @@ describe('silencer reconcile cycle', () => {
       const report = await r.cycle();
       expect(report.targets[0]).toEqual(expect.objectContaining({ ok: false, created: 0 }));
       expect(report.targets[0]!.error).toMatch(/GET \/silences failed: ECONNREFUSED/);
-      expect(report.states).toEqual([expect.objectContaining({ state: 'error', lastSyncAt: null, message: report.targets[0]!.error })]);
+      expect(report.states).toEqual([
+        expect.objectContaining({ state: 'error', lastSyncAt: null, message: report.targets[0]!.error }),
+      ]);
     }
     await am.start();
     const report = await r.cycle();
@@ -279,7 +347,11 @@ describe('silencer reconcile cycle', () => {
     windows = [
       { window: openNow('now'), adjustments: [] },
       {
-        window: makeWindow('later', { kind: 'once', start: new Date(now + 5 * HOUR).toISOString(), end: new Date(now + 6 * HOUR).toISOString() }),
+        window: makeWindow('later', {
+          kind: 'once',
+          start: new Date(now + 5 * HOUR).toISOString(),
+          end: new Date(now + 6 * HOUR).toISOString(),
+        }),
         adjustments: [],
       },
     ];
@@ -287,23 +359,35 @@ describe('silencer reconcile cycle', () => {
     const first = await r.cycle();
     expect(first.targets[0]).toEqual(expect.objectContaining({ created: 1, deferred: 1 }));
     expect(first.states.find((s) => s.windowId === 'later')).toEqual(
-      expect.objectContaining({ state: 'pending', message: '1 upcoming silence(s) left for the next cycle', silenceIds: [] }),
+      expect.objectContaining({
+        state: 'pending',
+        message: '1 upcoming silence(s) left for the next cycle',
+        silenceIds: [],
+      }),
     );
     expect((await live(am)).map((s) => parseSilenceKey(s.comment)?.windowId)).toEqual(['now']);
 
     clock.advance(4.5 * HOUR);
     const later = await r.cycle();
     expect(later.targets[0]).toEqual(expect.objectContaining({ created: 1, deferred: 0 }));
-    expect(later.states.find((s) => s.windowId === 'later')).toEqual(expect.objectContaining({ state: 'synced' }));
+    expect(later.states.find((s) => s.windowId === 'later')).toEqual(
+      expect.objectContaining({ state: 'synced' }),
+    );
   });
 
   it('reports windows naming a target that is not configured', async () => {
-    windows = [{ window: openNow('elsewhere', { targets: ['http://127.0.0.1:1', am.url] }), adjustments: [] }];
+    windows = [
+      { window: openNow('elsewhere', { targets: ['http://127.0.0.1:1', am.url] }), adjustments: [] },
+    ];
     const report = await reconciler().cycle();
     expect(report.states).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ target: am.url, state: 'synced' }),
-        expect.objectContaining({ target: 'http://127.0.0.1:1', state: 'error', message: expect.stringMatching(/not configured/) }),
+        expect.objectContaining({
+          target: 'http://127.0.0.1:1',
+          state: 'error',
+          message: expect.stringMatching(/not configured/),
+        }),
       ]),
     );
   });

@@ -1,7 +1,11 @@
 // The Prometheus client against a real Prometheus on the golden history, a closed port, a server
 // that never answers, and a pass-through proxy that records what the client sends.
 import { createServer, IncomingHttpHeaders, request as httpRequest, Server } from 'node:http';
-import { PrometheusBadDataError, PrometheusClient, PrometheusUnavailableError } from '../src/prometheus/client';
+import {
+  PrometheusBadDataError,
+  PrometheusClient,
+  PrometheusUnavailableError,
+} from '../src/prometheus/client';
 import { END, generateGoldenHistory } from './support/golden-data';
 import { freePort, PrometheusServer, startGoldenPrometheus } from './support/prometheus';
 
@@ -28,7 +32,12 @@ afterAll(async () => {
 });
 
 /** Forwards to Prometheus, recording headers and the most calls seen in flight at once. */
-async function startProxy(): Promise<{ url: string; headers: IncomingHttpHeaders[]; maxInFlight: () => number; close: () => Promise<void> }> {
+async function startProxy(): Promise<{
+  url: string;
+  headers: IncomingHttpHeaders[];
+  maxInFlight: () => number;
+  close: () => Promise<void>;
+}> {
   const headers: IncomingHttpHeaders[] = [];
   let inFlight = 0;
   let max = 0;
@@ -61,11 +70,19 @@ describe('PrometheusClient against a real Prometheus', () => {
   it('answers instant queries with the exact event counts of the history', async () => {
     const client = new PrometheusClient({ url: prom.url });
     const from = END - 3600;
-    const samples = await client.instant('sum by (code) (increase(http_requests_total{route="/orders",method="GET"}[1h]))', at);
+    const samples = await client.instant(
+      'sum by (code) (increase(http_requests_total{route="/orders",method="GET"}[1h]))',
+      at,
+    );
     const byCode = Object.fromEntries(samples.map((s) => [s.labels.code, s.value]));
     expect(Object.keys(byCode).sort()).toEqual(['200', '500']);
     for (const code of ['200', '500']) {
-      const truth = history.increase('http_requests_total', { route: '/orders', method: 'GET', code }, from, END);
+      const truth = history.increase(
+        'http_requests_total',
+        { route: '/orders', method: 'GET', code },
+        from,
+        END,
+      );
       expect(truth).toBeGreaterThan(0);
       expect(byCode[code]).toBeCloseTo(truth, 6);
     }
@@ -80,16 +97,24 @@ describe('PrometheusClient against a real Prometheus', () => {
   it('answers range queries with one point per step', async () => {
     const client = new PrometheusClient({ url: prom.url });
     const start = new Date((END - 3600) * 1000);
-    const series = await client.range('sum(increase(http_requests_total{route="/search"}[5m]))', start, at, 600);
+    const series = await client.range(
+      'sum(increase(http_requests_total{route="/search"}[5m]))',
+      start,
+      at,
+      600,
+    );
     expect(series).toHaveLength(1);
     const points = series[0]!.points;
     expect(points.map(([t]) => t)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => END - 3600 + i * 600));
-    for (const [t, v] of points) expect(v).toBeCloseTo(history.increase('http_requests_total', { route: '/search' }, t - 300, t), 6);
+    for (const [t, v] of points)
+      expect(v).toBeCloseTo(history.increase('http_requests_total', { route: '/search' }, t - 300, t), 6);
   });
 
   it('lists the recording rules Prometheus has loaded', async () => {
     const client = new PrometheusClient({ url: prom.url });
-    expect(await client.recordingRules()).toEqual([{ name: 'service:http_requests:rate5m', labels: { team: 'sre' } }]);
+    expect(await client.recordingRules()).toEqual([
+      { name: 'service:http_requests:rate5m', labels: { team: 'sre' } },
+    ]);
   });
 
   it('names Prometheus and quotes its message when it rejects a query', async () => {
@@ -105,7 +130,12 @@ describe('PrometheusClient against a real Prometheus', () => {
   it('sends the configured headers, coalesces identical calls, caches briefly and bounds concurrency', async () => {
     const proxy = await startProxy();
     try {
-      const client = new PrometheusClient({ url: proxy.url, headers: { 'X-Scope-OrgID': 'tenant-a' }, concurrency: 2, cacheTtlMs: 60_000 });
+      const client = new PrometheusClient({
+        url: proxy.url,
+        headers: { 'X-Scope-OrgID': 'tenant-a' },
+        concurrency: 2,
+        cacheTtlMs: 60_000,
+      });
       const q = 'sum(increase(http_requests_total[1d]))';
       const [a, b] = await Promise.all([client.instant(q, at), client.instant(q, at)]);
       expect(a).toEqual(b);
@@ -113,7 +143,9 @@ describe('PrometheusClient against a real Prometheus', () => {
       await client.instant(q, at);
       expect(client.requests).toBe(1);
       await Promise.all(
-        [1, 2, 3, 4, 5, 6].map((d) => client.instant(`sum(increase(http_requests_total[${d}d]))`, new Date((END - 60) * 1000))),
+        [1, 2, 3, 4, 5, 6].map((d) =>
+          client.instant(`sum(increase(http_requests_total[${d}d]))`, new Date((END - 60) * 1000)),
+        ),
       );
       expect(client.requests).toBe(7);
       expect(proxy.maxInFlight()).toBeLessThanOrEqual(2);

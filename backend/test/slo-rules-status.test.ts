@@ -39,14 +39,34 @@ const availability = {
 };
 const SLOS: SloSpec[] = [
   { ...base, id: 'availability-30d', objective: 99.9, window: '30d', indicator: availability },
-  { ...base, id: 'availability-month', objective: 99.9, window: 'month', timeZone: 'Europe/Berlin', indicator: availability },
-  { ...base, id: 'availability-by-route', objective: 99.9, window: '30d', groupBy: ['route', 'method'], minEvents: 1000, indicator: availability },
+  {
+    ...base,
+    id: 'availability-month',
+    objective: 99.9,
+    window: 'month',
+    timeZone: 'Europe/Berlin',
+    indicator: availability,
+  },
+  {
+    ...base,
+    id: 'availability-by-route',
+    objective: 99.9,
+    window: '30d',
+    groupBy: ['route', 'method'],
+    minEvents: 1000,
+    indicator: availability,
+  },
   {
     ...base,
     id: 'orders-read-p95',
     objective: 95,
     window: '28d',
-    indicator: { kind: 'latency', metric: 'http_request_duration_seconds', matchers: 'service="api",route="/orders",method="GET"', le: 0.5 },
+    indicator: {
+      kind: 'latency',
+      metric: 'http_request_duration_seconds',
+      matchers: 'service="api",route="/orders",method="GET"',
+      le: 0.5,
+    },
   },
   {
     ...base,
@@ -54,13 +74,22 @@ const SLOS: SloSpec[] = [
     service: 'etl',
     objective: 95,
     window: '30d',
-    indicator: { kind: 'threshold', selector: 'etl_lag_seconds{pipeline="orders"}', operator: '<', bound: 900, sliceSeconds: 60 },
+    indicator: {
+      kind: 'threshold',
+      selector: 'etl_lag_seconds{pipeline="orders"}',
+      operator: '<',
+      bound: 900,
+      sliceSeconds: 60,
+    },
   },
 ];
 
 /** The SLOs' recording rules that `keep` selects, as a rule file (JSON is YAML). */
 function ruleFile(keep: (r: PrometheusRule) => boolean): string {
-  const groups = SLOS.flatMap(sloRuleGroups).map((g) => ({ ...g, rules: g.rules.filter((r) => 'record' in r && keep(r)) }));
+  const groups = SLOS.flatMap(sloRuleGroups).map((g) => ({
+    ...g,
+    rules: g.rules.filter((r) => 'record' in r && keep(r)),
+  }));
   return JSON.stringify({ groups: groups.filter((g) => g.rules.length > 0) });
 }
 const readsRecorded = (r: PrometheusRule) => /\bslo:/.test(r.expr);
@@ -88,8 +117,26 @@ beforeAll(async () => {
     // Rules from the source metrics first: the 5m increases over the longest window, the rest (burn
     // ratios up to 6h, guard counts) near the end; then the rules reading recorded series.
     const longest = END - 31 * DAY;
-    blocks.push(await backfillRules(server.url, ruleFile((r) => isIncrease(r)), longest, END, work, 'increases'));
-    blocks.push(await backfillRules(server.url, ruleFile((r) => !isIncrease(r) && !readsRecorded(r)), END - 3600, END, work, 'source'));
+    blocks.push(
+      await backfillRules(
+        server.url,
+        ruleFile((r) => isIncrease(r)),
+        longest,
+        END,
+        work,
+        'increases',
+      ),
+    );
+    blocks.push(
+      await backfillRules(
+        server.url,
+        ruleFile((r) => !isIncrease(r) && !readsRecorded(r)),
+        END - 3600,
+        END,
+        work,
+        'source',
+      ),
+    );
     await server.remove();
     server = await startPrometheus({ blocks });
     blocks.push(await backfillRules(server.url, ruleFile(readsRecorded), END - 3600, END, work, 'recorded'));
@@ -106,7 +153,10 @@ beforeAll(async () => {
       const window = recordedWindow(slo.window);
       if (window === null) continue;
       const byGroup = new Map<string, { ratio?: number; events?: number }>();
-      const file = async (query: string, put: (e: { ratio?: number; events?: number }, v: number) => void) => {
+      const file = async (
+        query: string,
+        put: (e: { ratio?: number; events?: number }, v: number) => void,
+      ) => {
         for (const s of await client.instant(query, at)) {
           const key = JSON.stringify(slo.groupBy.map((l) => s.labels[l] ?? ''));
           put(byGroup.get(key) ?? byGroup.set(key, {}).get(key)!, s.value);
@@ -167,7 +217,7 @@ describe.each(SLOS.map((s) => [s.id]))('%s from recording rules', (id) => {
     }
   });
 
-  it('matches the raw error ratio and burn rates within the rules\' lag', () => {
+  it("matches the raw error ratio and burn rates within the rules' lag", () => {
     const r = raw.get(id)!;
     const q = recorded.get(id)!;
     within(q.errorBudget.consumed, r.errorBudget.consumed, SLO_WINDOW_ERROR_RATIO);

@@ -64,7 +64,10 @@ const scaled = (days: number) => ({
 });
 const by = (labels?: string) => (labels ? ` by (${labels})` : '');
 
-function requestTruth(errorsMatch: Record<string, string | RegExp>, totalMatch: Record<string, string | RegExp>) {
+function requestTruth(
+  errorsMatch: Record<string, string | RegExp>,
+  totalMatch: Record<string, string | RegExp>,
+) {
   return (from: number) => {
     const errors = history.increase('http_requests_total', errorsMatch, from, END);
     const total = history.increase('http_requests_total', totalMatch, from, END);
@@ -85,27 +88,55 @@ const ratioCase = (slo: SloSpec, windowStart: number, factors: Case['factors']):
 
 const DAY = 86_400;
 const CASES: Case[] = [
-  ratioCase({ ...base, id: 'availability-30d', objective: 99.9, window: '30d', indicator: availability }, END - 30 * DAY, WORKBOOK_30D),
+  ratioCase(
+    { ...base, id: 'availability-30d', objective: 99.9, window: '30d', indicator: availability },
+    END - 30 * DAY,
+    WORKBOOK_30D,
+  ),
   // calendar month in Berlin: the window starts 2026-01-31T23:00Z; alert factors use the nominal 30d
   ratioCase(
-    { ...base, id: 'availability-month', objective: 99.9, window: 'month', timeZone: 'Europe/Berlin', indicator: availability },
+    {
+      ...base,
+      id: 'availability-month',
+      objective: 99.9,
+      window: 'month',
+      timeZone: 'Europe/Berlin',
+      indicator: availability,
+    },
     Date.parse('2026-01-31T23:00:00Z') / 1000,
     WORKBOOK_30D,
   ),
   // the minimum-traffic guard holds the page back: 5m and 30m hold far fewer than 10^6 requests
-  ratioCase({ ...base, id: 'availability-guarded', objective: 99.9, window: '30d', minEvents: 1_000_000, indicator: availability }, END - 30 * DAY, WORKBOOK_30D),
+  ratioCase(
+    {
+      ...base,
+      id: 'availability-guarded',
+      objective: 99.9,
+      window: '30d',
+      minEvents: 1_000_000,
+      indicator: availability,
+    },
+    END - 30 * DAY,
+    WORKBOOK_30D,
+  ),
   {
     slo: {
       ...base,
       id: 'orders-read-p95',
       objective: 95,
       window: '28d',
-      indicator: { kind: 'latency', metric: 'http_request_duration_seconds', matchers: 'service="api",route="/orders",method="GET"', le: 0.5 },
+      indicator: {
+        kind: 'latency',
+        metric: 'http_request_duration_seconds',
+        matchers: 'service="api",route="/orders",method="GET"',
+        le: 0.5,
+      },
     },
     budget: 0.05,
     ratio: (r) =>
       `1 - sum(increase(http_request_duration_seconds_bucket{service="api",route="/orders",method="GET",le="0.5"}[${r}])) / sum(increase(http_request_duration_seconds_count{service="api",route="/orders",method="GET"}[${r}]))`,
-    events: (r) => `sum(increase(http_request_duration_seconds_count{service="api",route="/orders",method="GET"}[${r}]))`,
+    events: (r) =>
+      `sum(increase(http_request_duration_seconds_count{service="api",route="/orders",method="GET"}[${r}]))`,
     factors: scaled(28),
     windowStart: END - 28 * DAY,
     truth: (from) => {
@@ -116,9 +147,17 @@ const CASES: Case[] = [
     },
   },
   {
-    slo: { ...base, id: 'web-lcp-p75', service: 'web', objective: 75, window: 'week', indicator: { kind: 'latency', metric: 'web_lcp_seconds', matchers: '', le: 2.5 } },
+    slo: {
+      ...base,
+      id: 'web-lcp-p75',
+      service: 'web',
+      objective: 75,
+      window: 'week',
+      indicator: { kind: 'latency', metric: 'web_lcp_seconds', matchers: '', le: 2.5 },
+    },
     budget: 0.25,
-    ratio: (r) => `1 - sum(increase(web_lcp_seconds_bucket{le="2.5"}[${r}])) / sum(increase(web_lcp_seconds_count[${r}]))`,
+    ratio: (r) =>
+      `1 - sum(increase(web_lcp_seconds_bucket{le="2.5"}[${r}])) / sum(increase(web_lcp_seconds_count[${r}]))`,
     events: (r) => `sum(increase(web_lcp_seconds_count[${r}]))`,
     factors: scaled(7),
     // the calendar week (Monday) containing Friday 2026-02-20 00:00Z
@@ -136,7 +175,13 @@ const CASES: Case[] = [
       service: 'etl',
       objective: 95,
       window: '30d',
-      indicator: { kind: 'threshold', selector: 'etl_lag_seconds{pipeline="orders"}', operator: '<', bound: 900, sliceSeconds: 60 },
+      indicator: {
+        kind: 'threshold',
+        selector: 'etl_lag_seconds{pipeline="orders"}',
+        operator: '<',
+        bound: 900,
+        sliceSeconds: 60,
+      },
     },
     budget: 0.05,
     ratio: (r) => `avg_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[${r}:1m])`,
@@ -172,7 +217,10 @@ describe.each(CASES.map((c) => [c.slo.id, c] as const))('status of %s (raw queri
   it('reports the window and the objective', () => {
     expect(status.source).toBe('raw');
     expect(status.objective).toBeCloseTo(c.slo.objective / 100, 12);
-    expect(status.window).toEqual({ start: new Date(c.windowStart * 1000).toISOString(), end: at.toISOString() });
+    expect(status.window).toEqual({
+      start: new Date(c.windowStart * 1000).toISOString(),
+      end: at.toISOString(),
+    });
   });
 
   it("equals Prometheus's own answer for SLI, budget, events and every burn rate", async () => {
@@ -182,7 +230,8 @@ describe.each(CASES.map((c) => [c.slo.id, c] as const))('status of %s (raw queri
     close(status.errorBudget.consumed, await scalar(`(${c.ratio(range)}) / ${c.budget}`));
     close(status.errorBudget.remaining, await scalar(`1 - (${c.ratio(range)}) / ${c.budget}`));
     close(status.events, await scalar(c.events(range)));
-    for (const w of WINDOWS) close(status.burnRates[w] ?? null, await scalar(`(${c.ratio(w)}) / ${c.budget}`));
+    for (const w of WINDOWS)
+      close(status.burnRates[w] ?? null, await scalar(`(${c.ratio(w)}) / ${c.budget}`));
   });
 
   it("equals Prometheus's own answer for the alert state", async () => {
@@ -206,7 +255,9 @@ describe.each(CASES.map((c) => [c.slo.id, c] as const))('status of %s (raw queri
 describe('what the golden history makes the alerts say at its end', () => {
   it('pages on the fast burn, tickets on the slow one, holds the page back under the traffic guard', async () => {
     const [plain, guarded, lag] = await Promise.all(
-      ['availability-30d', 'availability-guarded', 'etl-freshness'].map((id) => evaluator.status(CASES.find((c) => c.slo.id === id)!.slo)),
+      ['availability-30d', 'availability-guarded', 'etl-freshness'].map((id) =>
+        evaluator.status(CASES.find((c) => c.slo.id === id)!.slo),
+      ),
     );
     expect(plain!.alerts).toEqual({ page: true, ticket: true });
     expect(guarded!.alerts).toEqual({ page: false, ticket: true });
@@ -227,15 +278,22 @@ describe('a grouped SLO', () => {
     close(status.sli, await scalar(`1 - (${c.ratio('30d')})`));
     const perGroup = await client.instant(`1 - (${c.ratio('30d', 'route, method')})`, at);
     for (const g of status.groups!) {
-      const expected = perGroup.find((s) => s.labels.route === g.labels.route && s.labels.method === g.labels.method)!;
+      const expected = perGroup.find(
+        (s) => s.labels.route === g.labels.route && s.labels.method === g.labels.method,
+      )!;
       close(g.sli, expected.value);
       const from = END - 30 * DAY;
       const truth = requestTruth({ ...g.labels, code: /5../ }, g.labels)(from);
       expect(Math.abs(g.sli! - (1 - truth.ratio))).toBeLessThanOrEqual(1e-12);
       const oneHour = await client.instant(`(${c.ratio('1h', 'route, method')}) / 0.001`, at);
-      close(g.burnRates['1h'] ?? null, oneHour.find((s) => s.labels.route === g.labels.route && s.labels.method === g.labels.method)!.value);
+      close(
+        g.burnRates['1h'] ?? null,
+        oneHour.find((s) => s.labels.route === g.labels.route && s.labels.method === g.labels.method)!.value,
+      );
     }
-    const alerts = Object.fromEntries(status.groups!.map((g) => [`${g.labels.method} ${g.labels.route}`, g.alerts]));
+    const alerts = Object.fromEntries(
+      status.groups!.map((g) => [`${g.labels.method} ${g.labels.route}`, g.alerts]),
+    );
     expect(alerts).toEqual({
       'GET /orders': { page: true, ticket: true },
       'POST /orders': { page: false, ticket: true },

@@ -4,19 +4,40 @@ describe('toApiError', () => {
   it('keeps the backend error body: code, message and field details', () => {
     const err = toApiError({
       status: 422,
-      data: { error: 'rule_refused', message: 'a Med risk change needs peer + on-call', details: [{ field: 'body.role', message: 'not required', extra: 1 }] },
+      data: {
+        error: 'rule_refused',
+        message: 'a Med risk change needs peer + on-call',
+        details: [{ field: 'body.role', message: 'not required', extra: 1 }],
+      },
     });
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 422, code: 'rule_refused', message: 'a Med risk change needs peer + on-call', details: [{ field: 'body.role', message: 'not required' }] });
+    expect(err).toMatchObject({
+      status: 422,
+      code: 'rule_refused',
+      message: 'a Med risk change needs peer + on-call',
+      details: [{ field: 'body.role', message: 'not required' }],
+    });
   });
 
   it('explains Grafana proxy answers that did not come from the backend', () => {
-    expect(toApiError({ status: 502, data: { message: 'Bad Gateway' } })).toMatchObject({ code: 'backend_unreachable', message: expect.stringContaining('backend URL') });
-    expect(toApiError({ status: 403, data: { message: 'Permission denied' } }).message).toContain('your role may not change this');
-    expect(toApiError({ status: 500, data: 'boom' })).toMatchObject({ code: 'http_500', message: 'HTTP 500: boom' });
+    expect(toApiError({ status: 502, data: { message: 'Bad Gateway' } })).toMatchObject({
+      code: 'backend_unreachable',
+      message: expect.stringContaining('backend URL'),
+    });
+    expect(toApiError({ status: 403, data: { message: 'Permission denied' } }).message).toContain(
+      'your role may not change this',
+    );
+    expect(toApiError({ status: 500, data: 'boom' })).toMatchObject({
+      code: 'http_500',
+      message: 'HTTP 500: boom',
+    });
   });
 
   it('reports a request that never reached Grafana', () => {
-    expect(toApiError(new TypeError('Failed to fetch'))).toMatchObject({ status: 0, code: 'network', message: expect.stringContaining('Failed to fetch') });
+    expect(toApiError(new TypeError('Failed to fetch'))).toMatchObject({
+      status: 0,
+      code: 'network',
+      message: expect.stringContaining('Failed to fetch'),
+    });
   });
 });

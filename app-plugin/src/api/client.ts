@@ -45,7 +45,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const fetchError = err as Partial<FetchError>;
   const status = typeof fetchError?.status === 'number' ? fetchError.status : 0;
-  const data = fetchError?.data as { error?: unknown; message?: unknown; details?: unknown } | string | undefined;
+  const data = fetchError?.data as
+    { error?: unknown; message?: unknown; details?: unknown } | string | undefined;
   if (data && typeof data === 'object' && typeof data.message === 'string') {
     const details = Array.isArray(data.details)
       ? data.details
@@ -53,18 +54,39 @@ export function toApiError(err: unknown): ApiError {
           .map((d) => ({ field: d.field, message: d.message }))
       : [];
     const code = typeof data.error === 'string' ? data.error : proxyCode(status);
-    return new ApiError(status, code, typeof data.error === 'string' ? data.message : proxyMessage(status, data.message), details, data);
+    return new ApiError(
+      status,
+      code,
+      typeof data.error === 'string' ? data.message : proxyMessage(status, data.message),
+      details,
+      data,
+    );
   }
-  if (status === 0) return new ApiError(0, 'network', `The request did not reach Grafana: ${(err as Error)?.message ?? String(err)}`);
-  return new ApiError(status, proxyCode(status), proxyMessage(status, typeof data === 'string' && data ? data.slice(0, 300) : undefined), [], data);
+  if (status === 0)
+    return new ApiError(
+      0,
+      'network',
+      `The request did not reach Grafana: ${(err as Error)?.message ?? String(err)}`,
+    );
+  return new ApiError(
+    status,
+    proxyCode(status),
+    proxyMessage(status, typeof data === 'string' && data ? data.slice(0, 300) : undefined),
+    [],
+    data,
+  );
 }
 
-const proxyCode = (status: number) => (status === 502 || status === 504 ? 'backend_unreachable' : `http_${status}`);
+const proxyCode = (status: number) =>
+  status === 502 || status === 504 ? 'backend_unreachable' : `http_${status}`;
 
 function proxyMessage(status: number, said?: string): string {
-  if (status === 502 || status === 504) return 'The opsdeck backend does not answer: check the backend URL on the app configuration page.';
-  if (status === 403) return `Grafana refused the request (HTTP 403): your role may not change this${said ? ` — ${said}` : ''}.`;
-  if (status === 404 && said === 'Not found') return 'The app proxy route is missing: is the app enabled and configured?';
+  if (status === 502 || status === 504)
+    return 'The opsdeck backend does not answer: check the backend URL on the app configuration page.';
+  if (status === 403)
+    return `Grafana refused the request (HTTP 403): your role may not change this${said ? ` — ${said}` : ''}.`;
+  if (status === 404 && said === 'Not found')
+    return 'The app proxy route is missing: is the app enabled and configured?';
   return `HTTP ${status}${said ? `: ${said}` : ''}`;
 }
 

@@ -35,7 +35,11 @@ export interface SloBudget {
   from: string;
   to: string;
   step: number;
-  series: Array<{ labels: Record<string, string>; remaining: Array<[string, number | null]>; burnRate: Array<[string, number | null]> }>;
+  series: Array<{
+    labels: Record<string, string>;
+    remaining: Array<[string, number | null]>;
+    burnRate: Array<[string, number | null]>;
+  }>;
 }
 
 export interface ChangeReadiness {

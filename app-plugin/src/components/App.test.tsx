@@ -7,7 +7,13 @@ import { App } from './App';
 let backend: Running;
 beforeAll(async () => {
   backend = await startBackend(await deadUrl());
-  await seed(backend.url, 'POST', '/api/v1/runbooks', { id: 'cache-miss-storm', title: 'Cache miss storm', services: ['cache'], alerts: ['CacheMissStorm'], body: '# Cache\n\n- [ ] Check hit ratio\n' });
+  await seed(backend.url, 'POST', '/api/v1/runbooks', {
+    id: 'cache-miss-storm',
+    title: 'Cache miss storm',
+    services: ['cache'],
+    alerts: ['CacheMissStorm'],
+    body: '# Cache\n\n- [ ] Check hit ratio\n',
+  });
 });
 afterAll(() => backend?.stop());
 

@@ -78,17 +78,38 @@ export function App(_props: Partial<AppRootProps>) {
       <div className={styles.app}>
         <TabsBar>
           {TABS.map((t) => (
-            <Tab key={t.url} label={t.label} icon={t.icon} href={t.url} active={pathname.startsWith(t.url) || (t.url === pages.slos && pathname.replace(/\/+$/, '') === APP_BASE)} />
+            <Tab
+              key={t.url}
+              label={t.label}
+              icon={t.icon}
+              href={t.url}
+              active={
+                pathname.startsWith(t.url) ||
+                (t.url === pages.slos && pathname.replace(/\/+$/, '') === APP_BASE)
+              }
+            />
           ))}
         </TabsBar>
-        <main className={styles.content}>{page ?? <p>Nothing lives at {pathname}. Pick a tab above.</p>}</main>
-        {drawerOpen && <RunbookDrawer {...drawer} onClose={() => setQuery({ runbook: null, rbService: null, rbAlert: null, rbIncident: null })} />}
+        <main className={styles.content}>
+          {page ?? <p>Nothing lives at {pathname}. Pick a tab above.</p>}
+        </main>
+        {drawerOpen && (
+          <RunbookDrawer
+            {...drawer}
+            onClose={() => setQuery({ runbook: null, rbService: null, rbAlert: null, rbIncident: null })}
+          />
+        )}
       </div>
     </PluginPage>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  app: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2), color: theme.colors.text.primary }),
+  app: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+    color: theme.colors.text.primary,
+  }),
   content: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
 });

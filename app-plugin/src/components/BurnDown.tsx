@@ -38,8 +38,20 @@ export function BurnDown({ from, to, points, markers, width = 720, height = 200 
   const shown = markers.filter((m) => Date.parse(m.at) >= t0 && Date.parse(m.at) <= t1);
   return (
     <figure className={styles.figure}>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label={`Error budget remaining from ${from} to ${to}`}>
-        <line x1={pad} x2={width - pad} y1={y(0)} y2={y(0)} stroke={theme.colors.border.medium} strokeDasharray="4 4" />
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={`Error budget remaining from ${from} to ${to}`}
+      >
+        <line
+          x1={pad}
+          x2={width - pad}
+          y1={y(0)}
+          y2={y(0)}
+          stroke={theme.colors.border.medium}
+          strokeDasharray="4 4"
+        />
         <text x={2} y={y(1) + 4} fill={theme.colors.text.secondary} fontSize={10}>
           100%
         </text>
@@ -63,11 +75,18 @@ export function BurnDown({ from, to, points, markers, width = 720, height = 200 
         {segments
           .filter((s) => s.length > 0)
           .map((s, i) => (
-            <polyline key={i} points={s.join(' ')} fill="none" stroke={theme.colors.primary.main} strokeWidth={2} />
+            <polyline
+              key={i}
+              points={s.join(' ')}
+              fill="none"
+              stroke={theme.colors.primary.main}
+              strokeWidth={2}
+            />
           ))}
       </svg>
       <figcaption className={styles.caption}>
-        Budget remaining · <span className={styles.incident}>incidents</span> · <span className={styles.change}>changes</span>
+        Budget remaining · <span className={styles.incident}>incidents</span> ·{' '}
+        <span className={styles.change}>changes</span>
       </figcaption>
     </figure>
   );

@@ -4,7 +4,9 @@ import React from 'react';
 import type { FieldErrors } from '../validation';
 
 export function FormProblems({ errors, shown }: { errors: FieldErrors; shown: readonly string[] }) {
-  const rest = Object.entries(errors).filter(([field]) => !shown.some((s) => field === s || field.startsWith(`${s}.`)));
+  const rest = Object.entries(errors).filter(
+    ([field]) => !shown.some((s) => field === s || field.startsWith(`${s}.`)),
+  );
   if (rest.length === 0) return null;
   return (
     <Alert severity="error" title="Fix these before submitting">

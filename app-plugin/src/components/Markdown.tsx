@@ -47,7 +47,11 @@ export function Markdown({ markdown, ticked, onStep }: Props) {
     const onChange = (event: Event) => {
       const box = event.target as HTMLInputElement;
       if (box.type !== 'checkbox' || box.dataset.step === undefined) return;
-      onStepRef.current?.({ index: Number(box.dataset.step), text: box.getAttribute('aria-label') ?? '', done: box.checked });
+      onStepRef.current?.({
+        index: Number(box.dataset.step),
+        text: box.getAttribute('aria-label') ?? '',
+        done: box.checked,
+      });
     };
     root.addEventListener('change', onChange);
     return () => root.removeEventListener('change', onChange);

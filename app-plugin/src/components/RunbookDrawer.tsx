@@ -25,12 +25,15 @@ interface Props extends RunbookTarget {
 
 /** Runbooks for the target: the named one, else those answering the alert, else the service's. */
 export async function findRunbooks(target: RunbookTarget): Promise<Runbook[]> {
-  if (target.runbookId) return [await api.get<Runbook>(`/api/v1/runbooks/${encodeURIComponent(target.runbookId)}`)];
+  if (target.runbookId)
+    return [await api.get<Runbook>(`/api/v1/runbooks/${encodeURIComponent(target.runbookId)}`)];
   if (target.alert) {
     const byAlert = await api.get<{ items: Runbook[] }>('/api/v1/runbooks/search', { alert: target.alert });
     if (byAlert.items.length > 0) return byAlert.items;
   }
-  if (target.service) return (await api.get<{ items: Runbook[] }>('/api/v1/runbooks/search', { service: target.service })).items;
+  if (target.service)
+    return (await api.get<{ items: Runbook[] }>('/api/v1/runbooks/search', { service: target.service }))
+      .items;
   return [];
 }
 
@@ -38,7 +41,8 @@ export async function findRunbooks(target: RunbookTarget): Promise<Runbook[]> {
 export function tickedSteps(timeline: readonly TimelineEntry[], runbookId: string): Set<number> {
   const state = new Map<number, boolean>();
   for (const e of timeline) {
-    if (e.kind !== 'runbook-step' || e.data?.runbookId !== runbookId || typeof e.data.step !== 'number') continue;
+    if (e.kind !== 'runbook-step' || e.data?.runbookId !== runbookId || typeof e.data.step !== 'number')
+      continue;
     state.set(e.data.step, e.data.done !== false);
   }
   return new Set([...state].filter(([, done]) => done).map(([step]) => step));
@@ -49,19 +53,28 @@ export function RunbookDrawer({ runbookId, service, alert, incidentId, onClose, 
   const [chosen, setChosen] = useState<string>();
   const runbook = found.value?.find((r) => r.id === chosen) ?? found.value?.[0];
   const timeline = useLoad(
-    () => (incidentId ? api.get<{ items: TimelineEntry[] }>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline`) : Promise.resolve({ items: [] })),
+    () =>
+      incidentId
+        ? api.get<{ items: TimelineEntry[] }>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline`)
+        : Promise.resolve({ items: [] }),
     [incidentId],
   );
-  const ticked = useMemo(() => (runbook ? tickedSteps(timeline.value?.items ?? [], runbook.id) : new Set<number>()), [timeline.value, runbook]);
+  const ticked = useMemo(
+    () => (runbook ? tickedSteps(timeline.value?.items ?? [], runbook.id) : new Set<number>()),
+    [timeline.value, runbook],
+  );
 
   const log = useCallback(
     async (step: StepChange) => {
       if (!incidentId || !runbook) return;
-      const entry = await api.post<TimelineEntry>(`/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline`, {
-        kind: 'runbook-step',
-        text: `${step.done ? 'Done' : 'Reopened'} (${runbook.title}): ${step.text}`,
-        data: { runbookId: runbook.id, step: step.index, done: step.done },
-      });
+      const entry = await api.post<TimelineEntry>(
+        `/api/v1/incidents/${encodeURIComponent(incidentId)}/timeline`,
+        {
+          kind: 'runbook-step',
+          text: `${step.done ? 'Done' : 'Reopened'} (${runbook.title}): ${step.text}`,
+          data: { runbookId: runbook.id, step: step.index, done: step.done },
+        },
+      );
       timeline.reload();
       onStepLogged?.(entry);
     },
@@ -71,7 +84,12 @@ export function RunbookDrawer({ runbookId, service, alert, incidentId, onClose, 
   const writable = Boolean(incidentId) && canWrite();
 
   return (
-    <Drawer title={runbook ? runbook.title : 'Runbook'} subtitle={subtitle(service, alert, incidentId)} onClose={onClose} size="md">
+    <Drawer
+      title={runbook ? runbook.title : 'Runbook'}
+      subtitle={subtitle(service, alert, incidentId)}
+      onClose={onClose}
+      size="md"
+    >
       <Stack direction="column" gap={2}>
         {found.loading && <LoadingPlaceholder text="Finding the runbook…" />}
         <ErrorAlert error={found.error} title="Could not load the runbook" />
@@ -80,7 +98,8 @@ export function RunbookDrawer({ runbookId, service, alert, incidentId, onClose, 
           <Alert severity="info" title="No runbook found">
             No runbook names {alert ? `the alert ${alert}` : ''}
             {alert && service ? ' or ' : ''}
-            {service ? `the service ${service}` : ''}. Add one under provisioning/runbooks or on the Runbooks page.
+            {service ? `the service ${service}` : ''}. Add one under provisioning/runbooks or on the Runbooks
+            page.
           </Alert>
         )}
         {found.value && found.value.length > 1 && (
@@ -91,14 +110,30 @@ export function RunbookDrawer({ runbookId, service, alert, incidentId, onClose, 
             onChange={(v) => setChosen(v.value)}
           />
         )}
-        {runbook && incidentId && !writable && <Text color="secondary">Viewers read runbooks; editors tick steps into the timeline.</Text>}
-        {runbook && incidentId && writable && <Text color="secondary">Ticked steps land in the incident timeline.</Text>}
-        {runbook && <Markdown markdown={runbook.body} ticked={ticked} onStep={writable ? (s) => void submit.run(s) : undefined} />}
+        {runbook && incidentId && !writable && (
+          <Text color="secondary">Viewers read runbooks; editors tick steps into the timeline.</Text>
+        )}
+        {runbook && incidentId && writable && (
+          <Text color="secondary">Ticked steps land in the incident timeline.</Text>
+        )}
+        {runbook && (
+          <Markdown
+            markdown={runbook.body}
+            ticked={ticked}
+            onStep={writable ? (s) => void submit.run(s) : undefined}
+          />
+        )}
       </Stack>
     </Drawer>
   );
 }
 
 function subtitle(service?: string, alert?: string, incidentId?: string): string {
-  return [service && `service ${service}`, alert && `alert ${alert}`, incidentId && 'steps go to the incident timeline'].filter(Boolean).join(' · ');
+  return [
+    service && `service ${service}`,
+    alert && `alert ${alert}`,
+    incidentId && 'steps go to the incident timeline',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -6,7 +6,8 @@ import { RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import React from 'react';
 import { getPageStyles } from '../styles';
 
-const rto = (minutes: number | null) => (minutes === null ? 'none' : minutes < 60 ? `< ${minutes}m` : `< ${minutes / 60}h`);
+const rto = (minutes: number | null) =>
+  minutes === null ? 'none' : minutes < 60 ? `< ${minutes}m` : `< ${minutes / 60}h`;
 const RESPONSE = { immediate: 'page now', 'business-hours': 'business hours', track: 'track only' } as const;
 
 export function SeverityPicker({ value, onChange }: { value: Severity; onChange: (s: Severity) => void }) {
@@ -16,7 +17,11 @@ export function SeverityPicker({ value, onChange }: { value: Severity; onChange:
     <div>
       <RadioButtonGroup
         aria-label="Severity"
-        options={SEVERITIES.map((s) => ({ label: `${s} ${SEVERITY_MATRIX[s].label}`, value: s, description: SEVERITY_MATRIX[s].meaning }))}
+        options={SEVERITIES.map((s) => ({
+          label: `${s} ${SEVERITY_MATRIX[s].label}`,
+          value: s,
+          description: SEVERITY_MATRIX[s].meaning,
+        }))}
         value={value}
         onChange={onChange}
       />

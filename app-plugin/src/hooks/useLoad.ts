@@ -20,7 +20,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
       (value) => call === latest.current && setState({ value, loading: false }),
       (err: unknown) => call === latest.current && setState({ error: toApiError(err), loading: false }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's deps decide when to reload; the loader itself changes identity on every render.
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };

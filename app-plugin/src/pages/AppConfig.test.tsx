@@ -19,9 +19,15 @@ afterAll(async () => {
 });
 
 const props = (jsonData: AppJsonData, tokenSet: boolean) =>
-  ({ plugin: { meta: { id: 'opsdeck-sre-app', jsonData, secureJsonFields: tokenSet ? { token: true } : {} } as unknown as AppPluginMeta<AppJsonData> } }) as unknown as PluginConfigPageProps<
-    AppPluginMeta<AppJsonData>
-  >;
+  ({
+    plugin: {
+      meta: {
+        id: 'opsdeck-sre-app',
+        jsonData,
+        secureJsonFields: tokenSet ? { token: true } : {},
+      } as unknown as AppPluginMeta<AppJsonData>,
+    },
+  }) as unknown as PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
 describe('AppConfig', () => {
   it('shows the backend ready through the proxy route', async () => {
@@ -39,7 +45,9 @@ describe('AppConfig', () => {
     render(<AppConfig {...props({ backendUrl: blind.url }, true)} />);
     await userEvent.click(screen.getByRole('button', { name: 'Check backend health' }));
     expect(await screen.findByText('The backend is not ready')).toBeInTheDocument();
-    expect(screen.getByRole('list', { name: 'Health checks' })).toHaveTextContent(/prometheus: Prometheus at .* is unreachable/);
+    expect(screen.getByRole('list', { name: 'Health checks' })).toHaveTextContent(
+      /prometheus: Prometheus at .* is unreachable/,
+    );
   });
 
   it('says when the backend URL does not answer at all', async () => {

@@ -35,7 +35,10 @@ export function AppConfig({ plugin }: Props) {
   const [error, setError] = useState<ApiError>();
   const [health, setHealth] = useState<Ready>();
   const [checking, setChecking] = useState(false);
-  const urlProblem = backendUrl && !/^https?:\/\/[^\s]+$/.test(backendUrl) ? 'write an http:// or https:// URL, e.g. http://opsdeck-backend:3001' : '';
+  const urlProblem =
+    backendUrl && !/^https?:\/\/[^\s]+$/.test(backendUrl)
+      ? 'write an http:// or https:// URL, e.g. http://opsdeck-backend:3001'
+      : '';
 
   const save = async () => {
     setError(undefined);
@@ -77,10 +80,24 @@ export function AppConfig({ plugin }: Props) {
   return (
     <div className={styles.page}>
       <FieldSet label="opsdeck backend">
-        <Field label="Backend URL" description="Grafana's server calls this URL; browsers never do." invalid={Boolean(urlProblem)} error={urlProblem}>
-          <Input id="backend-url" value={backendUrl} placeholder="http://opsdeck-backend:3001" onChange={(e) => setBackendUrl(e.currentTarget.value)} width={60} />
+        <Field
+          label="Backend URL"
+          description="Grafana's server calls this URL; browsers never do."
+          invalid={Boolean(urlProblem)}
+          error={urlProblem}
+        >
+          <Input
+            id="backend-url"
+            value={backendUrl}
+            placeholder="http://opsdeck-backend:3001"
+            onChange={(e) => setBackendUrl(e.currentTarget.value)}
+            width={60}
+          />
         </Field>
-        <Field label="Token" description="An opsdeck editor token (OPSDECK_TOKENS). Grafana keeps it encrypted and lets only editors write through the proxy.">
+        <Field
+          label="Token"
+          description="An opsdeck editor token (OPSDECK_TOKENS). Grafana keeps it encrypted and lets only editors write through the proxy."
+        >
           <SecretInput
             id="backend-token"
             isConfigured={tokenSet}
@@ -94,7 +111,12 @@ export function AppConfig({ plugin }: Props) {
           <Button onClick={save} disabled={!backendUrl || Boolean(urlProblem)}>
             Save settings
           </Button>
-          <Button variant="secondary" onClick={check} disabled={checking} icon={checking ? 'spinner' : 'heart'}>
+          <Button
+            variant="secondary"
+            onClick={check}
+            disabled={checking}
+            icon={checking ? 'spinner' : 'heart'}
+          >
             Check backend health
           </Button>
         </Stack>
@@ -102,11 +124,14 @@ export function AppConfig({ plugin }: Props) {
       {saved && <Alert severity="success" title="Settings saved. Reload the page for Grafana to use them." />}
       <ErrorAlert error={error} />
       {health && (
-        <Alert severity={health.status === 'ready' ? 'success' : 'warning'} title={health.status === 'ready' ? 'The backend is ready' : 'The backend is not ready'}>
+        <Alert
+          severity={health.status === 'ready' ? 'success' : 'warning'}
+          title={health.status === 'ready' ? 'The backend is ready' : 'The backend is not ready'}
+        >
           <ul aria-label="Health checks">
             {Object.entries(health.checks).map(([name, c]) => (
               <li key={name}>
-                <Text weight="medium">{name}</Text>: {c.ok ? 'ok' : c.error ?? 'failing'}
+                <Text weight="medium">{name}</Text>: {c.ok ? 'ok' : (c.error ?? 'failing')}
               </li>
             ))}
           </ul>

@@ -12,7 +12,12 @@ beforeAll(async () => {
 afterAll(() => backend?.stop());
 
 const propose = (body: Record<string, unknown>) =>
-  seed<Change>(backend.url, 'POST', '/api/v1/changes', { title: 'rollout', kind: 'deploy', service: 'web', ...body });
+  seed<Change>(backend.url, 'POST', '/api/v1/changes', {
+    title: 'rollout',
+    kind: 'deploy',
+    service: 'web',
+    ...body,
+  });
 
 describe('ChangeDetail', () => {
   it('approves by role and shows the backend refusal when one person takes two roles', async () => {
@@ -28,7 +33,13 @@ describe('ChangeDetail', () => {
   });
 
   it('runs canary stages with the deploy gate decision', async () => {
-    const checklist = { 'tests-green': true, 'health-checks': true, backups: true, 'comms-drafted': true, 'rollback-plan': true };
+    const checklist = {
+      'tests-green': true,
+      'health-checks': true,
+      backups: true,
+      'comms-drafted': true,
+      'rollback-plan': true,
+    };
     const change = await propose({ risk: 'Low', owner: 'alice', checklist });
     useApp(backend.url, 'Editor', 'alice');
     render(<ChangeDetail id={change.id} />);
@@ -39,7 +50,9 @@ describe('ChangeDetail', () => {
     expect(await within(canary).findByText(/Gate for web: proceed/)).toBeInTheDocument();
     expect(await within(canary).findByText(/^proceed at/)).toBeInTheDocument();
     expect(await screen.findByRole('button', { name: 'Ask the gate and run 25 %' })).toBeInTheDocument();
-    expect((await seed<Change>(backend.url, 'GET', `/api/v1/changes/${change.id}`)).canary).toMatchObject([{ percent: 5, decision: 'proceed' }]);
+    expect((await seed<Change>(backend.url, 'GET', `/api/v1/changes/${change.id}`)).canary).toMatchObject([
+      { percent: 5, decision: 'proceed' },
+    ]);
   });
 
   it('shows viewers the state without buttons', async () => {

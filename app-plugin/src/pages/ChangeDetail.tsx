@@ -1,6 +1,13 @@
 // One change: what still blocks its start (approvals, checklist, window), approvals by role, the
 // lifecycle actions, and canary progress 5 → 25 → 50 → 100 % with each stage's gate decision.
-import { CANARY_STAGES, PRE_DEPLOY_CHECKLIST, ROLE_NAME, approvalProblem, requiredApprovals, type Change } from '@opsdeck/common';
+import {
+  CANARY_STAGES,
+  PRE_DEPLOY_CHECKLIST,
+  ROLE_NAME,
+  approvalProblem,
+  requiredApprovals,
+  type Change,
+} from '@opsdeck/common';
 import { Alert, Badge, Button, Checkbox, Input, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 import React, { useState } from 'react';
 import { api } from '../api/client';
@@ -17,7 +24,10 @@ export function ChangeDetail({ id }: { id: string }) {
   const styles = useStyles2(getPageStyles);
   const base = `/api/v1/changes/${encodeURIComponent(id)}`;
   const change = useLoad(() => api.get<Change>(base), [base]);
-  const readiness = useLoad(() => api.get<ChangeReadiness>(`${base}/readiness`), [base, change.value?.version]);
+  const readiness = useLoad(
+    () => api.get<ChangeReadiness>(`${base}/readiness`),
+    [base, change.value?.version],
+  );
   const [reason, setReason] = useState('');
   const [gate, setGate] = useState<GateAnswer>();
   const writable = canWrite();
@@ -35,7 +45,11 @@ export function ChangeDetail({ id }: { id: string }) {
     const c = change.value!;
     const answer = await api.get<GateAnswer>(`/api/v1/gates/${encodeURIComponent(c.service)}`);
     setGate(answer);
-    await api.post(`${base}/canary`, { percent, decision: answer.decision, reasons: answer.reasons.map((r) => r.message) });
+    await api.post(`${base}/canary`, {
+      percent,
+      decision: answer.decision,
+      reasons: answer.reasons.map((r) => r.message),
+    });
     change.reload();
   });
 
@@ -54,7 +68,8 @@ export function ChangeDetail({ id }: { id: string }) {
             <Badge color={RISK_COLOR[c.risk]} text={c.risk} /> {c.title}
           </h2>
           <span className={styles.muted}>
-            {c.kind} on {c.service} · {c.status} · owner {c.owner} · planned {utc(c.plannedStart)} – {utc(c.plannedEnd)}
+            {c.kind} on {c.service} · {c.status} · owner {c.owner} · planned {utc(c.plannedStart)} –{' '}
+            {utc(c.plannedEnd)}
             {c.rfcUrl && (
               <>
                 {' · '}
@@ -68,28 +83,39 @@ export function ChangeDetail({ id }: { id: string }) {
       </div>
       <ErrorAlert error={act.error ?? tick.error ?? canary.error} title="The action was refused" />
       <ErrorAlert error={readiness.error} />
-      {r && c.status !== 'in-progress' && !['completed', 'rolled-back', 'failed', 'cancelled'].includes(c.status) && (
-        <section className={styles.card} aria-label="Readiness">
-          <h4>Before it can start</h4>
-          <ul>
-            {r.missingApprovals.map((role) => (
-              <li key={role}>approval from {ROLE_NAME[role as keyof typeof ROLE_NAME] ?? role}</li>
-            ))}
-            {r.missingChecklist.map((item) => (
-              <li key={item.id}>{item.text}</li>
-            ))}
-            {r.windowRequired && r.nextAllowedSlot && (
-              <li>
-                a maintenance window: next allowed slot {utc(r.nextAllowedSlot.start)} – {utc(r.nextAllowedSlot.end)}
-              </li>
-            )}
-            {r.missingApprovals.length === 0 && r.missingChecklist.length === 0 && <li>nothing else: ready to start{r.windowRequired && ' inside its window'}</li>}
-          </ul>
-        </section>
-      )}
+      {r &&
+        c.status !== 'in-progress' &&
+        !['completed', 'rolled-back', 'failed', 'cancelled'].includes(c.status) && (
+          <section className={styles.card} aria-label="Readiness">
+            <h4>Before it can start</h4>
+            <ul>
+              {r.missingApprovals.map((role) => (
+                <li key={role}>approval from {ROLE_NAME[role as keyof typeof ROLE_NAME] ?? role}</li>
+              ))}
+              {r.missingChecklist.map((item) => (
+                <li key={item.id}>{item.text}</li>
+              ))}
+              {r.windowRequired && r.nextAllowedSlot && (
+                <li>
+                  a maintenance window: next allowed slot {utc(r.nextAllowedSlot.start)} –{' '}
+                  {utc(r.nextAllowedSlot.end)}
+                </li>
+              )}
+              {r.missingApprovals.length === 0 && r.missingChecklist.length === 0 && (
+                <li>nothing else: ready to start{r.windowRequired && ' inside its window'}</li>
+              )}
+            </ul>
+          </section>
+        )}
       <div className={styles.grid}>
         <section className={styles.card} aria-label="Approvals">
-          <h4>Approvals ({requiredApprovals(c.risk).map((x) => ROLE_NAME[x]).join(' + ')})</h4>
+          <h4>
+            Approvals (
+            {requiredApprovals(c.risk)
+              .map((x) => ROLE_NAME[x])
+              .join(' + ')}
+            )
+          </h4>
           <ul>
             {c.approvals.map((a) => (
               <li key={a.role}>
@@ -105,7 +131,14 @@ export function ChangeDetail({ id }: { id: string }) {
                 .map((role) => {
                   const hint = me ? approvalProblem(c, role, me) : null;
                   return (
-                    <Button key={role} variant="secondary" icon="check" onClick={() => act.run('/approvals', { role })} disabled={act.busy} tooltip={hint ?? undefined}>
+                    <Button
+                      key={role}
+                      variant="secondary"
+                      icon="check"
+                      onClick={() => act.run('/approvals', { role })}
+                      disabled={act.busy}
+                      tooltip={hint ?? undefined}
+                    >
                       Approve as {ROLE_NAME[role]}
                     </Button>
                   );
@@ -135,15 +168,24 @@ export function ChangeDetail({ id }: { id: string }) {
             const stage = c.canary.find((s) => s.percent === percent);
             return (
               <li key={percent}>
-                <Badge color={!stage ? 'darkgrey' : stage.decision === 'proceed' ? 'green' : 'red'} text={`${percent} %`} />{' '}
-                {stage ? `${stage.decision} at ${utc(stage.at)}${stage.reasons.length ? `: ${stage.reasons.join('; ')}` : ''}` : 'not run'}
+                <Badge
+                  color={!stage ? 'darkgrey' : stage.decision === 'proceed' ? 'green' : 'red'}
+                  text={`${percent} %`}
+                />{' '}
+                {stage
+                  ? `${stage.decision} at ${utc(stage.at)}${stage.reasons.length ? `: ${stage.reasons.join('; ')}` : ''}`
+                  : 'not run'}
               </li>
             );
           })}
         </ol>
         {gate && (
-          <Alert severity={gate.decision === 'proceed' ? 'success' : 'warning'} title={`Gate for ${gate.service}: ${gate.decision}`}>
-            {gate.reasons.map((x) => x.message).join('; ') || 'no SLO paging, budget above the floor, no open S1/S2'}
+          <Alert
+            severity={gate.decision === 'proceed' ? 'success' : 'warning'}
+            title={`Gate for ${gate.service}: ${gate.decision}`}
+          >
+            {gate.reasons.map((x) => x.message).join('; ') ||
+              'no SLO paging, budget above the floor, no open S1/S2'}
           </Alert>
         )}
         {writable && c.status === 'in-progress' && nextStage !== null && (
@@ -167,13 +209,28 @@ export function ChangeDetail({ id }: { id: string }) {
             )}
             {(c.status === 'in-progress' || c.status === 'proposed' || c.status === 'approved') && (
               <>
-                <Input aria-label="Reason" placeholder="reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} width={40} />
+                <Input
+                  aria-label="Reason"
+                  placeholder="reason"
+                  value={reason}
+                  onChange={(e) => setReason(e.currentTarget.value)}
+                  width={40}
+                />
                 {c.status === 'in-progress' ? (
-                  <Button variant="destructive" icon="history" onClick={() => act.run('/rollback', { reason })} disabled={act.busy}>
+                  <Button
+                    variant="destructive"
+                    icon="history"
+                    onClick={() => act.run('/rollback', { reason })}
+                    disabled={act.busy}
+                  >
                     Roll back
                   </Button>
                 ) : (
-                  <Button variant="destructive" onClick={() => act.run('/cancel', reason.trim() ? { reason } : {})} disabled={act.busy}>
+                  <Button
+                    variant="destructive"
+                    onClick={() => act.run('/cancel', reason.trim() ? { reason } : {})}
+                    disabled={act.busy}
+                  >
                     Cancel change
                   </Button>
                 )}

@@ -26,7 +26,8 @@ describe('ChangeForm', () => {
     await userEvent.click(screen.getByRole('radio', { name: 'High' }));
     expect(needs).toHaveTextContent('engineering manager + on-call');
     expect(needs).toHaveTextContent('only inside a maintenance window');
-    for (const item of PRE_DEPLOY_CHECKLIST) expect(within(needs).getByRole('checkbox', { name: item.text })).toBeInTheDocument();
+    for (const item of PRE_DEPLOY_CHECKLIST)
+      expect(within(needs).getByRole('checkbox', { name: item.text })).toBeInTheDocument();
   });
 
   it('refuses a High-risk slot outside every window before submit, names the next slot, and records the change in it', async () => {
@@ -49,7 +50,13 @@ describe('ChangeForm', () => {
     await waitFor(() => expect(locationService.getLocation().pathname).toMatch(/\/changes\/[0-9a-f-]{36}$/));
     const id = locationService.getLocation().pathname.split('/').pop()!;
     const stored = await seed<Change>(backend.url, 'GET', `/api/v1/changes/${id}`);
-    expect(stored).toMatchObject({ risk: 'High', service: 'db', plannedStart: '2026-12-08T02:00:00.000Z', plannedEnd: '2026-12-08T04:00:00.000Z', status: 'proposed' });
+    expect(stored).toMatchObject({
+      risk: 'High',
+      service: 'db',
+      plannedStart: '2026-12-08T02:00:00.000Z',
+      plannedEnd: '2026-12-08T04:00:00.000Z',
+      status: 'proposed',
+    });
   });
 
   it('validates with ChangeCreate: an RFC link must be a URL', async () => {

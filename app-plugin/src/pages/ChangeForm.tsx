@@ -13,7 +13,18 @@ import {
   type MaintenanceWindow,
   type Risk,
 } from '@opsdeck/common';
-import { Alert, Button, Checkbox, Field, Input, RadioButtonGroup, Select, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
 import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
@@ -45,11 +56,16 @@ export function ChangeForm() {
     checklist: {} as Record<string, boolean>,
   });
   const [tried, setTried] = useState(false);
-  const windows = useLoad(() => api.get<PageOf<MaintenanceWindow>>('/api/v1/maintenance-windows', { enabled: 'true', limit: 500 }), []);
-  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const windows = useLoad(
+    () => api.get<PageOf<MaintenanceWindow>>('/api/v1/maintenance-windows', { enabled: 'true', limit: 500 }),
+    [],
+  );
+  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
   const body = { ...form, rfcUrl: form.rfcUrl.trim() || null, owner: form.owner.trim() || undefined };
   const errors = tried ? fieldErrors(ChangeCreate, body) : {};
-  const windowCheck = form.risk === 'High' && windows.value ? plannedWindowCheck(form, windows.value.items, new Date()) : null;
+  const windowCheck =
+    form.risk === 'High' && windows.value ? plannedWindowCheck(form, windows.value.items, new Date()) : null;
   const refused = windowCheck !== null && !windowCheck.ok;
   const propose = useSubmit(async () => {
     const change = await api.post<Change>('/api/v1/changes', ChangeCreate.parse(body));
@@ -76,33 +92,82 @@ export function ChangeForm() {
         </Field>
         <Stack gap={2} wrap="wrap">
           <Field label="Kind">
-            <Select aria-label="Kind" options={CHANGE_KINDS.map((k) => ({ label: k, value: k }))} value={form.kind} onChange={(v) => v.value && set('kind', v.value)} width={20} />
+            <Select
+              aria-label="Kind"
+              options={CHANGE_KINDS.map((k) => ({ label: k, value: k }))}
+              value={form.kind}
+              onChange={(v) => v.value && set('kind', v.value)}
+              width={20}
+            />
           </Field>
           <Field label="Risk">
-            <RadioButtonGroup aria-label="Risk" options={RISKS.map((r) => ({ label: r, value: r }))} value={form.risk} onChange={(r) => set('risk', r)} />
+            <RadioButtonGroup
+              aria-label="Risk"
+              options={RISKS.map((r) => ({ label: r, value: r }))}
+              value={form.risk}
+              onChange={(r) => set('risk', r)}
+            />
           </Field>
           <Field label="Service" invalid={Boolean(problem('service'))} error={problem('service')} required>
-            <Input id="change-service" value={form.service} onChange={(e) => set('service', e.currentTarget.value)} width={24} />
+            <Input
+              id="change-service"
+              value={form.service}
+              onChange={(e) => set('service', e.currentTarget.value)}
+              width={24}
+            />
           </Field>
           <Field label="Owner" invalid={Boolean(problem('owner'))} error={problem('owner')}>
-            <Input id="change-owner" value={form.owner} onChange={(e) => set('owner', e.currentTarget.value)} width={24} />
+            <Input
+              id="change-owner"
+              value={form.owner}
+              onChange={(e) => set('owner', e.currentTarget.value)}
+              width={24}
+            />
           </Field>
         </Stack>
         <Field label="RFC link" invalid={Boolean(problem('rfcUrl'))} error={problem('rfcUrl')}>
-          <Input id="change-rfc" value={form.rfcUrl} placeholder="https://…" onChange={(e) => set('rfcUrl', e.currentTarget.value)} />
+          <Input
+            id="change-rfc"
+            value={form.rfcUrl}
+            placeholder="https://…"
+            onChange={(e) => set('rfcUrl', e.currentTarget.value)}
+          />
         </Field>
         <Stack gap={2} wrap="wrap">
-          <Field label="Planned start (UTC)" invalid={Boolean(problem('plannedStart'))} error={problem('plannedStart')}>
-            <Input id="change-start" type="datetime-local" value={toLocalInput(form.plannedStart)} onChange={(e) => set('plannedStart', fromLocalInput(e.currentTarget.value))} />
+          <Field
+            label="Planned start (UTC)"
+            invalid={Boolean(problem('plannedStart'))}
+            error={problem('plannedStart')}
+          >
+            <Input
+              id="change-start"
+              type="datetime-local"
+              value={toLocalInput(form.plannedStart)}
+              onChange={(e) => set('plannedStart', fromLocalInput(e.currentTarget.value))}
+            />
           </Field>
-          <Field label="Planned end (UTC)" invalid={Boolean(problem('plannedEnd'))} error={problem('plannedEnd')}>
-            <Input id="change-end" type="datetime-local" value={toLocalInput(form.plannedEnd)} onChange={(e) => set('plannedEnd', fromLocalInput(e.currentTarget.value))} />
+          <Field
+            label="Planned end (UTC)"
+            invalid={Boolean(problem('plannedEnd'))}
+            error={problem('plannedEnd')}
+          >
+            <Input
+              id="change-end"
+              type="datetime-local"
+              value={toLocalInput(form.plannedEnd)}
+              onChange={(e) => set('plannedEnd', fromLocalInput(e.currentTarget.value))}
+            />
           </Field>
         </Stack>
         <section className={styles.card} aria-label="What this risk requires">
           <h4>A {form.risk} risk change needs</h4>
           <p>
-            Approvals: <strong>{requiredApprovals(form.risk).map((r) => ROLE_NAME[r]).join(' + ')}</strong>
+            Approvals:{' '}
+            <strong>
+              {requiredApprovals(form.risk)
+                .map((r) => ROLE_NAME[r])
+                .join(' + ')}
+            </strong>
             {form.risk === 'High' && ' · and it runs only inside a maintenance window'}
           </p>
           <Stack direction="column" gap={0.5}>
@@ -110,21 +175,38 @@ export function ChangeForm() {
               <Checkbox
                 key={item.id}
                 label={item.text}
-                value={Boolean(form.checklist[item.id]) || (item.id === 'rollback-plan' && form.rollbackPlan.trim() !== '')}
+                value={
+                  Boolean(form.checklist[item.id]) ||
+                  (item.id === 'rollback-plan' && form.rollbackPlan.trim() !== '')
+                }
                 onChange={(e) => set('checklist', { ...form.checklist, [item.id]: e.currentTarget.checked })}
               />
             ))}
           </Stack>
-          {stillOpen.length > 0 && <p className={styles.muted}>{stillOpen.length} checklist item(s) must be done before the change can start.</p>}
+          {stillOpen.length > 0 && (
+            <p className={styles.muted}>
+              {stillOpen.length} checklist item(s) must be done before the change can start.
+            </p>
+          )}
         </section>
         <ErrorAlert error={windows.error} title="Could not read the maintenance windows" />
         {windowCheck && !windowCheck.ok && (
-          <Alert severity="error" title="Refused: High risk outside a maintenance window" data-testid="window-refusal">
+          <Alert
+            severity="error"
+            title="Refused: High risk outside a maintenance window"
+            data-testid="window-refusal"
+          >
             <p>{windowCheck.message}</p>
             {windowCheck.nextSlot && (
               <Button
                 variant="secondary"
-                onClick={() => setForm((f) => ({ ...f, plannedStart: windowCheck.nextSlot!.start, plannedEnd: windowCheck.nextSlot!.end }))}
+                onClick={() =>
+                  setForm((f) => ({
+                    ...f,
+                    plannedStart: windowCheck.nextSlot!.start,
+                    plannedEnd: windowCheck.nextSlot!.end,
+                  }))
+                }
               >
                 Plan it for {utc(windowCheck.nextSlot.start)} – {utc(windowCheck.nextSlot.end)}
               </Button>
@@ -132,15 +214,44 @@ export function ChangeForm() {
           </Alert>
         )}
         {windowCheck?.ok && windowCheck.occurrence && (
-          <Alert severity="success" title={`Inside the window ${utc(windowCheck.occurrence.start)} – ${utc(windowCheck.occurrence.end)}`} />
+          <Alert
+            severity="success"
+            title={`Inside the window ${utc(windowCheck.occurrence.start)} – ${utc(windowCheck.occurrence.end)}`}
+          />
         )}
         <Field label="Description" invalid={Boolean(problem('description'))} error={problem('description')}>
-          <TextArea id="change-description" rows={3} value={form.description} onChange={(e) => set('description', e.currentTarget.value)} />
+          <TextArea
+            id="change-description"
+            rows={3}
+            value={form.description}
+            onChange={(e) => set('description', e.currentTarget.value)}
+          />
         </Field>
-        <Field label="Rollback plan" invalid={Boolean(problem('rollbackPlan'))} error={problem('rollbackPlan')}>
-          <TextArea id="change-rollback" rows={3} value={form.rollbackPlan} onChange={(e) => set('rollbackPlan', e.currentTarget.value)} />
+        <Field
+          label="Rollback plan"
+          invalid={Boolean(problem('rollbackPlan'))}
+          error={problem('rollbackPlan')}
+        >
+          <TextArea
+            id="change-rollback"
+            rows={3}
+            value={form.rollbackPlan}
+            onChange={(e) => set('rollbackPlan', e.currentTarget.value)}
+          />
         </Field>
-        <FormProblems errors={errors} shown={['title', 'service', 'owner', 'rfcUrl', 'plannedStart', 'plannedEnd', 'description', 'rollbackPlan']} />
+        <FormProblems
+          errors={errors}
+          shown={[
+            'title',
+            'service',
+            'owner',
+            'rfcUrl',
+            'plannedStart',
+            'plannedEnd',
+            'description',
+            'rollbackPlan',
+          ]}
+        />
         <ErrorAlert error={propose.error} title="The change was not recorded" />
         <div>
           <Button type="submit" disabled={propose.busy || refused}>

@@ -50,9 +50,7 @@ export function ChangeList() {
                   <Badge color={RISK_COLOR[c.risk]} text={c.risk} />
                 </td>
                 <td>
-                  <AppLink href={pages.change(c.id)}>
-                    {c.title}
-                  </AppLink>
+                  <AppLink href={pages.change(c.id)}>{c.title}</AppLink>
                 </td>
                 <td>{c.kind}</td>
                 <td>{c.service}</td>
@@ -60,7 +58,11 @@ export function ChangeList() {
                 <td>
                   {c.approvals.length}/{requiredApprovals(c.risk).length}
                 </td>
-                <td>{c.canary.length ? `${c.canary[c.canary.length - 1]!.percent} % (${c.canary[c.canary.length - 1]!.decision})` : '–'}</td>
+                <td>
+                  {c.canary.length
+                    ? `${c.canary[c.canary.length - 1]!.percent} % (${c.canary[c.canary.length - 1]!.decision})`
+                    : '–'}
+                </td>
                 <td>{utc(c.plannedStart)}</td>
               </tr>
             ))}

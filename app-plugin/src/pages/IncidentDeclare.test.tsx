@@ -28,7 +28,13 @@ describe('IncidentDeclare', () => {
     const calls = useApp(backend.url);
     render(<IncidentDeclare search={new URLSearchParams()} />);
     await userEvent.click(screen.getByRole('button', { name: /declare/i }));
-    const expected = fieldErrors(IncidentCreate, { title: '', service: '', severity: 'S2', description: '', source: null });
+    const expected = fieldErrors(IncidentCreate, {
+      title: '',
+      service: '',
+      severity: 'S2',
+      description: '',
+      source: null,
+    });
     expect(expected.title).toBeTruthy();
     expect(screen.getByLabelText(/Title/)).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByLabelText(/Service/)).toHaveAttribute('aria-invalid', 'true');
@@ -40,9 +46,14 @@ describe('IncidentDeclare', () => {
     useApp(backend.url);
     render(<IncidentDeclare search={new URLSearchParams()} />);
     const matrix = screen.getByRole('table', { name: 'Severity matrix' });
-    for (const rule of Object.values(SEVERITY_MATRIX)) expect(within(matrix).getByText(rule.meaning)).toBeInTheDocument();
+    for (const rule of Object.values(SEVERITY_MATRIX))
+      expect(within(matrix).getByText(rule.meaning)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('radio', { name: /S1 Critical/ }));
-    expect(within(matrix).getByText(/S1 Critical/).closest('tr')).toHaveAttribute('aria-selected', 'true');
+    expect(
+      within(matrix)
+        .getByText(/S1 Critical/)
+        .closest('tr'),
+    ).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByRole('button', { name: 'Declare S1' })).toBeInTheDocument();
   });
 
@@ -53,11 +64,19 @@ describe('IncidentDeclare', () => {
     expect(screen.getByLabelText(/Service/)).toHaveValue('api');
     await userEvent.type(screen.getByLabelText(/Title/), 'checkout 5xx');
     await userEvent.click(screen.getByRole('button', { name: 'Declare S2' }));
-    await waitFor(() => expect(locationService.getLocation().pathname).toMatch(/^\/a\/opsdeck-sre-app\/incidents\/[0-9a-f-]{36}$/));
+    await waitFor(() =>
+      expect(locationService.getLocation().pathname).toMatch(
+        /^\/a\/opsdeck-sre-app\/incidents\/[0-9a-f-]{36}$/,
+      ),
+    );
     const id = locationService.getLocation().pathname.split('/').pop()!;
     const stored = await seed<Incident>(backend.url, 'GET', `/api/v1/incidents/${id}`);
     expect(stored).toMatchObject({ title: 'Error ratio: checkout 5xx', service: 'api', severity: 'S2' });
-    expect(stored.source).toMatchObject({ dashboardUid: 'svc-api', panelId: 4, timeRange: { from: '2026-11-29T08:00:00.000Z', to: '2026-11-29T10:00:00.000Z' } });
+    expect(stored.source).toMatchObject({
+      dashboardUid: 'svc-api',
+      panelId: 4,
+      timeRange: { from: '2026-11-29T08:00:00.000Z', to: '2026-11-29T10:00:00.000Z' },
+    });
     expect(calls.map((c) => c.method)).toEqual(['POST']);
   });
 
@@ -67,7 +86,9 @@ describe('IncidentDeclare', () => {
     await userEvent.type(screen.getByLabelText(/Title/), 'too long a dashboard uid');
     await userEvent.type(screen.getByLabelText(/Service/), 'api');
     await userEvent.click(screen.getByRole('button', { name: 'Declare S2' }));
-    expect(screen.getByText('Fix these before submitting').closest('[role="alert"], div')).toHaveTextContent('source.dashboardUid');
+    expect(screen.getByText('Fix these before submitting').closest('[role="alert"], div')).toHaveTextContent(
+      'source.dashboardUid',
+    );
     expect(calls).toHaveLength(0);
   });
 

@@ -27,7 +27,9 @@ export function sourceFromQuery(search: URLSearchParams, origin: string) {
   if (from) params.set('from', String(Date.parse(from)));
   if (to) params.set('to', String(Date.parse(to)));
   return {
-    ...(dashboardUid ? { dashboardUid, url: `${origin}/d/${encodeURIComponent(dashboardUid)}?${params}` } : {}),
+    ...(dashboardUid
+      ? { dashboardUid, url: `${origin}/d/${encodeURIComponent(dashboardUid)}?${params}` }
+      : {}),
     ...(panelId !== undefined && Number.isInteger(panelId) ? { panelId } : {}),
     ...(from && to ? { timeRange: { from, to } } : {}),
     ...(alert ? { alert } : {}),
@@ -42,7 +44,9 @@ export function IncidentDeclare({ search }: { search: URLSearchParams }) {
   const [service, setService] = useState(search.get('service') ?? '');
   const [severity, setSeverity] = useState<Severity>('S2');
   const [description, setDescription] = useState(
-    panelTitle ? `Declared from panel "${panelTitle}"${dashboardTitle ? ` on dashboard "${dashboardTitle}"` : ''}.` : '',
+    panelTitle
+      ? `Declared from panel "${panelTitle}"${dashboardTitle ? ` on dashboard "${dashboardTitle}"` : ''}.`
+      : '',
   );
   const [tried, setTried] = useState(false);
   const body = { title, service, severity, description, source };
@@ -60,7 +64,12 @@ export function IncidentDeclare({ search }: { search: URLSearchParams }) {
     if (Object.keys(fieldErrors(IncidentCreate, body)).length === 0) void declare.run();
   };
 
-  if (!canWrite()) return <Alert severity="info" title="Viewers cannot declare incidents">Ask an editor, or page the on-call.</Alert>;
+  if (!canWrite())
+    return (
+      <Alert severity="info" title="Viewers cannot declare incidents">
+        Ask an editor, or page the on-call.
+      </Alert>
+    );
   return (
     <form onSubmit={onSubmit} aria-label="Declare incident" noValidate>
       <Stack direction="column" gap={1}>
@@ -75,13 +84,32 @@ export function IncidentDeclare({ search }: { search: URLSearchParams }) {
           <Input id="incident-title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
         </Field>
         <Field label="Service" invalid={Boolean(problem('service'))} error={problem('service')} required>
-          <Input id="incident-service" value={service} onChange={(e) => setService(e.currentTarget.value)} placeholder="api" />
+          <Input
+            id="incident-service"
+            value={service}
+            onChange={(e) => setService(e.currentTarget.value)}
+            placeholder="api"
+          />
         </Field>
-        <Field label="Severity" description="What the guide asks for at each level" invalid={Boolean(problem('severity'))} error={problem('severity')}>
+        <Field
+          label="Severity"
+          description="What the guide asks for at each level"
+          invalid={Boolean(problem('severity'))}
+          error={problem('severity')}
+        >
           <SeverityPicker value={severity} onChange={setSeverity} />
         </Field>
-        <Field label="What is happening" invalid={Boolean(problem('description'))} error={problem('description')}>
-          <TextArea id="incident-description" rows={4} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+        <Field
+          label="What is happening"
+          invalid={Boolean(problem('description'))}
+          error={problem('description')}
+        >
+          <TextArea
+            id="incident-description"
+            rows={4}
+            value={description}
+            onChange={(e) => setDescription(e.currentTarget.value)}
+          />
         </Field>
         <FormProblems errors={errors} shown={['title', 'service', 'severity', 'description']} />
         <ErrorAlert error={declare.error} title="The incident was not declared" />

@@ -20,8 +20,10 @@ beforeAll(async () => {
 });
 afterAll(() => backend?.stop());
 
-const declare = (body: Record<string, unknown>) => seed<Incident>(backend.url, 'POST', '/api/v1/incidents', { service: 'api', severity: 'S2', ...body });
-const timeline = async (id: string) => (await seed<{ items: TimelineEntry[] }>(backend.url, 'GET', `/api/v1/incidents/${id}/timeline`)).items;
+const declare = (body: Record<string, unknown>) =>
+  seed<Incident>(backend.url, 'POST', '/api/v1/incidents', { service: 'api', severity: 'S2', ...body });
+const timeline = async (id: string) =>
+  (await seed<{ items: TimelineEntry[] }>(backend.url, 'GET', `/api/v1/incidents/${id}/timeline`)).items;
 
 describe('IncidentDetail', () => {
   it('shows the flags, checklist, comms reminder and status-page draft of an S2', async () => {
@@ -42,7 +44,9 @@ describe('IncidentDetail', () => {
     render(<IncidentDetail id={incident.id} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Acknowledge' }));
     expect(screen.queryByTestId('api-error')).toBeNull();
-    await waitFor(() => expect(screen.queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Acknowledge' })).not.toBeInTheDocument(),
+    );
 
     await userEvent.click(screen.getByRole('combobox', { name: 'Entry kind' }));
     await userEvent.click(screen.getByText('Comms update'));
@@ -54,16 +58,24 @@ describe('IncidentDetail', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Runbook' }));
     const step = await screen.findByRole('checkbox', { name: 'Roll back the last deploy' });
     await userEvent.click(step);
-    expect(await within(list).findByText(/Done \(API errors\): Roll back the last deploy/)).toBeInTheDocument();
+    expect(
+      await within(list).findByText(/Done \(API errors\): Roll back the last deploy/),
+    ).toBeInTheDocument();
     const entries = await timeline(incident.id);
-    expect(entries.find((e) => e.kind === 'runbook-step')).toMatchObject({ data: { runbookId: 'api-errors', step: 1, done: true } });
+    expect(entries.find((e) => e.kind === 'runbook-step')).toMatchObject({
+      data: { runbookId: 'api-errors', step: 1, done: true },
+    });
 
     await userEvent.click(screen.getByRole('button', { name: 'Close' }));
-    await waitFor(() => expect(screen.queryByRole('checkbox', { name: 'Roll back the last deploy' })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByRole('checkbox', { name: 'Roll back the last deploy' })).not.toBeInTheDocument(),
+    );
     await userEvent.type(screen.getByRole('textbox', { name: 'Resolution note' }), 'rolled back');
     await userEvent.click(screen.getByRole('button', { name: 'Resolve' }));
     await waitFor(() => expect(screen.getByText(/· resolved/)).toBeInTheDocument());
-    expect((await seed<Incident>(backend.url, 'GET', `/api/v1/incidents/${incident.id}`)).status).toBe('resolved');
+    expect((await seed<Incident>(backend.url, 'GET', `/api/v1/incidents/${incident.id}`)).status).toBe(
+      'resolved',
+    );
   });
 
   it('shows what the backend refused, naming the field', async () => {
@@ -85,12 +97,18 @@ describe('IncidentDetail', () => {
     render(<IncidentDetail id={incident.id} />);
     await screen.findByRole('heading', { name: /flapping/ });
     expect(screen.queryByRole('button', { name: 'Resolve' })).not.toBeInTheDocument();
-    for (const box of within(screen.getByRole('region', { name: 'First-responder checklist' })).getAllByRole('checkbox')) expect(box).toBeDisabled();
+    for (const box of within(screen.getByRole('region', { name: 'First-responder checklist' })).getAllByRole(
+      'checkbox',
+    ))
+      expect(box).toBeDisabled();
   });
 
   it('renders script payloads in titles and notes as inert text', async () => {
     const incident = await declare({ title: `x ${PAYLOAD}`, description: PAYLOAD });
-    await seed(backend.url, 'POST', `/api/v1/incidents/${incident.id}/timeline`, { kind: 'note', text: PAYLOAD });
+    await seed(backend.url, 'POST', `/api/v1/incidents/${incident.id}/timeline`, {
+      kind: 'note',
+      text: PAYLOAD,
+    });
     useApp(backend.url);
     const { container } = render(<IncidentDetail id={incident.id} />);
     await screen.findByRole('heading', { name: /onerror/ });

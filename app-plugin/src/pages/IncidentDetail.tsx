@@ -10,7 +10,21 @@ import {
   type IncidentStatus,
   type TimelineEntry,
 } from '@opsdeck/common';
-import { Alert, Badge, Button, Checkbox, Field, Input, LinkButton, LoadingPlaceholder, RadioButtonGroup, Select, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  LinkButton,
+  LoadingPlaceholder,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
 import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { SloBatchStatus, SloStatus, StatusPageView } from '../api/types';
@@ -26,11 +40,18 @@ import { getPageStyles } from '../styles';
 import { fieldErrors } from '../validation';
 import { SEVERITY_COLOR } from './IncidentList';
 
-const ROLE_LABEL: Record<(typeof INCIDENT_ROLES)[number], string> = { ic: 'Incident commander', ops: 'Ops', comms: 'Comms', scribe: 'Scribe' };
+const ROLE_LABEL: Record<(typeof INCIDENT_ROLES)[number], string> = {
+  ic: 'Incident commander',
+  ops: 'Ops',
+  comms: 'Comms',
+  scribe: 'Scribe',
+};
 
 async function affectedSlos(incident: Incident): Promise<SloStatus[]> {
   if (incident.sloIds.length > 0) {
-    return Promise.all(incident.sloIds.map((id) => api.get<SloStatus>(`/api/v1/slos/${encodeURIComponent(id)}/status`)));
+    return Promise.all(
+      incident.sloIds.map((id) => api.get<SloStatus>(`/api/v1/slos/${encodeURIComponent(id)}/status`)),
+    );
   }
   return (await api.get<SloBatchStatus>('/api/v1/slos/status', { service: incident.service })).items;
 }
@@ -42,10 +63,16 @@ export function IncidentDetail({ id }: { id: string }) {
   const timeline = useLoad(() => api.get<{ items: TimelineEntry[] }>(`${base}/timeline`), [base]);
   const i = incident.value;
   const statusPage = useLoad(
-    () => (i && SEVERITY_MATRIX[i.severity].statusPageRequired ? api.get<StatusPageView>(`${base}/status-page`) : Promise.resolve(undefined)),
+    () =>
+      i && SEVERITY_MATRIX[i.severity].statusPageRequired
+        ? api.get<StatusPageView>(`${base}/status-page`)
+        : Promise.resolve(undefined),
     [base, i?.severity, i?.version],
   );
-  const slos = useLoad(() => (i ? affectedSlos(i) : Promise.resolve([])), [i?.id, i?.service, i?.sloIds.join(',')]);
+  const slos = useLoad(
+    () => (i ? affectedSlos(i) : Promise.resolve([])),
+    [i?.id, i?.service, i?.sloIds.join(',')],
+  );
   const [drawer, setDrawer] = useState(false);
   const writable = canWrite();
   const refresh = () => {
@@ -67,7 +94,11 @@ export function IncidentDetail({ id }: { id: string }) {
       <div className={styles.header}>
         <div>
           <h2>
-            <Badge color={SEVERITY_COLOR[i.severity]} text={`${i.severity} ${SEVERITY_MATRIX[i.severity].label}`} /> {i.title}
+            <Badge
+              color={SEVERITY_COLOR[i.severity]}
+              text={`${i.severity} ${SEVERITY_MATRIX[i.severity].label}`}
+            />{' '}
+            {i.title}
           </h2>
           <span className={styles.muted}>
             {i.service} · {i.status} · started {utc(i.startedAt)}
@@ -89,20 +120,31 @@ export function IncidentDetail({ id }: { id: string }) {
       <ErrorAlert error={act.error} title="The action was refused" />
       {open && flags?.commsOverdue && (
         <Alert severity="error" title="Comms update overdue">
-          The next update was due {utc(flags.nextCommsDueAt)}. Post a comms entry below (it resets the 30-minute cadence).
+          The next update was due {utc(flags.nextCommsDueAt)}. Post a comms entry below (it resets the
+          30-minute cadence).
         </Alert>
       )}
       {open && flags && !flags.commsOverdue && flags.nextCommsDueAt && (
         <Alert severity="info" title={`Next comms update due ${utc(flags.nextCommsDueAt)}`}>
-          {i.severity} incidents update #incidents and the status page every {SEVERITY_MATRIX[i.severity].commsEveryMinutes} minutes.
+          {i.severity} incidents update #incidents and the status page every{' '}
+          {SEVERITY_MATRIX[i.severity].commsEveryMinutes} minutes.
         </Alert>
       )}
       {flags && (
         <Stack gap={1} wrap="wrap" aria-label="Flags">
           {flags.ackOverdue && <Badge color="red" text={`ack overdue (due ${utc(flags.ackDueAt)})`} />}
-          {!flags.ackOverdue && flags.ackDueAt && <Badge color="orange" text={`ack due ${utc(flags.ackDueAt)}`} />}
-          {flags.rtoDueAt && <Badge color={flags.rtoBreached ? 'red' : 'blue'} text={`${flags.rtoBreached ? 'RTO breached' : 'RTO'} ${utc(flags.rtoDueAt)}`} />}
-          {flags.postmortemDueAt && <Badge color="purple" text={`postmortem due ${utc(flags.postmortemDueAt)}`} />}
+          {!flags.ackOverdue && flags.ackDueAt && (
+            <Badge color="orange" text={`ack due ${utc(flags.ackDueAt)}`} />
+          )}
+          {flags.rtoDueAt && (
+            <Badge
+              color={flags.rtoBreached ? 'red' : 'blue'}
+              text={`${flags.rtoBreached ? 'RTO breached' : 'RTO'} ${utc(flags.rtoDueAt)}`}
+            />
+          )}
+          {flags.postmortemDueAt && (
+            <Badge color="purple" text={`postmortem due ${utc(flags.postmortemDueAt)}`} />
+          )}
         </Stack>
       )}
       {writable && open && (
@@ -113,7 +155,11 @@ export function IncidentDetail({ id }: { id: string }) {
                 Acknowledge
               </Button>
             )}
-            <StatusMover current={i.status} busy={act.busy} onMove={(status) => act.run('/status', { status })} />
+            <StatusMover
+              current={i.status}
+              busy={act.busy}
+              onMove={(status) => act.run('/status', { status })}
+            />
             <ResolveButton busy={act.busy} onResolve={(text) => act.run('/resolve', text ? { text } : {})} />
           </Stack>
         </section>
@@ -122,14 +168,21 @@ export function IncidentDetail({ id }: { id: string }) {
         <Roles incident={i} writable={writable && open} onSave={(roles) => act.run('/roles', roles)} />
         <section className={styles.card} aria-label="First-responder checklist">
           <h4>
-            First-responder checklist ({i.computed?.checklist.done ?? 0}/{i.computed?.checklist.applicable ?? 0})
+            First-responder checklist ({i.computed?.checklist.done ?? 0}/
+            {i.computed?.checklist.applicable ?? 0})
           </h4>
           <Stack direction="column" gap={0.5}>
             {i.computed?.checklist.items.map((item) => (
               <Checkbox
                 key={item.id}
                 label={item.text}
-                description={item.done && item.at ? `${item.source === 'auto' ? 'done' : 'ticked'} ${utc(item.at)}${item.by ? ` by ${item.by}` : ''}` : item.applicable ? undefined : 'not needed at this severity'}
+                description={
+                  item.done && item.at
+                    ? `${item.source === 'auto' ? 'done' : 'ticked'} ${utc(item.at)}${item.by ? ` by ${item.by}` : ''}`
+                    : item.applicable
+                      ? undefined
+                      : 'not needed at this severity'
+                }
                 value={item.done}
                 disabled={!writable || !open || !item.applicable || act.busy}
                 onChange={(e) => act.run(`/checklist/${item.id}`, { done: e.currentTarget.checked })}
@@ -144,7 +197,11 @@ export function IncidentDetail({ id }: { id: string }) {
         <ol className={styles.timeline}>
           {timeline.value?.items.map((e) => (
             <li key={e.id}>
-              <span className={styles.muted}>{utc(e.at)}</span> <Badge color={e.kind === 'runbook-step' ? 'purple' : e.kind === 'comms' ? 'blue' : 'darkgrey'} text={e.kind} />{' '}
+              <span className={styles.muted}>{utc(e.at)}</span>{' '}
+              <Badge
+                color={e.kind === 'runbook-step' ? 'purple' : e.kind === 'comms' ? 'blue' : 'darkgrey'}
+                text={e.kind}
+              />{' '}
               {e.text} <span className={styles.muted}>— {e.author}</span>
             </li>
           ))}
@@ -179,13 +236,13 @@ export function IncidentDetail({ id }: { id: string }) {
         )}
         <section className={styles.card} aria-label="Recent changes">
           <h4>Recent changes on {i.service}</h4>
-          {i.computed?.recentChanges.length === 0 && <p className={styles.muted}>No change in the two hours before the start.</p>}
+          {i.computed?.recentChanges.length === 0 && (
+            <p className={styles.muted}>No change in the two hours before the start.</p>
+          )}
           <ul>
             {i.computed?.recentChanges.map((c) => (
               <li key={c.id}>
-                <AppLink href={pages.change(c.id)}>
-                  {`${c.risk} ${c.kind}: ${c.title}`}
-                </AppLink>{' '}
+                <AppLink href={pages.change(c.id)}>{`${c.risk} ${c.kind}: ${c.title}`}</AppLink>{' '}
                 <span className={styles.muted}>
                   {c.status} {utc(c.at)}
                 </span>
@@ -199,10 +256,8 @@ export function IncidentDetail({ id }: { id: string }) {
           <ul>
             {slos.value?.map((s) => (
               <li key={s.id}>
-                <AppLink href={pages.slo(s.id)}>
-                  {s.id}
-                </AppLink>
-                : budget remaining {percent(s.errorBudget.remaining, 1)}, 1h burn {s.burnRates['1h']?.toFixed(2) ?? '–'}
+                <AppLink href={pages.slo(s.id)}>{s.id}</AppLink>: budget remaining{' '}
+                {percent(s.errorBudget.remaining, 1)}, 1h burn {s.burnRates['1h']?.toFixed(2) ?? '–'}
                 {s.alerts.page && ' · paging'}
               </li>
             ))}
@@ -210,18 +265,36 @@ export function IncidentDetail({ id }: { id: string }) {
         </section>
       </div>
       {drawer && (
-        <RunbookDrawer service={i.service} alert={i.source?.alert} incidentId={i.id} onClose={() => setDrawer(false)} onStepLogged={() => timeline.reload()} />
+        <RunbookDrawer
+          service={i.service}
+          alert={i.source?.alert}
+          incidentId={i.id}
+          onClose={() => setDrawer(false)}
+          onStepLogged={() => timeline.reload()}
+        />
       )}
     </Stack>
   );
 }
 
-function StatusMover({ current, busy, onMove }: { current: IncidentStatus; busy: boolean; onMove: (s: IncidentStatus) => void }) {
+function StatusMover({
+  current,
+  busy,
+  onMove,
+}: {
+  current: IncidentStatus;
+  busy: boolean;
+  onMove: (s: IncidentStatus) => void;
+}) {
   const [next, setNext] = useState<IncidentStatus>(current);
   return (
     <Field label="Status">
       <Stack gap={1}>
-        <RadioButtonGroup options={INCIDENT_STATUSES.filter((s) => s !== 'resolved').map((s) => ({ label: s, value: s }))} value={next} onChange={setNext} />
+        <RadioButtonGroup
+          options={INCIDENT_STATUSES.filter((s) => s !== 'resolved').map((s) => ({ label: s, value: s }))}
+          value={next}
+          onChange={setNext}
+        />
         <Button variant="secondary" onClick={() => onMove(next)} disabled={busy || next === current}>
           Set status
         </Button>
@@ -235,7 +308,14 @@ function ResolveButton({ busy, onResolve }: { busy: boolean; onResolve: (text: s
   return (
     <Field label="Resolution note">
       <Stack gap={1}>
-        <Input id="resolve-note" aria-label="Resolution note" value={text} onChange={(e) => setText(e.currentTarget.value)} placeholder="what fixed it" width={40} />
+        <Input
+          id="resolve-note"
+          aria-label="Resolution note"
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          placeholder="what fixed it"
+          width={40}
+        />
         <Button variant="primary" icon="check-circle" onClick={() => onResolve(text.trim())} disabled={busy}>
           Resolve
         </Button>
@@ -244,19 +324,38 @@ function ResolveButton({ busy, onResolve }: { busy: boolean; onResolve: (text: s
   );
 }
 
-function Roles({ incident, writable, onSave }: { incident: Incident; writable: boolean; onSave: (roles: Record<string, string | null>) => void }) {
+function Roles({
+  incident,
+  writable,
+  onSave,
+}: {
+  incident: Incident;
+  writable: boolean;
+  onSave: (roles: Record<string, string | null>) => void;
+}) {
   const styles = useStyles2(getPageStyles);
-  const [roles, setRoles] = useState<Record<string, string>>(() => Object.fromEntries(INCIDENT_ROLES.map((r) => [r, incident.roles[r] ?? ''])));
+  const [roles, setRoles] = useState<Record<string, string>>(() =>
+    Object.fromEntries(INCIDENT_ROLES.map((r) => [r, incident.roles[r] ?? ''])),
+  );
   return (
     <section className={styles.card} aria-label="Roles">
       <h4>Roles</h4>
       {INCIDENT_ROLES.map((r) => (
         <Field key={r} label={ROLE_LABEL[r]} horizontal>
-          <Input id={`role-${r}`} value={roles[r] ?? ''} disabled={!writable} onChange={(e) => setRoles({ ...roles, [r]: e.currentTarget.value })} width={30} />
+          <Input
+            id={`role-${r}`}
+            value={roles[r] ?? ''}
+            disabled={!writable}
+            onChange={(e) => setRoles({ ...roles, [r]: e.currentTarget.value })}
+            width={30}
+          />
         </Field>
       ))}
       {writable && (
-        <Button variant="secondary" onClick={() => onSave(Object.fromEntries(INCIDENT_ROLES.map((r) => [r, roles[r]?.trim() || null])))}>
+        <Button
+          variant="secondary"
+          onClick={() => onSave(Object.fromEntries(INCIDENT_ROLES.map((r) => [r, roles[r]?.trim() || null])))}
+        >
           Save roles
         </Button>
       )}
@@ -269,7 +368,13 @@ const KIND_OPTIONS = [
   { label: 'Comms update', value: 'comms' as const },
 ];
 
-function TimelineForm({ onAdd, busy }: { onAdd: (entry: { kind: 'note' | 'comms'; text: string }) => Promise<unknown>; busy: boolean }) {
+function TimelineForm({
+  onAdd,
+  busy,
+}: {
+  onAdd: (entry: { kind: 'note' | 'comms'; text: string }) => Promise<unknown>;
+  busy: boolean;
+}) {
   const [kind, setKind] = useState<'note' | 'comms'>('note');
   const [text, setText] = useState('');
   const [tried, setTried] = useState(false);
@@ -283,7 +388,13 @@ function TimelineForm({ onAdd, busy }: { onAdd: (entry: { kind: 'note' | 'comms'
   };
   return (
     <Stack direction="column" gap={1}>
-      <Select aria-label="Entry kind" options={KIND_OPTIONS} value={kind} onChange={(v) => setKind(v.value ?? 'note')} width={24} />
+      <Select
+        aria-label="Entry kind"
+        options={KIND_OPTIONS}
+        value={kind}
+        onChange={(v) => setKind(v.value ?? 'note')}
+        width={24}
+      />
       <Field label="Entry" invalid={Boolean(errors.text)} error={errors.text}>
         <TextArea id="timeline-text" rows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} />
       </Field>

@@ -13,14 +13,22 @@ import { useLoad } from '../hooks/useLoad';
 import { canWrite } from '../role';
 import { getPageStyles } from '../styles';
 
-export const SEVERITY_COLOR: Record<Incident['severity'], BadgeColor> = { S1: 'red', S2: 'orange', S3: 'blue', S4: 'darkgrey' };
+export const SEVERITY_COLOR: Record<Incident['severity'], BadgeColor> = {
+  S1: 'red',
+  S2: 'orange',
+  S3: 'blue',
+  S4: 'darkgrey',
+};
 
 /** Open before resolved, then S1 before S4, then oldest first among open and newest first among resolved. */
 export function incidentOrder(a: Incident, b: Incident): number {
   const open = (i: Incident) => (i.status === 'resolved' ? 1 : 0);
   if (open(a) !== open(b)) return open(a) - open(b);
-  if (a.status !== 'resolved' && a.severity !== b.severity) return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity);
-  return a.status === 'resolved' ? b.startedAt.localeCompare(a.startedAt) : a.startedAt.localeCompare(b.startedAt);
+  if (a.status !== 'resolved' && a.severity !== b.severity)
+    return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity);
+  return a.status === 'resolved'
+    ? b.startedAt.localeCompare(a.startedAt)
+    : a.startedAt.localeCompare(b.startedAt);
 }
 
 async function loadIncidents(): Promise<Array<Incident & { flags?: IncidentFlags }>> {
@@ -72,20 +80,26 @@ export function IncidentList() {
                   <Badge color={SEVERITY_COLOR[i.severity]} text={i.severity} />
                 </td>
                 <td>
-                  <AppLink href={pages.incident(i.id)}>
-                    {i.title}
-                  </AppLink>
+                  <AppLink href={pages.incident(i.id)}>{i.title}</AppLink>
                 </td>
                 <td>{i.service}</td>
                 <td>{i.status}</td>
-                <td title={utc(i.startedAt)}>{age(i.startedAt, i.resolvedAt ? new Date(i.resolvedAt) : now)}</td>
+                <td title={utc(i.startedAt)}>
+                  {age(i.startedAt, i.resolvedAt ? new Date(i.resolvedAt) : now)}
+                </td>
                 <td>
                   <Stack gap={0.5} wrap="wrap">
-                    {i.flags?.ackOverdue && <Badge color="red" text="ack overdue" icon="exclamation-triangle" />}
-                    {i.flags && !i.flags.ackOverdue && i.flags.ackDueAt && <Badge color="orange" text={`ack due ${utc(i.flags.ackDueAt)}`} />}
+                    {i.flags?.ackOverdue && (
+                      <Badge color="red" text="ack overdue" icon="exclamation-triangle" />
+                    )}
+                    {i.flags && !i.flags.ackOverdue && i.flags.ackDueAt && (
+                      <Badge color="orange" text={`ack due ${utc(i.flags.ackDueAt)}`} />
+                    )}
                     {i.flags?.commsOverdue && <Badge color="red" text="comms overdue" icon="comment-alt" />}
                     {i.flags?.rtoBreached && <Badge color="red" text="RTO breached" icon="clock-nine" />}
-                    {i.flags && !i.flags.rtoBreached && i.flags.rtoDueAt && <Badge color="blue" text={`RTO ${utc(i.flags.rtoDueAt)}`} />}
+                    {i.flags && !i.flags.rtoBreached && i.flags.rtoDueAt && (
+                      <Badge color="blue" text={`RTO ${utc(i.flags.rtoDueAt)}`} />
+                    )}
                   </Stack>
                 </td>
               </tr>
@@ -93,7 +107,9 @@ export function IncidentList() {
           </tbody>
         </table>
       )}
-      {incidents.value?.length === 0 && <p className={styles.muted}>No incidents. Statuses run {INCIDENT_STATUSES.join(' → ')}.</p>}
+      {incidents.value?.length === 0 && (
+        <p className={styles.muted}>No incidents. Statuses run {INCIDENT_STATUSES.join(' → ')}.</p>
+      )}
     </Stack>
   );
 }

@@ -65,16 +65,31 @@ export function MaintenanceDetail({ id }: { id: string }) {
       <ErrorAlert error={act.error} title="The window was not changed" />
       <section className={styles.card} aria-label="Open occurrence">
         <h4>{open ? `Open now until ${utc(open.end)}` : 'Not open now'}</h4>
-        {open?.adjustment && <p className={styles.muted}>{open.adjustment} (scheduled end {utc(open.scheduledEnd)})</p>}
+        {open?.adjustment && (
+          <p className={styles.muted}>
+            {open.adjustment} (scheduled end {utc(open.scheduledEnd)})
+          </p>
+        )}
         {writable && open && (
           <Stack gap={1} alignItems="flex-end">
             <Button variant="destructive" onClick={() => act.run('/end')} disabled={act.busy}>
               End now
             </Button>
             <Field label="Extend by minutes">
-              <Input id="extend-minutes" type="number" min={1} value={minutes} onChange={(e) => setMinutes(Number(e.currentTarget.value))} width={12} />
+              <Input
+                id="extend-minutes"
+                type="number"
+                min={1}
+                value={minutes}
+                onChange={(e) => setMinutes(Number(e.currentTarget.value))}
+                width={12}
+              />
             </Field>
-            <Button variant="secondary" onClick={() => act.run('/extend', { minutes })} disabled={act.busy || !(minutes >= 1)}>
+            <Button
+              variant="secondary"
+              onClick={() => act.run('/extend', { minutes })}
+              disabled={act.busy || !(minutes >= 1)}
+            >
               Extend
             </Button>
           </Stack>
@@ -86,7 +101,8 @@ export function MaintenanceDetail({ id }: { id: string }) {
         {silences.value && (
           <>
             <p className={styles.muted}>
-              The silencer reconciles every {silences.value.intervalSeconds}s and creates silences {silences.value.lookAheadMinutes} minutes ahead.
+              The silencer reconciles every {silences.value.intervalSeconds}s and creates silences{' '}
+              {silences.value.lookAheadMinutes} minutes ahead.
             </p>
             <table className={styles.table}>
               <thead>
@@ -114,7 +130,11 @@ export function MaintenanceDetail({ id }: { id: string }) {
                 ))}
               </tbody>
             </table>
-            {silences.value.states.length === 0 && <p className={styles.muted}>No Alertmanager target is configured on the backend (ALERTMANAGER_URLS).</p>}
+            {silences.value.states.length === 0 && (
+              <p className={styles.muted}>
+                No Alertmanager target is configured on the backend (ALERTMANAGER_URLS).
+              </p>
+            )}
           </>
         )}
       </section>

@@ -29,7 +29,8 @@ describe('MaintenanceForm', () => {
     }
     await userEvent.clear(screen.getByLabelText('Time zone'));
     await userEvent.type(screen.getByLabelText('Time zone'), 'Europe/Berlin');
-    for (const item of within(preview).getAllByRole('listitem')) expect(item.textContent).toMatch(/^\S+ 01:00 UTC/);
+    for (const item of within(preview).getAllByRole('listitem'))
+      expect(item.textContent).toMatch(/^\S+ 01:00 UTC/);
   });
 
   it('checks matchers as the backend does before sending', async () => {
@@ -58,14 +59,22 @@ describe('MaintenanceForm', () => {
     await waitFor(() => expect(locationService.getLocation().pathname).toMatch(/\/maintenance\/[^/]+$/));
     const id = decodeURIComponent(locationService.getLocation().pathname.split('/').pop()!);
     const stored = await seed<MaintenanceWindow>(backend.url, 'GET', `/api/v1/maintenance-windows/${id}`);
-    expect(stored).toMatchObject({ name: 'db patching', matchers: [{ name: 'service', op: '=', value: 'db' }], schedule: { kind: 'weekly', days: ['TU', 'TH'] } });
+    expect(stored).toMatchObject({
+      name: 'db patching',
+      matchers: [{ name: 'service', op: '=', value: 'db' }],
+      schedule: { kind: 'weekly', days: ['TU', 'TH'] },
+    });
   });
 
   it('ends an open occurrence early from the detail page', async () => {
     const now = Date.now();
     const window = await seed<MaintenanceWindow>(backend.url, 'POST', '/api/v1/maintenance-windows', {
       name: 'open now',
-      schedule: { kind: 'once', start: new Date(now - 600_000).toISOString(), end: new Date(now + 3_600_000).toISOString() },
+      schedule: {
+        kind: 'once',
+        start: new Date(now - 600_000).toISOString(),
+        end: new Date(now + 3_600_000).toISOString(),
+      },
       matchers: [{ name: 'service', op: '=', value: 'db' }],
     });
     useApp(backend.url);

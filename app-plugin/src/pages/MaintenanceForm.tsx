@@ -11,7 +11,18 @@ import {
   type MaintenanceWindow,
   type Matcher,
 } from '@opsdeck/common';
-import { Alert, Button, Checkbox, Field, Input, LoadingPlaceholder, RadioButtonGroup, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  LoadingPlaceholder,
+  RadioButtonGroup,
+  Stack,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
 import React, { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -73,7 +84,10 @@ export function bodyOf(f: FormState) {
     timeZone: f.timeZone,
     schedule: scheduleOf(f),
     matchers: f.matchers,
-    targets: f.targets.split(',').map((t) => t.trim()).filter(Boolean),
+    targets: f.targets
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
     enabled: f.enabled,
   };
 }
@@ -88,8 +102,14 @@ function formOf(w: MaintenanceWindow): FormState {
     timeZone: w.timeZone,
     kind: s.kind,
     once: s.kind === 'once' ? { start: s.start, end: s.end } : INITIAL.once,
-    weekly: s.kind === 'weekly' ? { days: s.days, startTime: s.startTime, durationMinutes: s.durationMinutes } : INITIAL.weekly,
-    rrule: s.kind === 'rrule' ? { rrule: s.rrule, start: s.start, durationMinutes: s.durationMinutes } : INITIAL.rrule,
+    weekly:
+      s.kind === 'weekly'
+        ? { days: s.days, startTime: s.startTime, durationMinutes: s.durationMinutes }
+        : INITIAL.weekly,
+    rrule:
+      s.kind === 'rrule'
+        ? { rrule: s.rrule, start: s.start, durationMinutes: s.durationMinutes }
+        : INITIAL.rrule,
     matchers: w.matchers,
     targets: w.targets.join(', '),
     enabled: w.enabled,
@@ -110,14 +130,22 @@ export function windowErrors(body: ReturnType<typeof bodyOf>): FieldErrors {
 
 export function previewOccurrences(f: FormState, now: Date) {
   const schedule = Schedule.safeParse(scheduleOf(f));
-  if (!schedule.success || scheduleProblem(schedule.data) || !TimeZone.safeParse(f.timeZone).success) return null;
-  return expandOccurrences({ id: 'preview', timeZone: f.timeZone, schedule: schedule.data }, now, new Date(now.getTime() + PREVIEW_DAYS * 86_400_000)).slice(0, PREVIEW_COUNT);
+  if (!schedule.success || scheduleProblem(schedule.data) || !TimeZone.safeParse(f.timeZone).success)
+    return null;
+  return expandOccurrences(
+    { id: 'preview', timeZone: f.timeZone, schedule: schedule.data },
+    now,
+    new Date(now.getTime() + PREVIEW_DAYS * 86_400_000),
+  ).slice(0, PREVIEW_COUNT);
 }
 
 export function MaintenanceForm({ id }: { id?: string }) {
   const styles = useStyles2(getPageStyles);
   const path = id ? `/api/v1/maintenance-windows/${encodeURIComponent(id)}` : '';
-  const existing = useLoad(() => (id ? api.get<MaintenanceWindow>(path) : Promise.resolve(undefined)), [path]);
+  const existing = useLoad(
+    () => (id ? api.get<MaintenanceWindow>(path) : Promise.resolve(undefined)),
+    [path],
+  );
   const [form, setForm] = useState<FormState>(INITIAL);
   const [tried, setTried] = useState(false);
   useEffect(() => {
@@ -155,11 +183,26 @@ export function MaintenanceForm({ id }: { id?: string }) {
           <Input id="mw-name" value={form.name} onChange={(e) => set({ name: e.currentTarget.value })} />
         </Field>
         <Stack gap={2} wrap="wrap">
-          <Field label="Service" description="Empty: any service" invalid={Boolean(problem('service'))} error={problem('service')}>
-            <Input id="mw-service" value={form.service} onChange={(e) => set({ service: e.currentTarget.value })} width={24} />
+          <Field
+            label="Service"
+            description="Empty: any service"
+            invalid={Boolean(problem('service'))}
+            error={problem('service')}
+          >
+            <Input
+              id="mw-service"
+              value={form.service}
+              onChange={(e) => set({ service: e.currentTarget.value })}
+              width={24}
+            />
           </Field>
           <Field label="Time zone" invalid={Boolean(problem('timeZone'))} error={problem('timeZone')}>
-            <Input id="mw-tz" value={form.timeZone} onChange={(e) => set({ timeZone: e.currentTarget.value })} width={24} />
+            <Input
+              id="mw-tz"
+              value={form.timeZone}
+              onChange={(e) => set({ timeZone: e.currentTarget.value })}
+              width={24}
+            />
           </Field>
         </Stack>
         <Field label="Schedule">
@@ -175,11 +218,31 @@ export function MaintenanceForm({ id }: { id?: string }) {
         </Field>
         {form.kind === 'once' && (
           <Stack gap={2}>
-            <Field label="Start (UTC)" invalid={Boolean(problem('schedule.start'))} error={problem('schedule.start')}>
-              <Input id="mw-once-start" type="datetime-local" value={toLocalInput(form.once.start)} onChange={(e) => set({ once: { ...form.once, start: fromLocalInput(e.currentTarget.value) } })} />
+            <Field
+              label="Start (UTC)"
+              invalid={Boolean(problem('schedule.start'))}
+              error={problem('schedule.start')}
+            >
+              <Input
+                id="mw-once-start"
+                type="datetime-local"
+                value={toLocalInput(form.once.start)}
+                onChange={(e) =>
+                  set({ once: { ...form.once, start: fromLocalInput(e.currentTarget.value) } })
+                }
+              />
             </Field>
-            <Field label="End (UTC)" invalid={Boolean(problem('schedule.end'))} error={problem('schedule.end')}>
-              <Input id="mw-once-end" type="datetime-local" value={toLocalInput(form.once.end)} onChange={(e) => set({ once: { ...form.once, end: fromLocalInput(e.currentTarget.value) } })} />
+            <Field
+              label="End (UTC)"
+              invalid={Boolean(problem('schedule.end'))}
+              error={problem('schedule.end')}
+            >
+              <Input
+                id="mw-once-end"
+                type="datetime-local"
+                value={toLocalInput(form.once.end)}
+                onChange={(e) => set({ once: { ...form.once, end: fromLocalInput(e.currentTarget.value) } })}
+              />
             </Field>
           </Stack>
         )}
@@ -192,36 +255,100 @@ export function MaintenanceForm({ id }: { id?: string }) {
                     key={d}
                     label={d}
                     value={form.weekly.days.includes(d)}
-                    onChange={(e) => set({ weekly: { ...form.weekly, days: e.currentTarget.checked ? [...form.weekly.days, d] : form.weekly.days.filter((x) => x !== d) } })}
+                    onChange={(e) =>
+                      set({
+                        weekly: {
+                          ...form.weekly,
+                          days: e.currentTarget.checked
+                            ? [...form.weekly.days, d]
+                            : form.weekly.days.filter((x) => x !== d),
+                        },
+                      })
+                    }
                   />
                 ))}
               </Stack>
             </Field>
-            <Field label="Start time" invalid={Boolean(problem('schedule.startTime'))} error={problem('schedule.startTime')}>
-              <Input id="mw-weekly-time" value={form.weekly.startTime} onChange={(e) => set({ weekly: { ...form.weekly, startTime: e.currentTarget.value } })} width={10} />
+            <Field
+              label="Start time"
+              invalid={Boolean(problem('schedule.startTime'))}
+              error={problem('schedule.startTime')}
+            >
+              <Input
+                id="mw-weekly-time"
+                value={form.weekly.startTime}
+                onChange={(e) => set({ weekly: { ...form.weekly, startTime: e.currentTarget.value } })}
+                width={10}
+              />
             </Field>
-            <Field label="Minutes" invalid={Boolean(problem('schedule.durationMinutes'))} error={problem('schedule.durationMinutes')}>
-              <Input id="mw-weekly-minutes" type="number" value={form.weekly.durationMinutes} onChange={(e) => set({ weekly: { ...form.weekly, durationMinutes: Number(e.currentTarget.value) } })} width={10} />
+            <Field
+              label="Minutes"
+              invalid={Boolean(problem('schedule.durationMinutes'))}
+              error={problem('schedule.durationMinutes')}
+            >
+              <Input
+                id="mw-weekly-minutes"
+                type="number"
+                value={form.weekly.durationMinutes}
+                onChange={(e) =>
+                  set({ weekly: { ...form.weekly, durationMinutes: Number(e.currentTarget.value) } })
+                }
+                width={10}
+              />
             </Field>
           </Stack>
         )}
         {form.kind === 'rrule' && (
           <Stack gap={2} wrap="wrap">
-            <Field label="RRULE" invalid={Boolean(problem('schedule.rrule'))} error={problem('schedule.rrule')}>
-              <Input id="mw-rrule" value={form.rrule.rrule} onChange={(e) => set({ rrule: { ...form.rrule, rrule: e.currentTarget.value } })} width={40} />
+            <Field
+              label="RRULE"
+              invalid={Boolean(problem('schedule.rrule'))}
+              error={problem('schedule.rrule')}
+            >
+              <Input
+                id="mw-rrule"
+                value={form.rrule.rrule}
+                onChange={(e) => set({ rrule: { ...form.rrule, rrule: e.currentTarget.value } })}
+                width={40}
+              />
             </Field>
-            <Field label="First start (local)" description="YYYY-MM-DDTHH:MM in the time zone" invalid={Boolean(problem('schedule.start'))} error={problem('schedule.start')}>
-              <Input id="mw-rrule-start" value={form.rrule.start} placeholder="2026-12-01T02:00" onChange={(e) => set({ rrule: { ...form.rrule, start: e.currentTarget.value } })} width={24} />
+            <Field
+              label="First start (local)"
+              description="YYYY-MM-DDTHH:MM in the time zone"
+              invalid={Boolean(problem('schedule.start'))}
+              error={problem('schedule.start')}
+            >
+              <Input
+                id="mw-rrule-start"
+                value={form.rrule.start}
+                placeholder="2026-12-01T02:00"
+                onChange={(e) => set({ rrule: { ...form.rrule, start: e.currentTarget.value } })}
+                width={24}
+              />
             </Field>
-            <Field label="Minutes" invalid={Boolean(problem('schedule.durationMinutes'))} error={problem('schedule.durationMinutes')}>
-              <Input id="mw-rrule-minutes" type="number" value={form.rrule.durationMinutes} onChange={(e) => set({ rrule: { ...form.rrule, durationMinutes: Number(e.currentTarget.value) } })} width={10} />
+            <Field
+              label="Minutes"
+              invalid={Boolean(problem('schedule.durationMinutes'))}
+              error={problem('schedule.durationMinutes')}
+            >
+              <Input
+                id="mw-rrule-minutes"
+                type="number"
+                value={form.rrule.durationMinutes}
+                onChange={(e) =>
+                  set({ rrule: { ...form.rrule, durationMinutes: Number(e.currentTarget.value) } })
+                }
+                width={10}
+              />
             </Field>
           </Stack>
         )}
         <section className={styles.card} aria-label="Recurrence preview">
           <h4>Next occurrences</h4>
           {preview === null && <p className={styles.muted}>Complete the schedule to see its occurrences.</p>}
-          {preview?.length === 0 && <p className={styles.muted}>No occurrence in the next {PREVIEW_DAYS} days.</p>}
+          {preview?.length === 0 && (
+            <p className={styles.muted}>No occurrence in the next {PREVIEW_DAYS} days.</p>
+          )}
           <ol>
             {preview?.map((o) => (
               <li key={o.start}>
@@ -230,17 +357,47 @@ export function MaintenanceForm({ id }: { id?: string }) {
             ))}
           </ol>
         </section>
-        <Field label="Alert matchers" description="Alerts matching all of these are silenced during each occurrence" invalid={Boolean(problem('matchers'))} error={problem('matchers')}>
-          <MatcherEditor matchers={form.matchers} onChange={(matchers) => set({ matchers })} errors={{ ...server, ...errors }} />
+        <Field
+          label="Alert matchers"
+          description="Alerts matching all of these are silenced during each occurrence"
+          invalid={Boolean(problem('matchers'))}
+          error={problem('matchers')}
+        >
+          <MatcherEditor
+            matchers={form.matchers}
+            onChange={(matchers) => set({ matchers })}
+            errors={{ ...server, ...errors }}
+          />
         </Field>
-        <Field label="Targets" description="Alertmanager URLs or grafana, comma-separated; empty means every configured one" invalid={Boolean(problem('targets'))} error={problem('targets')}>
-          <Input id="mw-targets" value={form.targets} onChange={(e) => set({ targets: e.currentTarget.value })} />
+        <Field
+          label="Targets"
+          description="Alertmanager URLs or grafana, comma-separated; empty means every configured one"
+          invalid={Boolean(problem('targets'))}
+          error={problem('targets')}
+        >
+          <Input
+            id="mw-targets"
+            value={form.targets}
+            onChange={(e) => set({ targets: e.currentTarget.value })}
+          />
         </Field>
         <Field label="Description">
-          <TextArea id="mw-description" rows={2} value={form.description} onChange={(e) => set({ description: e.currentTarget.value })} />
+          <TextArea
+            id="mw-description"
+            rows={2}
+            value={form.description}
+            onChange={(e) => set({ description: e.currentTarget.value })}
+          />
         </Field>
-        <Checkbox label="Enabled" value={form.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
-        <FormProblems errors={errors} shown={['name', 'service', 'timeZone', 'schedule', 'matchers', 'targets']} />
+        <Checkbox
+          label="Enabled"
+          value={form.enabled}
+          onChange={(e) => set({ enabled: e.currentTarget.checked })}
+        />
+        <FormProblems
+          errors={errors}
+          shown={['name', 'service', 'timeZone', 'schedule', 'matchers', 'targets']}
+        />
         <ErrorAlert error={save.error} title="The window was not saved" />
         <div>
           <Button type="submit" disabled={save.busy}>

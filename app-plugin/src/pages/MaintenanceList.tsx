@@ -21,7 +21,12 @@ async function loadWindows(from: Date, to: Date) {
     windows.items.map(async (w) => ({
       window: w,
       occurrences: w.enabled
-        ? (await api.get<{ items: Occurrence[] }>(`/api/v1/maintenance-windows/${encodeURIComponent(w.id)}/occurrences`, { from: from.toISOString(), to: to.toISOString() })).items
+        ? (
+            await api.get<{ items: Occurrence[] }>(
+              `/api/v1/maintenance-windows/${encodeURIComponent(w.id)}/occurrences`,
+              { from: from.toISOString(), to: to.toISOString() },
+            )
+          ).items
         : [],
     })),
   );
@@ -51,7 +56,15 @@ export function MaintenanceList() {
         <>
           <section className={styles.card} aria-label="Next 7 days">
             <h4>Next 7 days (UTC)</h4>
-            <OccurrenceTimeline from={range.from} to={range.to} rows={windows.value.map(({ window, occurrences }) => ({ id: window.id, name: window.name, occurrences }))} />
+            <OccurrenceTimeline
+              from={range.from}
+              to={range.to}
+              rows={windows.value.map(({ window, occurrences }) => ({
+                id: window.id,
+                name: window.name,
+                occurrences,
+              }))}
+            />
           </section>
           <table className={styles.table} aria-label="Maintenance windows">
             <thead>
@@ -68,17 +81,23 @@ export function MaintenanceList() {
               {windows.value.map(({ window: w, occurrences }) => (
                 <tr key={w.id}>
                   <td>
-                    <AppLink href={pages.window(w.id)}>
-                      {w.name}
-                    </AppLink>
+                    <AppLink href={pages.window(w.id)}>{w.name}</AppLink>
                   </td>
                   <td>{w.service ?? 'any'}</td>
                   <td>{describeSchedule(w)}</td>
                   <td>
                     <code>{w.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(', ')}</code>
                   </td>
-                  <td>{occurrences[0] ? `${utc(occurrences[0].start)} – ${utc(occurrences[0].end)}` : '–'}</td>
-                  <td>{w.enabled ? <Badge color="green" text="enabled" /> : <Badge color="darkgrey" text="disabled" />}</td>
+                  <td>
+                    {occurrences[0] ? `${utc(occurrences[0].start)} – ${utc(occurrences[0].end)}` : '–'}
+                  </td>
+                  <td>
+                    {w.enabled ? (
+                      <Badge color="green" text="enabled" />
+                    ) : (
+                      <Badge color="darkgrey" text="disabled" />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -92,6 +111,7 @@ export function MaintenanceList() {
 export function describeSchedule(w: Pick<MaintenanceWindow, 'schedule' | 'timeZone'>): string {
   const s = w.schedule;
   if (s.kind === 'once') return `once ${utc(s.start)} – ${utc(s.end)}`;
-  if (s.kind === 'weekly') return `${s.days.join(', ')} ${s.startTime} for ${s.durationMinutes}m (${w.timeZone})`;
+  if (s.kind === 'weekly')
+    return `${s.days.join(', ')} ${s.startTime} for ${s.durationMinutes}m (${w.timeZone})`;
   return `${s.rrule} from ${s.start} for ${s.durationMinutes}m (${w.timeZone})`;
 }

@@ -1,7 +1,19 @@
 // The blameless postmortem of an incident: the guide's sections and action items with owner and
 // due date, validated with common's PostmortemWrite and saved with its version (no lost updates).
 import { ACTION_ITEM_STATUSES, PostmortemWrite, type Incident, type Postmortem } from '@opsdeck/common';
-import { Alert, Button, Field, IconButton, Input, LoadingPlaceholder, RadioButtonGroup, Select, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Field,
+  IconButton,
+  Input,
+  LoadingPlaceholder,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  TextArea,
+  useStyles2,
+} from '@grafana/ui';
 import React, { useEffect, useState } from 'react';
 import { type ApiError, api } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -22,14 +34,29 @@ const SECTIONS = [
   ['wentBadly', "What didn't", ''],
 ] as const;
 type SectionKey = (typeof SECTIONS)[number][0];
-type Item = { id?: string; title: string; owner: string; dueDate: string; status: (typeof ACTION_ITEM_STATUSES)[number] };
+type Item = {
+  id?: string;
+  title: string;
+  owner: string;
+  dueDate: string;
+  status: (typeof ACTION_ITEM_STATUSES)[number];
+};
 interface Draft extends Record<SectionKey, string> {
   status: 'draft' | 'in-review' | 'published';
   actionItems: Item[];
   version?: number;
 }
 
-const EMPTY: Draft = { impact: '', detection: '', rootCause: '', contributingFactors: '', wentWell: '', wentBadly: '', status: 'draft', actionItems: [] };
+const EMPTY: Draft = {
+  impact: '',
+  detection: '',
+  rootCause: '',
+  contributingFactors: '',
+  wentWell: '',
+  wentBadly: '',
+  status: 'draft',
+  actionItems: [],
+};
 
 async function loadPostmortem(base: string): Promise<{ incident: Incident; postmortem: Postmortem | null }> {
   const incident = await api.get<Incident>(`${base}/detail`);
@@ -55,17 +82,25 @@ export function PostmortemEditor({ id }: { id: string }) {
       setDraft({ ...fields, actionItems: pm.actionItems.map(({ closedAt: _c, ...a }) => a) });
     }
   }, [loaded.value]);
-  const body = { ...draft, actionItems: draft.actionItems.map(({ id: itemId, ...a }) => (itemId ? { id: itemId, ...a } : a)) };
+  const body = {
+    ...draft,
+    actionItems: draft.actionItems.map(({ id: itemId, ...a }) => (itemId ? { id: itemId, ...a } : a)),
+  };
   const errors = tried ? fieldErrors(PostmortemWrite, body) : {};
   const save = useSubmit(async () => {
     const pm = await api.put<Postmortem>(`${base}/postmortem`, body);
-    setDraft((d) => ({ ...d, version: pm.version, actionItems: pm.actionItems.map(({ closedAt: _c, ...a }) => a) }));
+    setDraft((d) => ({
+      ...d,
+      version: pm.version,
+      actionItems: pm.actionItems.map(({ closedAt: _c, ...a }) => a),
+    }));
     setSavedAt(pm.updatedAt);
   });
   const server = serverFieldErrors(save.error);
   const problem = (f: string) => errors[f] ?? server[f];
   const writable = canWrite();
-  const setItem = (n: number, patch: Partial<Item>) => setDraft((d) => ({ ...d, actionItems: d.actionItems.map((a, k) => (k === n ? { ...a, ...patch } : a)) }));
+  const setItem = (n: number, patch: Partial<Item>) =>
+    setDraft((d) => ({ ...d, actionItems: d.actionItems.map((a, k) => (k === n ? { ...a, ...patch } : a)) }));
 
   if (loaded.error) return <ErrorAlert error={loaded.error} title="Could not load the postmortem" />;
   if (!loaded.value) return <LoadingPlaceholder text="Loading postmortem…" />;
@@ -86,21 +121,64 @@ export function PostmortemEditor({ id }: { id: string }) {
           {loaded.value.postmortem?.dueAt && `, due ${utc(loaded.value.postmortem.dueAt)}`}.
         </span>
         {SECTIONS.map(([key, label, hint]) => (
-          <Field key={key} label={label} description={hint} invalid={Boolean(problem(key))} error={problem(key)}>
-            <TextArea id={`pm-${key}`} rows={3} value={draft[key]} disabled={!writable} onChange={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })} />
+          <Field
+            key={key}
+            label={label}
+            description={hint}
+            invalid={Boolean(problem(key))}
+            error={problem(key)}
+          >
+            <TextArea
+              id={`pm-${key}`}
+              rows={3}
+              value={draft[key]}
+              disabled={!writable}
+              onChange={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
+            />
           </Field>
         ))}
         <h3>Action items</h3>
         {draft.actionItems.map((item, n) => (
           <Stack key={item.id ?? `new-${n}`} gap={1} alignItems="flex-start" wrap="wrap">
-            <Field label="Action" invalid={Boolean(problem(`actionItems.${n}.title`))} error={problem(`actionItems.${n}.title`)}>
-              <Input id={`ai-title-${n}`} value={item.title} disabled={!writable} onChange={(e) => setItem(n, { title: e.currentTarget.value })} width={40} />
+            <Field
+              label="Action"
+              invalid={Boolean(problem(`actionItems.${n}.title`))}
+              error={problem(`actionItems.${n}.title`)}
+            >
+              <Input
+                id={`ai-title-${n}`}
+                value={item.title}
+                disabled={!writable}
+                onChange={(e) => setItem(n, { title: e.currentTarget.value })}
+                width={40}
+              />
             </Field>
-            <Field label="Owner" invalid={Boolean(problem(`actionItems.${n}.owner`))} error={problem(`actionItems.${n}.owner`)}>
-              <Input id={`ai-owner-${n}`} value={item.owner} disabled={!writable} onChange={(e) => setItem(n, { owner: e.currentTarget.value })} width={20} />
+            <Field
+              label="Owner"
+              invalid={Boolean(problem(`actionItems.${n}.owner`))}
+              error={problem(`actionItems.${n}.owner`)}
+            >
+              <Input
+                id={`ai-owner-${n}`}
+                value={item.owner}
+                disabled={!writable}
+                onChange={(e) => setItem(n, { owner: e.currentTarget.value })}
+                width={20}
+              />
             </Field>
-            <Field label="Due" invalid={Boolean(problem(`actionItems.${n}.dueDate`))} error={problem(`actionItems.${n}.dueDate`)}>
-              <Input id={`ai-due-${n}`} placeholder="YYYY-MM-DD" value={item.dueDate} disabled={!writable} onChange={(e) => setItem(n, { dueDate: e.currentTarget.value })} width={20} />
+            <Field
+              label="Due"
+              invalid={Boolean(problem(`actionItems.${n}.dueDate`))}
+              error={problem(`actionItems.${n}.dueDate`)}
+            >
+              <Input
+                id={`ai-due-${n}`}
+                placeholder="YYYY-MM-DD"
+                value={item.dueDate}
+                disabled={!writable}
+                onChange={(e) => setItem(n, { dueDate: e.currentTarget.value })}
+                width={20}
+              />
             </Field>
             <Field label="Status">
               <Select
@@ -113,13 +191,28 @@ export function PostmortemEditor({ id }: { id: string }) {
               />
             </Field>
             {writable && (
-              <IconButton name="trash-alt" aria-label={`Remove action ${n + 1}`} onClick={() => setDraft((d) => ({ ...d, actionItems: d.actionItems.filter((_, k) => k !== n) }))} />
+              <IconButton
+                name="trash-alt"
+                aria-label={`Remove action ${n + 1}`}
+                onClick={() =>
+                  setDraft((d) => ({ ...d, actionItems: d.actionItems.filter((_, k) => k !== n) }))
+                }
+              />
             )}
           </Stack>
         ))}
         {writable && (
           <div>
-            <Button variant="secondary" icon="plus" onClick={() => setDraft((d) => ({ ...d, actionItems: [...d.actionItems, { title: '', owner: '', dueDate: '', status: 'open' }] }))}>
+            <Button
+              variant="secondary"
+              icon="plus"
+              onClick={() =>
+                setDraft((d) => ({
+                  ...d,
+                  actionItems: [...d.actionItems, { title: '', owner: '', dueDate: '', status: 'open' }],
+                }))
+              }
+            >
               Add action item
             </Button>
           </div>
@@ -134,7 +227,9 @@ export function PostmortemEditor({ id }: { id: string }) {
         </Field>
         <FormProblems errors={errors} shown={[...SECTIONS.map(([key]) => key), 'actionItems']} />
         <ErrorAlert error={save.error} title="The postmortem was not saved" />
-        {savedAt && <Alert severity="success" title={`Saved (version ${draft.version}) at ${utc(savedAt)}`} />}
+        {savedAt && (
+          <Alert severity="success" title={`Saved (version ${draft.version}) at ${utc(savedAt)}`} />
+        )}
         {writable && (
           <div>
             <Button type="submit" disabled={save.busy}>

@@ -21,13 +21,22 @@ export function RunbookList({ initialQuery = '' }: { initialQuery?: string }) {
     return () => clearTimeout(timer);
   }, [q]);
   const runbooks = useLoad(
-    () => (query ? api.get<{ items: Runbook[] }>('/api/v1/runbooks/search', { q: query, limit: 100 }) : api.get<PageOf<Runbook>>('/api/v1/runbooks', { limit: 500 })),
+    () =>
+      query
+        ? api.get<{ items: Runbook[] }>('/api/v1/runbooks/search', { q: query, limit: 100 })
+        : api.get<PageOf<Runbook>>('/api/v1/runbooks', { limit: 500 }),
     [query],
   );
   return (
     <Stack direction="column" gap={2}>
       <h2>Runbooks</h2>
-      <Input aria-label="Search runbooks" placeholder="Search: words in title, body or tags" value={q} onChange={(e) => setQ(e.currentTarget.value)} prefix="🔍" />
+      <Input
+        aria-label="Search runbooks"
+        placeholder="Search: words in title, body or tags"
+        value={q}
+        onChange={(e) => setQ(e.currentTarget.value)}
+        prefix="🔍"
+      />
       <ErrorAlert error={runbooks.error} title="Could not list runbooks" />
       {runbooks.loading && !runbooks.value && <LoadingPlaceholder text="Loading runbooks…" />}
       {runbooks.value && (
@@ -44,9 +53,7 @@ export function RunbookList({ initialQuery = '' }: { initialQuery?: string }) {
             {runbooks.value.items.map((r) => (
               <tr key={r.id}>
                 <td>
-                  <AppLink href={pages.runbook(r.id)}>
-                    {r.title}
-                  </AppLink>
+                  <AppLink href={pages.runbook(r.id)}>{r.title}</AppLink>
                 </td>
                 <td>{r.services.join(', ')}</td>
                 <td>{r.alerts.join(', ')}</td>
@@ -56,7 +63,9 @@ export function RunbookList({ initialQuery = '' }: { initialQuery?: string }) {
           </tbody>
         </table>
       )}
-      {runbooks.value?.items.length === 0 && <p className={styles.muted}>{query ? `No runbook mentions "${query}".` : 'No runbooks yet.'}</p>}
+      {runbooks.value?.items.length === 0 && (
+        <p className={styles.muted}>{query ? `No runbook mentions "${query}".` : 'No runbooks yet.'}</p>
+      )}
     </Stack>
   );
 }

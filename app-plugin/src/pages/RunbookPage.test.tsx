@@ -18,8 +18,20 @@ const HOSTILE = [
 
 beforeAll(async () => {
   backend = await startBackend(await deadUrl());
-  await seed(backend.url, 'POST', '/api/v1/runbooks', { id: 'queue-backlog', title: 'Queue backlog', services: ['worker'], alerts: ['QueueBacklog'], tags: ['queues'], body: '# Queue backlog\n\n- [ ] Check consumer lag\n' });
-  await seed(backend.url, 'POST', '/api/v1/runbooks', { id: 'hostile', title: 'Hostile', services: ['api'], body: HOSTILE });
+  await seed(backend.url, 'POST', '/api/v1/runbooks', {
+    id: 'queue-backlog',
+    title: 'Queue backlog',
+    services: ['worker'],
+    alerts: ['QueueBacklog'],
+    tags: ['queues'],
+    body: '# Queue backlog\n\n- [ ] Check consumer lag\n',
+  });
+  await seed(backend.url, 'POST', '/api/v1/runbooks', {
+    id: 'hostile',
+    title: 'Hostile',
+    services: ['api'],
+    body: HOSTILE,
+  });
 });
 afterAll(() => backend?.stop());
 
@@ -31,8 +43,12 @@ describe('Runbooks', () => {
     expect(within(table).getByText('Queue backlog')).toBeInTheDocument();
     expect(within(table).getByText('Hostile')).toBeInTheDocument();
     await userEvent.type(screen.getByRole('textbox', { name: 'Search runbooks' }), 'consumer lag');
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Runbooks' })).queryByText('Hostile')).toBeNull());
-    expect(within(screen.getByRole('table', { name: 'Runbooks' })).getByText('Queue backlog')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(within(screen.getByRole('table', { name: 'Runbooks' })).queryByText('Hostile')).toBeNull(),
+    );
+    expect(
+      within(screen.getByRole('table', { name: 'Runbooks' })).getByText('Queue backlog'),
+    ).toBeInTheDocument();
   });
 
   it('renders script payloads in runbook markdown inert', async () => {

@@ -25,7 +25,11 @@ beforeAll(async () => {
       name: 'Checkout availability',
       service: 'checkout',
       objective: 99.9,
-      indicator: { kind: 'ratio', errors: 'http_requests_total{service="checkout",code=~"5.."}', total: 'http_requests_total{service="checkout"}' },
+      indicator: {
+        kind: 'ratio',
+        errors: 'http_requests_total{service="checkout",code=~"5.."}',
+        total: 'http_requests_total{service="checkout"}',
+      },
     });
   }
 });
@@ -61,7 +65,8 @@ describe('SLO pages', () => {
     useApp(backend.url, 'Viewer');
     render(<SloDetail id="checkout-availability" />);
     const rates = await screen.findByRole('region', { name: 'Burn rates' });
-    for (const w of BURN_RATE_WINDOWS) expect(within(rates).getByRole('columnheader', { name: w })).toBeInTheDocument();
+    for (const w of BURN_RATE_WINDOWS)
+      expect(within(rates).getByRole('columnheader', { name: w })).toBeInTheDocument();
     expect(rates).toHaveTextContent('page when 1h & 5m ≥ 14.4');
     expect(screen.getByText('no page')).toBeInTheDocument();
     expect(await screen.findByRole('img', { name: /Error budget remaining/ })).toBeInTheDocument();

@@ -28,7 +28,11 @@ export function SloImport() {
   const [yaml, setYaml] = useState('');
   const [answer, setAnswer] = useState<{ applied: boolean; result: ImportAnswer }>();
   const send = useSubmit(async (apply: boolean) => {
-    const result = await api.post<ImportAnswer>('/api/v1/slos/import', { yaml, ...(format === 'auto' ? {} : { format }) }, { apply: String(apply) });
+    const result = await api.post<ImportAnswer>(
+      '/api/v1/slos/import',
+      { yaml, ...(format === 'auto' ? {} : { format }) },
+      { apply: String(apply) },
+    );
     setAnswer({ applied: apply, result });
   });
   const writable = canWrite();
@@ -39,20 +43,41 @@ export function SloImport() {
       <Field label="Format">
         <RadioButtonGroup options={FORMATS} value={format} onChange={setFormat} />
       </Field>
-      <Field label="YAML" description="One or more documents; each is converted to an opsdeck SLO." invalid={yaml.trim() === '' && Boolean(send.error)}>
-        <TextArea id="import-yaml" rows={16} value={yaml} onChange={(e) => setYaml(e.currentTarget.value)} aria-label="SLO YAML" />
+      <Field
+        label="YAML"
+        description="One or more documents; each is converted to an opsdeck SLO."
+        invalid={yaml.trim() === '' && Boolean(send.error)}
+      >
+        <TextArea
+          id="import-yaml"
+          rows={16}
+          value={yaml}
+          onChange={(e) => setYaml(e.currentTarget.value)}
+          aria-label="SLO YAML"
+        />
       </Field>
       <Stack gap={1}>
         <Button variant="secondary" disabled={!yaml.trim() || send.busy} onClick={() => send.run(false)}>
           Preview
         </Button>
-        <Button disabled={!yaml.trim() || send.busy || !writable} onClick={() => send.run(true)} tooltip={writable ? undefined : 'Editors import SLOs'}>
+        <Button
+          disabled={!yaml.trim() || send.busy || !writable}
+          onClick={() => send.run(true)}
+          tooltip={writable ? undefined : 'Editors import SLOs'}
+        >
           Import
         </Button>
       </Stack>
       <ErrorAlert error={send.error} title="The SLOs cannot be imported" />
       {answer && (
-        <Alert severity="success" title={answer.applied ? `Stored: ${answer.result.created.length} new, ${answer.result.updated.length} updated` : `${answer.result.slos.length} SLO(s) convert cleanly`}>
+        <Alert
+          severity="success"
+          title={
+            answer.applied
+              ? `Stored: ${answer.result.created.length} new, ${answer.result.updated.length} updated`
+              : `${answer.result.slos.length} SLO(s) convert cleanly`
+          }
+        >
           <table className={styles.table} aria-label="Converted SLOs">
             <thead>
               <tr>

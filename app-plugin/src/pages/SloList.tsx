@@ -54,19 +54,32 @@ export function SloList() {
             {slos.value.items.map((slo) => {
               const s = byId.get(slo.id);
               const remaining = s?.errorBudget.remaining ?? null;
-              const meets = s?.sli !== null && s?.sli !== undefined ? s.sli >= slo.objective / 100 : undefined;
+              const meets =
+                s?.sli !== null && s?.sli !== undefined ? s.sli >= slo.objective / 100 : undefined;
               return (
                 <tr key={slo.id}>
                   <td>
-                    <AppLink href={pages.slo(slo.id)}>
-                      {slo.name}
-                    </AppLink>
+                    <AppLink href={pages.slo(slo.id)}>{slo.name}</AppLink>
                   </td>
                   <td>{slo.service}</td>
                   <td>{slo.objective} %</td>
                   <td>{slo.window}</td>
-                  <td className={meets === undefined ? styles.muted : meets ? styles.good : styles.bad}>{s ? percent(s.sli, 3) : failed.get(slo.id)?.message ?? '–'}</td>
-                  <td className={remaining === null ? styles.muted : remaining > 0.25 ? styles.good : remaining > 0 ? styles.warn : styles.bad}>{s ? percent(remaining, 1) : '–'}</td>
+                  <td className={meets === undefined ? styles.muted : meets ? styles.good : styles.bad}>
+                    {s ? percent(s.sli, 3) : (failed.get(slo.id)?.message ?? '–')}
+                  </td>
+                  <td
+                    className={
+                      remaining === null
+                        ? styles.muted
+                        : remaining > 0.25
+                          ? styles.good
+                          : remaining > 0
+                            ? styles.warn
+                            : styles.bad
+                    }
+                  >
+                    {s ? percent(remaining, 1) : '–'}
+                  </td>
                   <td>
                     {s?.alerts.page && <Badge color="red" text="page" icon="bell" />}
                     {s?.alerts.ticket && <Badge color="orange" text="ticket" />}
@@ -78,7 +91,11 @@ export function SloList() {
           </tbody>
         </table>
       )}
-      {slos.value?.items.length === 0 && <p className={styles.muted}>No SLOs yet. Import OpenSLO, Sloth or Pyrra definitions, or provision them from files.</p>}
+      {slos.value?.items.length === 0 && (
+        <p className={styles.muted}>
+          No SLOs yet. Import OpenSLO, Sloth or Pyrra definitions, or provision them from files.
+        </p>
+      )}
     </Stack>
   );
 }

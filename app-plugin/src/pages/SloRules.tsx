@@ -35,7 +35,10 @@ export function SloRules() {
           </Stack>
         )}
       </div>
-      <p className={styles.muted}>Recording rules sum short increases (event-weighted); the alerts follow the multi-window multi-burn-rate table. Add the file to Prometheus&apos;s rule_files.</p>
+      <p className={styles.muted}>
+        Recording rules sum short increases (event-weighted); the alerts follow the multi-window
+        multi-burn-rate table. Add the file to Prometheus&apos;s rule_files.
+      </p>
       <ErrorAlert error={rules.error} title="Could not generate the rules" />
       {rules.loading && <LoadingPlaceholder text="Generating rules…" />}
       {rules.value !== undefined && (

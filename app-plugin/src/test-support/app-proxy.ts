@@ -27,11 +27,20 @@ export interface ProxiedCall {
 
 function fill(template: string, settings: AppSettings): string {
   return template
-    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((settings.jsonData as Record<string, unknown>)[k] ?? ''))
-    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) => String((settings.secureJsonData as Record<string, unknown>)[k] ?? ''));
+    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
+      String((settings.jsonData as Record<string, unknown>)[k] ?? ''),
+    )
+    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
+      String((settings.secureJsonData as Record<string, unknown>)[k] ?? ''),
+    );
 }
 
-function send(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers }, (res) => {
       let text = '';
@@ -52,9 +61,14 @@ export function resolveRoute(url: string, method: string, settings: AppSettings)
   const prefix = `/api/plugin-proxy/${PLUGIN_ID}/`;
   if (!url.startsWith(prefix)) return { status: 404, message: 'Not found' };
   const after = url.slice(prefix.length);
-  const route = pluginJson.routes.find((r) => (after === r.path || after.startsWith(`${r.path}/`) || after.startsWith(`${r.path}?`)) && (!r.method || r.method === method));
+  const route = pluginJson.routes.find(
+    (r) =>
+      (after === r.path || after.startsWith(`${r.path}/`) || after.startsWith(`${r.path}?`)) &&
+      (!r.method || r.method === method),
+  );
   if (!route) return { status: 404, message: 'Not found' };
-  if (route.reqRole && RANK[settings.role] < RANK[route.reqRole as GrafanaRole]) return { status: 403, message: 'Permission denied' };
+  if (route.reqRole && RANK[settings.role] < RANK[route.reqRole as GrafanaRole])
+    return { status: 403, message: 'Permission denied' };
   const target = new URL(fill(route.url, settings).replace(/\/+$/, '') + after.slice(route.path.length));
   const headers: Record<string, string> = { accept: 'application/json' };
   if (settings.login) headers['x-grafana-user'] = settings.login;
@@ -65,7 +79,8 @@ export function resolveRoute(url: string, method: string, settings: AppSettings)
 export function appProxy(settings: AppSettings, calls: ProxiedCall[] = []): BackendSrv {
   const fetch = <T>(options: BackendSrvRequest): Observable<FetchResponse<T>> =>
     new Observable((subscriber) => {
-      const fail = (status: number, data: unknown) => subscriber.error({ status, data, statusText: String(status), config: options });
+      const fail = (status: number, data: unknown) =>
+        subscriber.error({ status, data, statusText: String(status), config: options });
       const method = (options.method ?? 'GET').toUpperCase();
       const resolved = resolveRoute(options.url, method, settings);
       if ('status' in resolved) return fail(resolved.status, { message: resolved.message });
@@ -84,7 +99,16 @@ export function appProxy(settings: AppSettings, calls: ProxiedCall[] = []): Back
             }
           }
           if (status >= 300) return fail(status, data);
-          subscriber.next({ status, data, ok: true, statusText: String(status), redirected: false, type: 'basic', url: options.url, config: options } as unknown as FetchResponse<T>);
+          subscriber.next({
+            status,
+            data,
+            ok: true,
+            statusText: String(status),
+            redirected: false,
+            type: 'basic',
+            url: options.url,
+            config: options,
+          } as unknown as FetchResponse<T>);
           subscriber.complete();
         },
         // Grafana answers 502 Bad Gateway when the backend URL does not answer.

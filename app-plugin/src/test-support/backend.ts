@@ -4,7 +4,12 @@ import { request as httpRequest } from 'node:http';
 import { OrgRole } from '@grafana/data';
 import { config, locationService, setBackendSrv } from '@grafana/runtime';
 import { configure } from '@testing-library/react';
-import { EDITOR_TOKEN, type Running, freePort, startBackend } from '../../../datasource-plugin/src/test-support/opsdeck-stack';
+import {
+  EDITOR_TOKEN,
+  type Running,
+  freePort,
+  startBackend,
+} from '../../../datasource-plugin/src/test-support/opsdeck-stack';
 import { type GrafanaRole, type ProxiedCall, appProxy } from './app-proxy';
 
 export { EDITOR_TOKEN, startBackend, type Running };
@@ -21,7 +26,9 @@ export async function deadUrl(): Promise<string> {
 /** Points the app at `backendUrl` as a user with `role`; returns the calls the proxy forwarded. */
 export function useApp(backendUrl: string, role: GrafanaRole = 'Editor', login = 'alice'): ProxiedCall[] {
   const calls: ProxiedCall[] = [];
-  setBackendSrv(appProxy({ jsonData: { backendUrl }, secureJsonData: { token: EDITOR_TOKEN }, role, login }, calls));
+  setBackendSrv(
+    appProxy({ jsonData: { backendUrl }, secureJsonData: { token: EDITOR_TOKEN }, role, login }, calls),
+  );
   const user = { ...config.bootData.user, login, orgRole: OrgRole[role], isGrafanaAdmin: false };
   config.bootData = { ...config.bootData, user };
   locationService.push('/a/opsdeck-sre-app');
@@ -34,12 +41,22 @@ export function seed<T>(backendUrl: string, method: string, path: string, body?:
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
       new URL(path, backendUrl),
-      { method, headers: { authorization: `Bearer ${EDITOR_TOKEN}`, ...(payload ? { 'content-type': 'application/json' } : {}) } },
+      {
+        method,
+        headers: {
+          authorization: `Bearer ${EDITOR_TOKEN}`,
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
-        res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text) as T) : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`))));
+        res.on('end', () =>
+          (res.statusCode ?? 500) < 300
+            ? resolve(JSON.parse(text) as T)
+            : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`)),
+        );
       },
     );
     req.on('error', reject);

@@ -65,9 +65,12 @@ export const authPlugin = fp<Options>(
       }
       // Longer names would be written into documents whose person fields refuse them on the next read.
       if (grafanaUser && grafanaUser.length > ACTOR_MAX_LENGTH) {
-        throw new ApiError(400, 'validation_failed', `headers.x-grafana-user: must be at most ${ACTOR_MAX_LENGTH} characters`, [
-          { field: 'headers.x-grafana-user', message: `must be at most ${ACTOR_MAX_LENGTH} characters` },
-        ]);
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `headers.x-grafana-user: must be at most ${ACTOR_MAX_LENGTH} characters`,
+          [{ field: 'headers.x-grafana-user', message: `must be at most ${ACTOR_MAX_LENGTH} characters` }],
+        );
       }
       if (open) {
         request.actor = grafanaUser ?? 'anonymous';

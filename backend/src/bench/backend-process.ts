@@ -32,7 +32,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startBackend(env: Record<string, string>, readyTimeoutMs = 30_000): Promise<BackendProcess> {
+export async function startBackend(
+  env: Record<string, string>,
+  readyTimeoutMs = 30_000,
+): Promise<BackendProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: build first (npx tsc -b common backend)`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -55,7 +58,8 @@ export async function startBackend(env: Record<string, string>, readyTimeoutMs =
 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`backend exited during start: ${out}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`backend exited during start: ${out}`);
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) break;

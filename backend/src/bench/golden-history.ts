@@ -3,7 +3,16 @@
 // written as OpenMetrics for `promtool tsdb create-blocks-from openmetrics`, cached by generator hash.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, createWriteStream } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  createWriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,7 +48,8 @@ export const PIPELINE = 'orders';
 /** Minute index of a time (seconds); times in the tests are whole minutes of the history. */
 export function minuteAt(t: number): number {
   const m = (t - START) / STEP_SECONDS;
-  if (!Number.isInteger(m) || m < 0 || m > MINUTES) throw new Error(`${t} is not a sample time of the golden history`);
+  if (!Number.isInteger(m) || m < 0 || m > MINUTES)
+    throw new Error(`${t} is not a sample time of the golden history`);
   return m;
 }
 
@@ -81,7 +91,11 @@ function erf(x: number): number {
   const s = Math.sign(x);
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-a * a);
   return s * y;
 }
 const lognormalCdf = (x: number, median: number, sigma: number): number =>
@@ -99,7 +113,13 @@ export interface GoldenHistory {
   /** Σ over matching series of value(to) − value(from): the exact event count in (from, to]. */
   increase(name: string, match: Record<string, string | RegExp>, from: number, to: number): number;
   /** Whole minutes in (from, to] whose gauge sample satisfies `good`, and all minutes. */
-  slices(name: string, match: Record<string, string | RegExp>, from: number, to: number, good: (v: number) => boolean): { good: number; total: number };
+  slices(
+    name: string,
+    match: Record<string, string | RegExp>,
+    from: number,
+    to: number,
+    good: (v: number) => boolean,
+  ): { good: number; total: number };
 }
 
 function matches(labels: Record<string, string>, match: Record<string, string | RegExp>): boolean {
@@ -123,7 +143,9 @@ export function generateGoldenHistory(): GoldenHistory {
   ROUTES.forEach((r, ri) => {
     const base = { service: SERVICE, route: r.route, method: r.method };
     const counters = r.codes.map((code) => add('http_requests_total', { ...base, code }));
-    const buckets = [...LATENCY_BUCKETS.map(String), '+Inf'].map((le) => add('http_request_duration_seconds_bucket', { ...base, le }));
+    const buckets = [...LATENCY_BUCKETS.map(String), '+Inf'].map((le) =>
+      add('http_request_duration_seconds_bucket', { ...base, le }),
+    );
     const count = add('http_request_duration_seconds_count', base);
     const sum = add('http_request_duration_seconds_sum', base);
     for (let m = 0; m < MINUTES; m++) {
@@ -133,7 +155,8 @@ export function generateGoldenHistory(): GoldenHistory {
       let errorRatio = 0.0003;
       if (day === SPIKY_DAY) errorRatio = spike ? 0.02 : 0.0001;
       for (const b of ERROR_BURSTS) {
-        if (m >= b.from && m < b.from + b.minutes && (b.route === undefined || b.route === ri)) errorRatio = b.ratio;
+        if (m >= b.from && m < b.from + b.minutes && (b.route === undefined || b.route === ri))
+          errorRatio = b.ratio;
       }
       requests = Math.max(requests, 1);
       const errors = Math.min(requests, Math.max(0, Math.round(requests * errorRatio + rnd() - 0.5)));
@@ -145,7 +168,8 @@ export function generateGoldenHistory(): GoldenHistory {
         c[m + 1] = c[m]! + inc;
       });
       let median = r.median;
-      for (const s of LATENCY_SHIFTS) if (s.route === ri && m >= s.from && m < s.from + s.minutes) median *= s.factor;
+      for (const s of LATENCY_SHIFTS)
+        if (s.route === ri && m >= s.from && m < s.from + s.minutes) median *= s.factor;
       let below = 0;
       LATENCY_BUCKETS.forEach((le, bi) => {
         const expected = requests * lognormalCdf(le, median, 0.6);
@@ -175,7 +199,10 @@ export function generateGoldenHistory(): GoldenHistory {
     const median = Math.floor(m / DAY) === LCP_BAD_DAY ? 2.6 : 1.4;
     let below = 0;
     LCP_BUCKETS.forEach((le, bi) => {
-      below = Math.min(views, Math.max(below, Math.round(views * lognormalCdf(le, median, 0.5) + rnd() - 0.5)));
+      below = Math.min(
+        views,
+        Math.max(below, Math.round(views * lognormalCdf(le, median, 0.5) + rnd() - 0.5)),
+      );
       const b = lcpBuckets[bi]!;
       b[m + 1] = b[m]! + below;
     });
@@ -191,7 +218,8 @@ export function generateGoldenHistory(): GoldenHistory {
       const a = minuteAt(from);
       const b = minuteAt(to);
       let total = 0;
-      for (const s of series) if (s.name === name && matches(s.labels, match)) total += s.values[b]! - s.values[a]!;
+      for (const s of series)
+        if (s.name === name && matches(s.labels, match)) total += s.values[b]! - s.values[a]!;
       return total;
     },
     slices(name, match, from, to, good) {
@@ -254,7 +282,9 @@ async function writeOpenMetrics(history: GoldenHistory, file: string): Promise<v
     }
   }
   await write('# EOF\n');
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** The backfilled TSDB blocks of the golden history, generated once per generator version. */
@@ -289,9 +319,21 @@ async function generateBlocks(dir: string): Promise<void> {
   const file = join(work, 'history.om');
   await writeOpenMetrics(generateGoldenHistory(), file);
   // large blocks: promtool re-reads the input once per block, 2h blocks would mean 432 passes
-  await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', '--max-block-duration=960h', file, join(work, 'blocks')], {
-    maxBuffer: 64 << 20,
-  });
+  await run(
+    'promtool',
+    [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      '--quiet',
+      '--max-block-duration=960h',
+      file,
+      join(work, 'blocks'),
+    ],
+    {
+      maxBuffer: 64 << 20,
+    },
+  );
   rmSync(file);
   if (readdirSync(join(work, 'blocks')).length === 0) throw new Error('promtool produced no blocks');
   mkdirSync(join(work, 'complete'));

@@ -53,7 +53,10 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     return file;
   });
   const config = join(dataDir, 'prometheus.yml');
-  writeFileSync(config, `global:\n  evaluation_interval: 1m\nrule_files:\n${ruleFiles.map((f) => `  - ${f}\n`).join('')}`);
+  writeFileSync(
+    config,
+    `global:\n  evaluation_interval: 1m\nrule_files:\n${ruleFiles.map((f) => `  - ${f}\n`).join('')}`,
+  );
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
@@ -123,7 +126,14 @@ export async function startGoldenPrometheus(rules: string[] = []): Promise<Prome
  * `promtool tsdb create-blocks-from rules`, into `workDir`/NAME; returns the directory of the new
  * blocks. Rules reading other rules need those backfilled and loaded first (one call per level).
  */
-export async function backfillRules(url: string, rules: string, start: number, end: number, workDir: string, name: string): Promise<string> {
+export async function backfillRules(
+  url: string,
+  rules: string,
+  start: number,
+  end: number,
+  workDir: string,
+  name: string,
+): Promise<string> {
   const dir = join(workDir, name);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'rules.yml');

@@ -27,7 +27,8 @@ function markdown(results: BenchResult[]): string {
     '| benchmark | target | ratio to baseline | result |',
     '|---|---|---|---|',
     ...results.map(
-      (r) => `| ${r.name} | ${r.target} | ${r.ratio ?? '—'}${r.baseline ? ` (vs ${r.baseline.name})` : ''} | ${r.pass ? 'pass' : 'FAIL'} |`,
+      (r) =>
+        `| ${r.name} | ${r.target} | ${r.ratio ?? '—'}${r.baseline ? ` (vs ${r.baseline.name})` : ''} | ${r.pass ? 'pass' : 'FAIL'} |`,
     ),
     '',
   ];

@@ -25,12 +25,27 @@ function benchSlos(): SloSpec[] {
   const indicators: Indicator[] = [];
   for (const r of ROUTES) {
     const sel = `service="${SERVICE}",route="${r.route}",method="${r.method}"`;
-    indicators.push({ kind: 'ratio', errors: `http_requests_total{${sel},code=~"5.."}`, total: `http_requests_total{${sel}}` });
-    for (const le of LATENCY_BUCKETS) indicators.push({ kind: 'latency', metric: 'http_request_duration_seconds', matchers: sel, le });
+    indicators.push({
+      kind: 'ratio',
+      errors: `http_requests_total{${sel},code=~"5.."}`,
+      total: `http_requests_total{${sel}}`,
+    });
+    for (const le of LATENCY_BUCKETS)
+      indicators.push({ kind: 'latency', metric: 'http_request_duration_seconds', matchers: sel, le });
   }
-  indicators.push({ kind: 'ratio', errors: `http_requests_total{service="${SERVICE}",code=~"5.."}`, total: `http_requests_total{service="${SERVICE}"}` });
+  indicators.push({
+    kind: 'ratio',
+    errors: `http_requests_total{service="${SERVICE}",code=~"5.."}`,
+    total: `http_requests_total{service="${SERVICE}"}`,
+  });
   for (const bound of [300, 600, 900]) {
-    indicators.push({ kind: 'threshold', selector: `etl_lag_seconds{pipeline="${PIPELINE}"}`, operator: '<', bound, sliceSeconds: 60 });
+    indicators.push({
+      kind: 'threshold',
+      selector: `etl_lag_seconds{pipeline="${PIPELINE}"}`,
+      operator: '<',
+      bound,
+      sliceSeconds: 60,
+    });
   }
   indicators.push({ kind: 'latency', metric: 'web_lcp_seconds', matchers: '', le: 2.5 });
   const objectives = [99, 99.5, 99.9, 95];
@@ -96,11 +111,14 @@ async function tsdbMetric(url: string, name: string): Promise<number> {
  */
 async function settled(url: string): Promise<void> {
   const deadline = performance.now() + 300_000;
-  while (performance.now() < deadline && !((await tsdbMetric(url, 'prometheus_tsdb_vertical_compactions_total')) >= 1)) {
+  while (
+    performance.now() < deadline &&
+    !((await tsdbMetric(url, 'prometheus_tsdb_vertical_compactions_total')) >= 1)
+  ) {
     await new Promise((r) => setTimeout(r, 1000));
   }
   let blocks = NaN;
-  for (let stable = 0; stable < 5 && performance.now() < deadline; ) {
+  for (let stable = 0; stable < 5 && performance.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = await tsdbMetric(url, 'prometheus_tsdb_blocks_loaded');
     stable = now === blocks ? stable + 1 : 0;
@@ -128,13 +146,16 @@ export async function run(): Promise<BenchResult[]> {
         : new PrometheusClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS });
       const evaluator = new SloEvaluator({ prometheus: client, clock });
       const { items, errors } = await evaluator.statuses(slos);
-      if (errors.length > 0 || items.length !== SLO_COUNT) throw new Error(`bench evaluation failed: ${String(errors[0]?.error)}`);
+      if (errors.length > 0 || items.length !== SLO_COUNT)
+        throw new Error(`bench evaluation failed: ${String(errors[0]?.error)}`);
       return { client, items };
     };
     const { client: recorder } = await evaluate(server.url, true);
     // identical queries of SLOs sharing an indicator are coalesced by the client: Prometheus's own
     // work is each distinct query once
-    const distinct = new Map((recorder as RecordingClient).queries.map((q) => [`${q.query}@${q.time.getTime()}`, q]));
+    const distinct = new Map(
+      (recorder as RecordingClient).queries.map((q) => [`${q.query}@${q.time.getTime()}`, q]),
+    );
     const queries = [...distinct.values()];
     // warm Prometheus's page cache, then alternate evaluator and direct rounds
     await direct(server.url, queries);
@@ -157,7 +178,16 @@ export async function run(): Promise<BenchResult[]> {
     const readsRecorded = (expr: string) => /\bslo:/.test(expr);
     const blocks = [golden];
     blocks.push(await backfillRules(server.url, file(isIncrease), END - 31 * DAY, END, work, 'increases'));
-    blocks.push(await backfillRules(server.url, file((e, r) => !isIncrease(e, r) && !readsRecorded(e)), END - 3600, END, work, 'source'));
+    blocks.push(
+      await backfillRules(
+        server.url,
+        file((e, r) => !isIncrease(e, r) && !readsRecorded(e)),
+        END - 3600,
+        END,
+        work,
+        'source',
+      ),
+    );
     await server.remove();
     server = await startPrometheus({ blocks });
     blocks.push(await backfillRules(server.url, file(readsRecorded), END - 3600, END, work, 'recorded'));
@@ -186,14 +216,21 @@ export async function run(): Promise<BenchResult[]> {
           evaluator_raw_ms: round(raw),
           rounds: ROUNDS,
         },
-        baseline: { name: 'Prometheus answering the same queries directly', figures: { direct_ms: round(own) } },
+        baseline: {
+          name: 'Prometheus answering the same queries directly',
+          figures: { direct_ms: round(own) },
+        },
         ratio: round(overhead, 3),
         target: 'raw evaluation ≤ 1.2× Prometheus’s own time for the same PromQL',
         pass: overhead <= 1.2,
       },
       {
         name: 'slo-status: 100 SLOs x 30d, evaluator on recording rules vs raw',
-        figures: { slos_from_rules: fromRules, evaluator_rules_ms: round(rules), rule_backfill_s: round(backfillSeconds) },
+        figures: {
+          slos_from_rules: fromRules,
+          evaluator_rules_ms: round(rules),
+          rule_backfill_s: round(backfillSeconds),
+        },
         baseline: { name: 'evaluator on raw queries', figures: { evaluator_raw_ms: round(raw) } },
         ratio: round(speedup, 2),
         target: 'with recording rules ≥ 10× faster than raw at 30 days',

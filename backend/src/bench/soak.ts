@@ -67,14 +67,24 @@ export async function run(): Promise<BenchResult[]> {
   const base = new URL(backend.url);
 
   const send = (method: string, url: string, body?: unknown) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field
     new Promise<{ status: number; json: any }>((resolve, reject) => {
       const req = request(
-        { host: base.hostname, port: base.port, path: url, method, agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } },
+        {
+          host: base.hostname,
+          port: base.port,
+          path: url,
+          method,
+          agent,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+          );
         },
       );
       req.on('error', reject);
@@ -83,7 +93,11 @@ export async function run(): Promise<BenchResult[]> {
 
   const incidents: { id: string; version: number }[] = [];
   for (let i = 0; i < 20; i++) {
-    const res = await send('POST', '/api/v1/incidents', { title: `soak seed ${i}`, severity: 'S3', service: `svc-${i % 4}` });
+    const res = await send('POST', '/api/v1/incidents', {
+      title: `soak seed ${i}`,
+      severity: 'S3',
+      service: `svc-${i % 4}`,
+    });
     incidents.push({ id: res.json.id, version: res.json.version });
   }
 
@@ -97,16 +111,30 @@ export async function run(): Promise<BenchResult[]> {
     if (k < 2) return (await send('GET', '/api/v1/incidents?limit=50')).status;
     if (k < 4) return (await send('GET', `/api/v1/incidents/${pick().id}`)).status;
     if (k === 4) return (await send('GET', `/api/v1/incidents/${pick().id}/timeline`)).status;
-    if (k === 5) return (await send('GET', `/api/v1/annotations?from=${from}&to=${now.toISOString()}`)).status;
+    if (k === 5)
+      return (await send('GET', `/api/v1/annotations?from=${from}&to=${now.toISOString()}`)).status;
     if (k === 6) return (await send('GET', '/api/v1/changes?limit=50')).status;
     if (k === 7) {
-      const res = await send('POST', '/api/v1/incidents', { title: `soak ${n}`, severity: 'S4', service: `svc-${n % 4}` });
+      const res = await send('POST', '/api/v1/incidents', {
+        title: `soak ${n}`,
+        severity: 'S4',
+        service: `svc-${n % 4}`,
+      });
       if (res.status === 201) incidents.push({ id: res.json.id, version: res.json.version });
       return res.status;
     }
-    if (k === 8) return (await send('POST', `/api/v1/incidents/${pick().id}/timeline`, { kind: 'note', text: `soak note ${n}` })).status;
+    if (k === 8)
+      return (
+        await send('POST', `/api/v1/incidents/${pick().id}/timeline`, {
+          kind: 'note',
+          text: `soak note ${n}`,
+        })
+      ).status;
     const target = pick();
-    const res = await send('PATCH', `/api/v1/incidents/${target.id}`, { title: `soak edit ${n}`, version: target.version });
+    const res = await send('PATCH', `/api/v1/incidents/${target.id}`, {
+      title: `soak edit ${n}`,
+      version: target.version,
+    });
     if (res.status === 200) target.version = res.json.version;
     // A 409 is a lost race between two updates of one incident: an answer, not an error.
     return res.status === 409 ? 200 : res.status;
@@ -118,7 +146,10 @@ export async function run(): Promise<BenchResult[]> {
   let shed = 0;
   const start = performance.now();
   const end = start + SECONDS * 1000;
-  const rssTimer = setInterval(() => rss.push({ at: performance.now() - start, bytes: rssBytes(backend.pid) }), SAMPLE_MS);
+  const rssTimer = setInterval(
+    () => rss.push({ at: performance.now() - start, bytes: rssBytes(backend.pid) }),
+    SAMPLE_MS,
+  );
   const pending = new Set<Promise<void>>();
   let serverP95 = NaN;
   try {
@@ -136,7 +167,8 @@ export async function run(): Promise<BenchResult[]> {
       const t0 = performance.now();
       const k = n++ % 10;
       const p = one(k).then(
-        (status) => void samples.push({ at: t0 - start, ms: performance.now() - t0, status, write: isWrite(k) }),
+        (status) =>
+          void samples.push({ at: t0 - start, ms: performance.now() - t0, status, write: isWrite(k) }),
         () => void samples.push({ at: t0 - start, ms: performance.now() - t0, status: 0, write: isWrite(k) }),
       );
       const tracked = p.finally(() => {
@@ -163,7 +195,11 @@ export async function run(): Promise<BenchResult[]> {
   const endRss = mean(last.length ? last : rss.slice(-1).map((r) => r.bytes));
   const growth = (endRss - baselineRss) / baselineRss;
 
-  const p95Of = (xs: Sample[]) => percentile(xs.map((s) => s.ms).sort((a, b) => a - b), 95);
+  const p95Of = (xs: Sample[]) =>
+    percentile(
+      xs.map((s) => s.ms).sort((a, b) => a - b),
+      95,
+    );
   const firstWindow = steady.filter((s) => s.at < warmupMs + tenth);
   const lastWindow = steady.filter((s) => s.at >= SECONDS * 1000 - tenth);
   const p95 = p95Of(steady);
@@ -193,15 +229,28 @@ export async function run(): Promise<BenchResult[]> {
         achieved_rps: round(steady.length / ((SECONDS * 1000 - warmupMs) / 1000), 1),
         shed,
         errors,
-        p50_ms: round(percentile(steady.map((s) => s.ms).sort((a, b) => a - b), 50)),
+        p50_ms: round(
+          percentile(
+            steady.map((s) => s.ms).sort((a, b) => a - b),
+            50,
+          ),
+        ),
         p95_ms: round(p95),
-        p99_ms: round(percentile(steady.map((s) => s.ms).sort((a, b) => a - b), 99)),
+        p99_ms: round(
+          percentile(
+            steady.map((s) => s.ms).sort((a, b) => a - b),
+            99,
+          ),
+        ),
         p95_last_tenth_ms: round(p95Of(lastWindow)),
         p95_reads_ms: round(p95Of(steady.filter((s) => !s.write))),
         p95_writes_ms: round(p95Of(steady.filter((s) => s.write))),
         server_p95_bucket_ms: serverP95,
       },
-      baseline: { name: 'p95 in the first tenth after warm-up', figures: { p95_ms: round(p95Of(firstWindow)) } },
+      baseline: {
+        name: 'p95 in the first tenth after warm-up',
+        figures: { p95_ms: round(p95Of(firstWindow)) },
+      },
       ratio: round(p95Of(lastWindow) / p95Of(firstWindow)),
       target: `p95 ≤ ${P95_TARGET_MS} ms after warm-up, no errors, nothing shed`,
       pass: p95 <= P95_TARGET_MS && errors === 0 && shed === 0,

@@ -42,7 +42,12 @@ export const GateAnswer = z.object({
 type GateAnswer = z.infer<typeof GateAnswer>;
 
 const GateQuery = z.strictObject({
-  minBudget: z.coerce.number().min(0).max(1).optional().describe(`budget floor as a fraction; default ${DEFAULT_MIN_BUDGET}`),
+  minBudget: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(`budget floor as a fraction; default ${DEFAULT_MIN_BUDGET}`),
   strict: z
     .enum(['true', 'false'])
     .default('false')
@@ -82,7 +87,11 @@ export const gateRoutes: FastifyPluginAsync<GateOptions> = async (fastify, opts)
     for (const i of open.items) {
       if (!HALTING_SEVERITIES.includes(i.severity)) continue;
       if (i.service !== service && !i.services.includes(service)) continue;
-      reasons.push({ code: 'incident_open', incident: i.id, message: `${i.severity} incident "${i.title}" (${i.status}) is open on ${service}` });
+      reasons.push({
+        code: 'incident_open',
+        incident: i.id,
+        message: `${i.severity} incident "${i.title}" (${i.status}) is open on ${service}`,
+      });
     }
     return {
       service,
@@ -116,7 +125,10 @@ export const gateRoutes: FastifyPluginAsync<GateOptions> = async (fastify, opts)
       config: { minRole: 'viewer' },
       schema: method === 'POST' ? { ...schema, body: z.unknown().optional() } : schema,
       handler: async (request, reply) => {
-        const answer = await decide(request.params.service, request.query.minBudget ?? opts.minBudget ?? DEFAULT_MIN_BUDGET);
+        const answer = await decide(
+          request.params.service,
+          request.query.minBudget ?? opts.minBudget ?? DEFAULT_MIN_BUDGET,
+        );
         return reply.status(request.query.strict && answer.decision === 'halt' ? 412 : 200).send(answer);
       },
     });

@@ -235,22 +235,20 @@ export class IncidentActions {
   ) {
     await this.repo.require(id);
     // The entry and its audit row land together or not at all (a crash between them left entries unaudited).
-    return this.app.store.db
-      .transaction()
-      .execute((tx) =>
-        appendTimeline(
-          tx,
-          {
-            incidentId: id,
-            kind: entry.kind,
-            text: entry.text,
-            at: entry.at ? new Date(entry.at) : ctx.at,
-            author: ctx.actor,
-            data: entry.data ?? null,
-          },
-          ctx.at,
-        ),
-      );
+    return this.app.store.db.transaction().execute((tx) =>
+      appendTimeline(
+        tx,
+        {
+          incidentId: id,
+          kind: entry.kind,
+          text: entry.text,
+          at: entry.at ? new Date(entry.at) : ctx.at,
+          author: ctx.actor,
+          data: entry.data ?? null,
+        },
+        ctx.at,
+      ),
+    );
   }
 
   /** Flags, checklist and the changes that landed on the incident's services shortly before it. */

@@ -108,12 +108,17 @@ export class PrometheusClient {
 
   /** Instant query at `time`; a scalar answer comes back as one sample without labels. */
   async instant(query: string, time: Date): Promise<Sample[]> {
-    const data = await this.call<{ resultType: string; result: unknown }>('/api/v1/query', { query, time: seconds(time) }, this.cacheTtlMs);
+    const data = await this.call<{ resultType: string; result: unknown }>(
+      '/api/v1/query',
+      { query, time: seconds(time) },
+      this.cacheTtlMs,
+    );
     if (data.resultType === 'scalar') {
       const [, v] = data.result as [number, string];
       return [{ labels: {}, value: parseValue(v) }];
     }
-    if (data.resultType !== 'vector') throw this.invalid(`expected a vector for ${query}, got ${data.resultType}`);
+    if (data.resultType !== 'vector')
+      throw this.invalid(`expected a vector for ${query}, got ${data.resultType}`);
     return (data.result as { metric: Record<string, string>; value: [number, string] }[]).map((r) => ({
       labels: r.metric,
       value: parseValue(r.value[1]),
@@ -127,7 +132,8 @@ export class PrometheusClient {
       { query, start: seconds(start), end: seconds(end), step: String(stepSeconds) },
       this.cacheTtlMs,
     );
-    if (data.resultType !== 'matrix') throw this.invalid(`expected a matrix for ${query}, got ${data.resultType}`);
+    if (data.resultType !== 'matrix')
+      throw this.invalid(`expected a matrix for ${query}, got ${data.resultType}`);
     return (data.result as { metric: Record<string, string>; values: [number, string][] }[]).map((r) => ({
       labels: r.metric,
       points: r.values.map(([t, v]) => [t, parseValue(v)] as [number, number]),
@@ -136,12 +142,9 @@ export class PrometheusClient {
 
   /** The recording rules Prometheus has loaded: name and static labels of each. */
   async recordingRules(): Promise<RecordingRule[]> {
-    const data = await this.call<{ groups: { rules: { type: string; name: string; labels?: Record<string, string> }[] }[] }>(
-      '/api/v1/rules',
-      { type: 'record' },
-      this.rulesTtlMs,
-      'GET',
-    );
+    const data = await this.call<{
+      groups: { rules: { type: string; name: string; labels?: Record<string, string> }[] }[];
+    }>('/api/v1/rules', { type: 'record' }, this.rulesTtlMs, 'GET');
     return data.groups.flatMap((g) =>
       g.rules.filter((r) => r.type === 'recording').map((r) => ({ name: r.name, labels: r.labels ?? {} })),
     );
@@ -152,7 +155,12 @@ export class PrometheusClient {
     await this.call('/api/v1/query', { query: '1' }, 0);
   }
 
-  private call<T>(path: string, params: Record<string, string>, ttlMs: number, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+  private call<T>(
+    path: string,
+    params: Record<string, string>,
+    ttlMs: number,
+    method: 'GET' | 'POST' = 'POST',
+  ): Promise<T> {
     const key = `${path}?${new URLSearchParams(params).toString()}`;
     const now = performance.now();
     const cached = this.cache.get(key);
@@ -179,7 +187,11 @@ export class PrometheusClient {
     this.cache.set(key, { expires: now + ttlMs, value });
   }
 
-  private async fetchApi<T>(path: string, params: Record<string, string>, method: 'GET' | 'POST'): Promise<T> {
+  private async fetchApi<T>(
+    path: string,
+    params: Record<string, string>,
+    method: 'GET' | 'POST',
+  ): Promise<T> {
     const body = new URLSearchParams(params).toString();
     const target = method === 'GET' ? `${this.url}${path}?${body}` : `${this.url}${path}`;
     this.requests++;
@@ -207,11 +219,21 @@ export class PrometheusClient {
       parsed = undefined;
     }
     if (parsed?.status === 'success') return parsed.data as T;
-    if (parsed?.errorType === 'bad_data') throw new PrometheusBadDataError(this.url, params.query ?? path, parsed.error ?? 'bad data');
+    if (parsed?.errorType === 'bad_data')
+      throw new PrometheusBadDataError(this.url, params.query ?? path, parsed.error ?? 'bad data');
     if (parsed?.status === 'error') {
-      throw new PrometheusUnavailableError(this.url, 'http', `HTTP ${res.status}, ${parsed.errorType ?? 'error'}: ${parsed.error ?? ''}`);
+      throw new PrometheusUnavailableError(
+        this.url,
+        'http',
+        `HTTP ${res.status}, ${parsed.errorType ?? 'error'}: ${parsed.error ?? ''}`,
+      );
     }
-    if (!res.ok) throw new PrometheusUnavailableError(this.url, 'http', `HTTP ${res.status} ${res.statusText}: ${text.slice(0, 200)}`);
+    if (!res.ok)
+      throw new PrometheusUnavailableError(
+        this.url,
+        'http',
+        `HTTP ${res.status} ${res.statusText}: ${text.slice(0, 200)}`,
+      );
     throw this.invalid(`the answer to ${path} is not a Prometheus API response: ${text.slice(0, 200)}`);
   }
 
@@ -222,11 +244,20 @@ export class PrometheusClient {
   private transportError(err: unknown): PrometheusUnavailableError {
     const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-      return new PrometheusUnavailableError(this.url, 'timeout', `no answer within ${this.timeoutMs} ms (timeout)`);
+      return new PrometheusUnavailableError(
+        this.url,
+        'timeout',
+        `no answer within ${this.timeoutMs} ms (timeout)`,
+      );
     }
     const code = e.cause?.code;
-    if (code === 'ECONNREFUSED') return new PrometheusUnavailableError(this.url, 'refused', 'connection refused');
-    return new PrometheusUnavailableError(this.url, 'refused', `cannot connect (${code ?? e.cause?.message ?? e.message ?? 'network error'})`);
+    if (code === 'ECONNREFUSED')
+      return new PrometheusUnavailableError(this.url, 'refused', 'connection refused');
+    return new PrometheusUnavailableError(
+      this.url,
+      'refused',
+      `cannot connect (${code ?? e.cause?.message ?? e.message ?? 'network error'})`,
+    );
   }
 }
 

@@ -53,7 +53,14 @@ async function silenceStates(app: FastifyInstance, window: MaintenanceWindow): P
   const configured = app.silencer.targets.map((t) => t.name);
   const names = window.targets.length > 0 ? window.targets : configured;
   return names.map((target): SilenceTargetState => {
-    const base = { windowId: window.id, target, desired: 0, silenceIds: [], lastSyncAt: null, lastAttemptAt: null };
+    const base = {
+      windowId: window.id,
+      target,
+      desired: 0,
+      silenceIds: [],
+      lastSyncAt: null,
+      lastAttemptAt: null,
+    };
     if (!configured.includes(target)) {
       return {
         ...base,
@@ -92,7 +99,9 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.addHook('onResponse', async (request, reply) => {
     const acted = /\/(end|extend)$/.test(request.routeOptions.url ?? '');
     if (request.method !== 'GET' && !acted && reply.statusCode < 400 && fastify.silencer.targets.length > 0) {
-      fastify.silencer.runCycle().catch((err) => request.log.warn({ err }, 'silencer cycle after a window change failed'));
+      fastify.silencer
+        .runCycle()
+        .catch((err) => request.log.warn({ err }, 'silencer cycle after a window change failed'));
     }
   });
 
@@ -108,17 +117,33 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Occurrences of a maintenance window in [from, to) (default: the next 7 days)',
         params: IdParams,
         querystring: OccurrencesQuery,
-        response: { 200: z.object({ windowId: z.string(), from: z.string(), to: z.string(), items: z.array(Occurrence) }), ...errorResponses },
+        response: {
+          200: z.object({
+            windowId: z.string(),
+            from: z.string(),
+            to: z.string(),
+            items: z.array(Occurrence),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const window = await app.repos.maintenanceWindows.require(request.params.id);
       const from = request.query.from ? new Date(request.query.from) : app.clock.now();
-      const to = request.query.to ? new Date(request.query.to) : new Date(from.getTime() + DEFAULT_OCCURRENCE_RANGE_MS);
+      const to = request.query.to
+        ? new Date(request.query.to)
+        : new Date(from.getTime() + DEFAULT_OCCURRENCE_RANGE_MS);
       if (to <= from) throw badRequest('query.to', 'must be after from');
-      if (to.getTime() - from.getTime() > MAX_OCCURRENCE_RANGE_MS) throw badRequest('query.to', 'ask for at most 366 days at a time');
+      if (to.getTime() - from.getTime() > MAX_OCCURRENCE_RANGE_MS)
+        throw badRequest('query.to', 'ask for at most 366 days at a time');
       const adjustments = await app.silencer.state.adjustmentsFor(window.id);
-      return { windowId: window.id, from: from.toISOString(), to: to.toISOString(), items: expandOccurrences(window, from, to, adjustments) };
+      return {
+        windowId: window.id,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        items: expandOccurrences(window, from, to, adjustments),
+      };
     },
   );
 
@@ -144,18 +169,28 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
   );
 
   /** Moves the end of the open occurrence, then reconciles at once so the live silences follow. */
-  const adjustOpen = async (id: string, ctx: ReturnType<typeof writeContext>, action: 'end' | 'extend', newEnd: (o: Occurrence) => Date) => {
+  const adjustOpen = async (
+    id: string,
+    ctx: ReturnType<typeof writeContext>,
+    action: 'end' | 'extend',
+    newEnd: (o: Occurrence) => Date,
+  ) => {
     const window = await app.repos.maintenanceWindows.require(id);
     const adjustments = await app.silencer.state.adjustmentsFor(id);
     const open = currentOccurrence(window, ctx.at, adjustments);
     if (!open) {
-      throw conflict('no_open_occurrence', `maintenance window "${id}" is not open now; see GET ${base.replace(':id', id)}/occurrences`);
+      throw conflict(
+        'no_open_occurrence',
+        `maintenance window "${id}" is not open now; see GET ${base.replace(':id', id)}/occurrences`,
+      );
     }
     const end = newEnd(open);
     await app.silencer.state.adjust(id, open, end, { ...ctx, action });
     if (app.silencer.targets.length > 0) {
       // Another replica may hold the lock; it then applies the change within one interval.
-      await app.silencer.runCycle().catch((err) => app.log.warn({ err }, 'silencer cycle after end/extend failed'));
+      await app.silencer
+        .runCycle()
+        .catch((err) => app.log.warn({ err }, 'silencer cycle after end/extend failed'));
     }
     const scheduledEnd = open.scheduledEnd ?? open.end;
     const occurrence: Occurrence = {
@@ -177,7 +212,8 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
         response: { 200: AdjustResponse, ...errorResponses, 409: ErrorBody },
       },
     },
-    async (request) => adjustOpen(request.params.id, writeContext(request), 'end', () => writeContext(request).at),
+    async (request) =>
+      adjustOpen(request.params.id, writeContext(request), 'end', () => writeContext(request).at),
   );
 
   app.post(
@@ -196,9 +232,11 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
       const body = request.body;
       const field = 'minutes' in body ? 'body.minutes' : 'body.until';
       return adjustOpen(request.params.id, ctx, 'extend', (open) => {
-        const end = 'minutes' in body ? new Date(Date.parse(open.end) + body.minutes * 60_000) : new Date(body.until);
+        const end =
+          'minutes' in body ? new Date(Date.parse(open.end) + body.minutes * 60_000) : new Date(body.until);
         if (end <= ctx.at) throw badRequest(field, 'must be in the future; to stop now use POST .../end');
-        if (end.getTime() - Date.parse(open.start) > MAX_OCCURRENCE_MS) throw badRequest(field, 'an occurrence lasts at most 14 days');
+        if (end.getTime() - Date.parse(open.start) > MAX_OCCURRENCE_MS)
+          throw badRequest(field, 'an occurrence lasts at most 14 days');
         return end;
       });
     },

@@ -90,15 +90,13 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
           after: { name: request.body.name, role: request.body.role },
         });
       });
-      return reply
-        .status(201)
-        .send({
-          name: request.body.name,
-          role: request.body.role,
-          createdAt: ctx.at.toISOString(),
-          createdBy: ctx.actor,
-          secret,
-        });
+      return reply.status(201).send({
+        name: request.body.name,
+        role: request.body.role,
+        createdAt: ctx.at.toISOString(),
+        createdBy: ctx.actor,
+        secret,
+      });
     },
   );
 

@@ -22,11 +22,15 @@ function nulAt(value: unknown, path: string, depth = 0): string | undefined {
 export const nulCharactersPlugin = fp(
   async (app) => {
     app.addHook('preValidation', async (request) => {
-      const field = nulAt(request.params, 'params') ?? nulAt(request.query, 'query') ?? nulAt(request.body, 'body');
+      const field =
+        nulAt(request.params, 'params') ?? nulAt(request.query, 'query') ?? nulAt(request.body, 'body');
       if (field) {
-        throw new ApiError(400, 'validation_failed', `${field}: contains a NUL character (\\u0000); remove it`, [
-          { field, message: 'contains a NUL character (\\u0000)' },
-        ]);
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `${field}: contains a NUL character (\\u0000); remove it`,
+          [{ field, message: 'contains a NUL character (\\u0000)' }],
+        );
       }
     });
   },

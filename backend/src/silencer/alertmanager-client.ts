@@ -47,7 +47,12 @@ export class AlertmanagerError extends Error {
 }
 
 export function toAmMatcher(m: Matcher): AmMatcher {
-  return { name: m.name, value: m.value, isRegex: m.op === '=~' || m.op === '!~', isEqual: m.op === '=' || m.op === '=~' };
+  return {
+    name: m.name,
+    value: m.value,
+    isRegex: m.op === '=~' || m.op === '!~',
+    isEqual: m.op === '=' || m.op === '=~',
+  };
 }
 
 /** Targets from configuration: each Alertmanager URL, plus Grafana when GRAFANA_URL is set. */
@@ -82,18 +87,27 @@ export class AlertmanagerClient {
     try {
       res = await fetch(`${this.target.apiUrl}${path}`, {
         method,
-        headers: { ...this.target.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          ...this.target.headers,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const reason = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      const reason =
+        e.name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : (e.cause?.code ?? e.cause?.message ?? e.message);
       throw new AlertmanagerError(this.target.name, `${method} ${path} failed: ${reason}`);
     }
     const text = await res.text();
     if (!res.ok) {
-      throw new AlertmanagerError(this.target.name, `${method} ${path} answered ${res.status}: ${text.slice(0, 300).trim()}`);
+      throw new AlertmanagerError(
+        this.target.name,
+        `${method} ${path} answered ${res.status}: ${text.slice(0, 300).trim()}`,
+      );
     }
     return text ? JSON.parse(text) : undefined;
   }

@@ -26,7 +26,10 @@ export class PostgresCycleLock implements CycleLock {
   async tryAcquire(): Promise<boolean> {
     try {
       const client = await this.connection();
-      const res = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [SILENCER_LOCK_ID]);
+      const res = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+        [SILENCER_LOCK_ID],
+      );
       return res.rows[0]?.locked === true;
     } catch (err) {
       await this.close();

@@ -87,7 +87,8 @@ export class Reconciler {
     const { lock, clock } = this.options;
     const at = clock.now();
     const started = Date.now();
-    if (lock && !(await lock.tryAcquire())) return { ran: false, at: at.toISOString(), targets: [], states: [] };
+    if (lock && !(await lock.tryAcquire()))
+      return { ran: false, at: at.toISOString(), targets: [], states: [] };
     try {
       const windows = await this.options.loadWindows();
       const enabled = windows.filter((w) => w.window.enabled);
@@ -96,14 +97,18 @@ export class Reconciler {
       const broken = new Map<string, string>();
       for (const { window, adjustments } of enabled) {
         try {
-          const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments).map((o) => desiredSilence(window, o));
+          const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments).map((o) =>
+            desiredSilence(window, o),
+          );
           desiredByWindow.set(window.id, list);
         } catch (err) {
           broken.set(window.id, `schedule cannot be expanded: ${(err as Error).message}`);
         }
       }
       const results = await Promise.all(
-        this.clients.map((client) => this.reconcileTarget(client, windows, desiredByWindow, broken, at, started)),
+        this.clients.map((client) =>
+          this.reconcileTarget(client, windows, desiredByWindow, broken, at, started),
+        ),
       );
       const known = new Set(this.clients.map((c) => c.target.name));
       const unknownTargetStates = windows.flatMap(({ window }) =>
@@ -143,9 +148,19 @@ export class Reconciler {
     const target = client.target.name;
     const relevant = windows.filter(({ window }) => appliesTo(window, target));
     const wanted = new Map<string, DesiredSilence>();
-    for (const { window } of relevant) for (const d of desiredByWindow.get(window.id) ?? []) wanted.set(d.key, d);
+    for (const { window } of relevant)
+      for (const d of desiredByWindow.get(window.id) ?? []) wanted.set(d.key, d);
 
-    const report: TargetReport = { target, ok: true, error: null, created: 0, expired: 0, managed: 0, deferred: 0, durationMs: 0 };
+    const report: TargetReport = {
+      target,
+      ok: true,
+      error: null,
+      created: 0,
+      expired: 0,
+      managed: 0,
+      deferred: 0,
+      durationMs: 0,
+    };
     const deferredByWindow = new Map<string, number>();
     const failures = new Map<string, string>();
     const liveByWindow = new Map<string, string[]>();
@@ -153,7 +168,10 @@ export class Reconciler {
 
     try {
       const ours = (await client.listSilences()).filter(
-        (s) => s.createdBy === SILENCE_CREATOR && s.status.state !== 'expired' && parseSilenceKey(s.comment) !== null,
+        (s) =>
+          s.createdBy === SILENCE_CREATOR &&
+          s.status.state !== 'expired' &&
+          parseSilenceKey(s.comment) !== null,
       );
       const byKey = new Map<string, AmSilence[]>();
       for (const s of ours.sort((a, b) => a.id.localeCompare(b.id))) {
@@ -220,7 +238,12 @@ export class Reconciler {
       };
       if (error) return { ...base, state: 'error', message: error, lastSyncAt: null };
       if (deferred) {
-        return { ...base, state: 'pending', message: `${deferred} upcoming silence(s) left for the next cycle`, lastSyncAt: null };
+        return {
+          ...base,
+          state: 'pending',
+          message: `${deferred} upcoming silence(s) left for the next cycle`,
+          lastSyncAt: null,
+        };
       }
       return { ...base, state: 'synced', message: null, lastSyncAt: atIso };
     });

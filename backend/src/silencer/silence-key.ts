@@ -17,7 +17,10 @@ export interface SilenceKey {
 const KEY_PATTERN = /^opsdeck:window=([^;\s]+);occ=([^;\s]+);v=([0-9a-f]+)(?:\s|$)/;
 
 function versionOf(matchers: AmMatcher[], startsAt: string, endsAt: string): string {
-  return createHash('sha256').update(JSON.stringify([matchers, startsAt, endsAt])).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify([matchers, startsAt, endsAt]))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 export function formatSilenceKey(key: SilenceKey): string {
@@ -41,10 +44,18 @@ export function desiredSilence(window: MaintenanceWindow, occurrence: Occurrence
   const matchers = window.matchers.map(toAmMatcher);
   const startsAt = new Date(occurrence.start).toISOString();
   const endsAt = new Date(occurrence.end).toISOString();
-  const key = formatSilenceKey({ windowId: window.id, occurrenceStart: startsAt, version: versionOf(matchers, startsAt, endsAt) });
+  const key = formatSilenceKey({
+    windowId: window.id,
+    occurrenceStart: startsAt,
+    version: versionOf(matchers, startsAt, endsAt),
+  });
   const change = window.changeId ? ` for change ${window.changeId}` : '';
   const comment =
     `${key} Maintenance window "${window.name}"${change}, ${startsAt} to ${endsAt}. ` +
     'Managed by opsdeck: edit, end or extend the window in opsdeck, not this silence.';
-  return { key, windowId: window.id, silence: { matchers, startsAt, endsAt, createdBy: SILENCE_CREATOR, comment } };
+  return {
+    key,
+    windowId: window.id,
+    silence: { matchers, startsAt, endsAt, createdBy: SILENCE_CREATOR, comment },
+  };
 }

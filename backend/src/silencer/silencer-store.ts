@@ -46,7 +46,10 @@ export class SilencerStore {
     const out = new Map<string, OccurrenceAdjustment[]>();
     for (const r of rows) {
       const list = out.get(r.window_id) ?? [];
-      list.push({ occurrenceStart: new Date(Number(r.occurrence_start)).toISOString(), end: new Date(Number(r.end_at)).toISOString() });
+      list.push({
+        occurrenceStart: new Date(Number(r.occurrence_start)).toISOString(),
+        end: new Date(Number(r.end_at)).toISOString(),
+      });
       out.set(r.window_id, list);
     }
     return out;
@@ -66,8 +69,18 @@ export class SilencerStore {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('maintenance_occurrence_adjustments')
-        .values({ window_id: windowId, occurrence_start: Date.parse(occurrence.start), end_at: end.getTime(), actor: ctx.actor, at: ctx.at.getTime() })
-        .onConflict((oc) => oc.columns(['window_id', 'occurrence_start']).doUpdateSet({ end_at: end.getTime(), actor: ctx.actor, at: ctx.at.getTime() }))
+        .values({
+          window_id: windowId,
+          occurrence_start: Date.parse(occurrence.start),
+          end_at: end.getTime(),
+          actor: ctx.actor,
+          at: ctx.at.getTime(),
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['window_id', 'occurrence_start'])
+            .doUpdateSet({ end_at: end.getTime(), actor: ctx.actor, at: ctx.at.getTime() }),
+        )
         .execute();
       await recordAudit(tx as unknown as Kysely<Database>, {
         actor: ctx.actor,
@@ -82,7 +95,12 @@ export class SilencerStore {
   }
 
   async statesFor(windowId: string): Promise<SilenceTargetState[]> {
-    const rows = await this.db.selectFrom('silencer_states').selectAll().where('window_id', '=', windowId).orderBy('target').execute();
+    const rows = await this.db
+      .selectFrom('silencer_states')
+      .selectAll()
+      .where('window_id', '=', windowId)
+      .orderBy('target')
+      .execute();
     return rows.map((r) => ({
       windowId: r.window_id,
       target: r.target,

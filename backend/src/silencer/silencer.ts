@@ -53,7 +53,10 @@ export class Silencer {
       urgentWithinMs: 2 * options.intervalMs + options.requestTimeoutMs,
       lock: this.lock,
       loadWindows: async () => {
-        const [windows, adjustments] = await Promise.all([options.listWindows(), this.state.adjustmentsByWindow()]);
+        const [windows, adjustments] = await Promise.all([
+          options.listWindows(),
+          this.state.adjustmentsByWindow(),
+        ]);
         return windows.map((window) => ({ window, adjustments: adjustments.get(window.id) ?? [] }));
       },
     });

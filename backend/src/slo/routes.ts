@@ -33,12 +33,11 @@ const DEFAULT_MAX_DATA_POINTS = 500;
 /** The finest step worth asking for: scrape and rule intervals are a minute or so. */
 const MIN_STEP_SECONDS = 60;
 
-const Unavailable = { 503: ErrorBody.describe('Prometheus is unreachable or failing; the message names the cause') };
+const Unavailable = {
+  503: ErrorBody.describe('Prometheus is unreachable or failing; the message names the cause'),
+};
 
-const Time = z
-  .string()
-  .min(1)
-  .describe('RFC 3339, or Unix epoch milliseconds as Grafana sends them');
+const Time = z.string().min(1).describe('RFC 3339, or Unix epoch milliseconds as Grafana sends them');
 
 const BudgetQuery = z.strictObject({
   from: Time.optional().describe('default: 24 hours before `to`'),
@@ -84,7 +83,8 @@ function installGauges(app: FastifyInstance) {
   return (status: SloStatus) => {
     const value = (v: number | null) => (v === null ? NaN : v);
     remaining.set({ slo: status.id }, value(status.errorBudget.remaining));
-    for (const [window, v] of Object.entries(status.burnRates)) burn.set({ slo: status.id, window }, value(v));
+    for (const [window, v] of Object.entries(status.burnRates))
+      burn.set({ slo: status.id, window }, value(v));
     alert.set({ slo: status.id, severity: 'page' }, status.alerts.page ? 1 : 0);
     alert.set({ slo: status.id, severity: 'ticket' }, status.alerts.ticket ? 1 : 0);
   };
@@ -93,7 +93,11 @@ function installGauges(app: FastifyInstance) {
 export const sloStatusRoutes = fp<SloStatusOptions>(
   async (fastify, opts) => {
     await fastify.register(prometheusPlugin, { client: opts.prometheus });
-    const evaluator = new SloEvaluator({ prometheus: fastify.prometheus, clock: fastify.clock, onStatus: installGauges(fastify) });
+    const evaluator = new SloEvaluator({
+      prometheus: fastify.prometheus,
+      clock: fastify.clock,
+      onStatus: installGauges(fastify),
+    });
     fastify.decorate('sloEvaluator', evaluator);
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
@@ -176,7 +180,10 @@ export const sloStatusRoutes = fp<SloStatusOptions>(
           step = Math.max(MIN_STEP_SECONDS, Math.ceil(spanSeconds / q.maxDataPoints));
         }
         if (spanSeconds / step > MAX_POINTS) {
-          throw badRequest('query.step', `gives more than ${MAX_POINTS} points over this range: use at least ${Math.ceil(spanSeconds / MAX_POINTS)}s`);
+          throw badRequest(
+            'query.step',
+            `gives more than ${MAX_POINTS} points over this range: use at least ${Math.ceil(spanSeconds / MAX_POINTS)}s`,
+          );
         }
         const slo = await app.repos.slos.require(request.params.id);
         return evaluator.budget(slo, { from, to, stepSeconds: step, burnWindow: q.burnWindow });

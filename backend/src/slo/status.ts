@@ -33,7 +33,7 @@ export const SloStatus = z.object({
   window: z.object({ start: z.string(), end: z.string() }),
   ...Indicators,
   alerts: Alerts.describe('page/ticket when any group fires (the generated alerts fire per group)'),
-  source: z.enum(['raw', 'rules']).describe('rules when Prometheus has this SLO\'s recording rules loaded'),
+  source: z.enum(['raw', 'rules']).describe("rules when Prometheus has this SLO's recording rules loaded"),
   groups: z.array(SloGroupStatus).optional(),
 });
 export type SloStatus = z.infer<typeof SloStatus>;

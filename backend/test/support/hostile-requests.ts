@@ -190,7 +190,9 @@ function typesOf(s: Schema): string[] {
 /** A value that fits the schema as far as cheaply possible (patterns honoured, lengths bounded). */
 export function validValue(s: Schema, depth = 0): fc.Arbitrary<unknown> {
   const inner = validInner(s, depth);
-  return s.nullable ? fc.oneof({ weight: 5, arbitrary: inner }, { weight: 1, arbitrary: fc.constant(null) }) : inner;
+  return s.nullable
+    ? fc.oneof({ weight: 5, arbitrary: inner }, { weight: 1, arbitrary: fc.constant(null) })
+    : inner;
 }
 
 function validInner(s: Schema, depth: number): fc.Arbitrary<unknown> {
@@ -211,14 +213,22 @@ function validInner(s: Schema, depth: number): fc.Arbitrary<unknown> {
         } catch {
           re = undefined;
         }
-        if (re) return fc.stringMatching(re).map((x) => (x.length > (s.maxLength ?? Infinity) ? x.slice(0, s.maxLength) : x));
+        if (re)
+          return fc
+            .stringMatching(re)
+            .map((x) => (x.length > (s.maxLength ?? Infinity) ? x.slice(0, s.maxLength) : x));
       }
       return fc.string({ minLength: s.minLength ?? 0, maxLength: Math.max(max, s.minLength ?? 0) });
     }
     case 'integer':
       return fc.integer({ min: Math.ceil(s.minimum ?? -1000), max: Math.floor(s.maximum ?? 1000) });
     case 'number':
-      return fc.double({ min: s.minimum ?? -1000, max: s.maximum ?? 1000, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: s.minimum ?? -1000,
+        max: s.maximum ?? 1000,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -237,9 +247,13 @@ function validInner(s: Schema, depth: number): fc.Arbitrary<unknown> {
         { requiredKeys: (s.required ?? []).filter((k) => k in props) },
       );
       if (typeof s.additionalProperties === 'object') {
-        const extra = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), validValue(s.additionalProperties, depth + 1), {
-          maxKeys: 3,
-        });
+        const extra = fc.dictionary(
+          fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/),
+          validValue(s.additionalProperties, depth + 1),
+          {
+            maxKeys: 3,
+          },
+        );
         return fc.tuple(record, extra).map(([a, b]) => ({ ...b, ...a }));
       }
       return record;
@@ -250,15 +264,25 @@ function validInner(s: Schema, depth: number): fc.Arbitrary<unknown> {
 }
 
 /** Paths to every value inside a JSON value, the root included. */
-function pathsIn(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function pathsIn(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (out.length > 200) return out;
   if (Array.isArray(value)) value.forEach((v, i) => pathsIn(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsIn(v, [...prefix, k], out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) pathsIn(v, [...prefix, k], out);
   return out;
 }
 
-function setAt(root: unknown, path: (string | number)[], value: unknown, how: 'replace' | 'delete' | 'add-key'): unknown {
+function setAt(
+  root: unknown,
+  path: (string | number)[],
+  value: unknown,
+  how: 'replace' | 'delete' | 'add-key',
+): unknown {
   if (path.length === 0) return how === 'replace' ? value : root;
   const copy = structuredClone(root) as Record<string | number, unknown>;
   let node = copy;
@@ -281,7 +305,13 @@ const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'is
 /** A body that fits the schema except for one poisoned place (replaced, removed, or an extra key). */
 function mutatedBody(s: Schema): fc.Arbitrary<{ text: string; kind: string }> {
   return fc
-    .tuple(validValue(s), hostileValue, fc.nat(), fc.constantFrom('replace', 'delete', 'add-key', 'pollute', 'valid'), fc.constantFrom(...POLLUTING_KEYS))
+    .tuple(
+      validValue(s),
+      hostileValue,
+      fc.nat(),
+      fc.constantFrom('replace', 'delete', 'add-key', 'pollute', 'valid'),
+      fc.constantFrom(...POLLUTING_KEYS),
+    )
     .map(([valid, bad, pick, how, key]) => {
       const paths = pathsIn(valid);
       const path = paths[pick % paths.length]!;
@@ -299,7 +329,9 @@ function mutatedBody(s: Schema): fc.Arbitrary<{ text: string; kind: string }> {
 }
 
 const INVALID_UTF8 = [
-  Buffer.from([0x7b, 0x22, 0x74, 0x69, 0x74, 0x6c, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]),
+  Buffer.from([
+    0x7b, 0x22, 0x74, 0x69, 0x74, 0x6c, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d,
+  ]),
   Buffer.from([0xc0, 0xaf, 0xe0, 0x80, 0xaf]),
   Buffer.from([0xed, 0xa0, 0x80]),
   Buffer.from('{"title":"\u0000","severity":"S1"}'.replace('\\u0000', '\u0000')),
@@ -349,26 +381,66 @@ const CONTENT_TYPES = [
 ];
 
 /** A body for a write: mostly schema-shaped with one poisoned place, else raw hostile bytes. */
-function bodyFor(op: Operation, oversize: number): fc.Arbitrary<{ payload?: string | Buffer; contentType?: string; kind: string }> {
+function bodyFor(
+  op: Operation,
+  oversize: number,
+): fc.Arbitrary<{ payload?: string | Buffer; contentType?: string; kind: string }> {
   const json = 'application/json';
   const options: fc.WeightedArbitrary<{ payload?: string | Buffer; contentType?: string; kind: string }>[] = [
-    { weight: 3, arbitrary: fc.constantFrom(...RAW_BODIES).map((payload) => ({ payload, contentType: json, kind: 'raw' })) },
-    { weight: 1, arbitrary: fc.constantFrom(...INVALID_UTF8).map((payload) => ({ payload, contentType: json, kind: 'invalid-utf8' })) },
-    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ payload: Buffer.from(b), contentType: json, kind: 'random-bytes' })) },
-    { weight: 2, arbitrary: hostileValue.map((v) => ({ payload: JSON.stringify(v) ?? 'null', contentType: json, kind: 'hostile-json' })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom(...RAW_BODIES)
+        .map((payload) => ({ payload, contentType: json, kind: 'raw' })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(...INVALID_UTF8)
+        .map((payload) => ({ payload, contentType: json, kind: 'invalid-utf8' })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .uint8Array({ maxLength: 64 })
+        .map((b) => ({ payload: Buffer.from(b), contentType: json, kind: 'random-bytes' })),
+    },
+    {
+      weight: 2,
+      arbitrary: hostileValue.map((v) => ({
+        payload: JSON.stringify(v) ?? 'null',
+        contentType: json,
+        kind: 'hostile-json',
+      })),
+    },
     {
       weight: 2,
       arbitrary: fc
-        .tuple(op.body ? validValue(op.body) : fc.jsonValue({ maxDepth: 2 }), fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }))
-        .map(([v, ct]) => ({ payload: JSON.stringify(v) ?? 'null', contentType: ct, kind: 'wrong-content-type' })),
+        .tuple(
+          op.body ? validValue(op.body) : fc.jsonValue({ maxDepth: 2 }),
+          fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined }),
+        )
+        .map(([v, ct]) => ({
+          payload: JSON.stringify(v) ?? 'null',
+          contentType: ct,
+          kind: 'wrong-content-type',
+        })),
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'no-body' }) },
   ];
-  if (op.body) options.push({ weight: 10, arbitrary: mutatedBody(op.body).map(({ text, kind }) => ({ payload: text, contentType: json, kind })) });
+  if (op.body)
+    options.push({
+      weight: 10,
+      arbitrary: mutatedBody(op.body).map(({ text, kind }) => ({ payload: text, contentType: json, kind })),
+    });
   if (oversize > 0)
     options.push({
       weight: 1,
-      arbitrary: fc.constant({ payload: `{"title":"${'A'.repeat(oversize)}"}`, contentType: json, kind: 'oversized' }),
+      arbitrary: fc.constant({
+        payload: `{"title":"${'A'.repeat(oversize)}"}`,
+        contentType: json,
+        kind: 'oversized',
+      }),
     });
   return fc.oneof(...options);
 }
@@ -391,19 +463,28 @@ function queryFor(op: Operation): fc.Arbitrary<string> {
   const perParam = op.query.map((p) =>
     fc.oneof(
       { weight: 4, arbitrary: fc.constant(undefined) },
-      { weight: 4, arbitrary: validValue(p.schema ?? {}).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) },
-      { weight: 2, arbitrary: hostileValue.map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
+      {
+        weight: 4,
+        arbitrary: validValue(p.schema ?? {}).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+      },
+      {
+        weight: 2,
+        arbitrary: hostileValue.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
+      },
     ),
   );
   return fc.oneof(
-    { weight: 8, arbitrary: fc.tuple(...perParam).map((values) => {
-      const q = new URLSearchParams();
-      values.forEach((v, i) => {
-        if (v !== undefined) q.append(op.query[i]!.name, v.slice(0, 5000));
-      });
-      const s = q.toString();
-      return s ? `?${s}` : '';
-    }) },
+    {
+      weight: 8,
+      arbitrary: fc.tuple(...perParam).map((values) => {
+        const q = new URLSearchParams();
+        values.forEach((v, i) => {
+          if (v !== undefined) q.append(op.query[i]!.name, v.slice(0, 5000));
+        });
+        const s = q.toString();
+        return s ? `?${s}` : '';
+      }),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...GARBAGE_QUERIES) },
   );
 }
@@ -459,7 +540,14 @@ export function requestFor(op: Operation, ctx: GeneratorContext): fc.Arbitrary<H
     return fc.oneof(
       { weight: 6, arbitrary: known },
       { weight: 2, arbitrary: fc.constantFrom(...SEGMENTS) },
-      { weight: 2, arbitrary: hostileValue.map((v) => encodeURIComponent((typeof v === 'string' ? v.slice(0, 300) : JSON.stringify(v) ?? '').toWellFormed())) },
+      {
+        weight: 2,
+        arbitrary: hostileValue.map((v) =>
+          encodeURIComponent(
+            (typeof v === 'string' ? v.slice(0, 300) : (JSON.stringify(v) ?? '')).toWellFormed(),
+          ),
+        ),
+      },
     );
   };
   const segmentArbs = params.map((p) => segment(p));
@@ -474,7 +562,9 @@ export function requestFor(op: Operation, ctx: GeneratorContext): fc.Arbitrary<H
     { freq: 8, nil: undefined },
   );
   const hasBody = op.method !== 'GET' && op.method !== 'DELETE';
-  const body = hasBody ? bodyFor(op, ctx.oversize) : fc.constant({ kind: 'no-body' } as { payload?: string | Buffer; contentType?: string; kind: string });
+  const body = hasBody
+    ? bodyFor(op, ctx.oversize)
+    : fc.constant({ kind: 'no-body' } as { payload?: string | Buffer; contentType?: string; kind: string });
   return fc
     .tuple(fc.tuple(...segmentArbs), queryFor(op), roleHeaders, grafanaUser, body)
     .map(([segments, query, authHeaders, user, b]) => {
@@ -483,6 +573,14 @@ export function requestFor(op: Operation, ctx: GeneratorContext): fc.Arbitrary<H
       const headers: Record<string, string> = { ...authHeaders };
       if (user !== undefined) headers['x-grafana-user'] = user;
       if (b.contentType) headers['content-type'] = b.contentType;
-      return { method: op.method, url: `${path}${query}`, template: op.template, headers, payload: b.payload, kind: b.kind, answers: op.answers };
+      return {
+        method: op.method,
+        url: `${path}${query}`,
+        template: op.template,
+        headers,
+        payload: b.payload,
+        kind: b.kind,
+        answers: op.answers,
+      };
     });
 }

@@ -129,7 +129,13 @@ export const OccurrencesQuery = z.strictObject({ from: Timestamp.optional(), to:
 
 /** POST /maintenance-windows/:id/extend: add minutes to the open occurrence, or move its end. */
 export const ExtendRequest = z.union([
-  z.strictObject({ minutes: z.number().int().min(1).max(60 * 24 * 14) }),
+  z.strictObject({
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 14),
+  }),
   z.strictObject({ until: Timestamp }),
 ]);
 export type ExtendRequest = z.infer<typeof ExtendRequest>;
@@ -141,7 +147,10 @@ export const SilenceTargetState = z.object({
   target: z.string().describe('Alertmanager base URL or "grafana"'),
   state: z.enum(SILENCE_SYNC_STATES),
   message: z.string().nullable(),
-  desired: z.number().int().describe('silences wanted now: the open occurrence and those within the look-ahead'),
+  desired: z
+    .number()
+    .int()
+    .describe('silences wanted now: the open occurrence and those within the look-ahead'),
   silenceIds: z.array(z.string()),
   lastSyncAt: Timestamp.nullable().describe('last cycle that found this target in the wanted state'),
   lastAttemptAt: Timestamp.nullable(),

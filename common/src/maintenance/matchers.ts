@@ -17,14 +17,18 @@ export function matchersProblem(matchers: readonly Matcher[]): { field: string; 
       try {
         new RegExp(m.value);
       } catch (err) {
-        return { field: `matchers.${i}.value`, message: `not a regular expression: ${(err as Error).message}` };
+        return {
+          field: `matchers.${i}.value`,
+          message: `not a regular expression: ${(err as Error).message}`,
+        };
       }
     }
   }
   if (matchers.every(matchesEmpty)) {
     return {
       field: 'matchers',
-      message: 'every matcher also matches alerts without the label; Alertmanager needs at least one that does not, e.g. service="db"',
+      message:
+        'every matcher also matches alerts without the label; Alertmanager needs at least one that does not, e.g. service="db"',
     };
   }
   return null;

@@ -21,7 +21,10 @@ describe('expandOccurrences', () => {
       'UTC',
       '2026-03-02T00:00:00Z',
       '2026-03-09T00:00:00Z',
-      ['2026-03-03T02:00:00.000Z/2026-03-03T04:00:00.000Z', '2026-03-05T02:00:00.000Z/2026-03-05T04:00:00.000Z'],
+      [
+        '2026-03-03T02:00:00.000Z/2026-03-03T04:00:00.000Z',
+        '2026-03-05T02:00:00.000Z/2026-03-05T04:00:00.000Z',
+      ],
     ],
     [
       'an occurrence already open at `from` is included',
@@ -77,7 +80,10 @@ describe('expandOccurrences', () => {
       'America/New_York',
       '2026-03-04T00:00:00Z',
       '2026-03-11T00:00:00Z',
-      ['2026-03-05T07:00:00.000Z/2026-03-05T09:00:00.000Z', '2026-03-10T06:00:00.000Z/2026-03-10T08:00:00.000Z'],
+      [
+        '2026-03-05T07:00:00.000Z/2026-03-05T09:00:00.000Z',
+        '2026-03-10T06:00:00.000Z/2026-03-10T08:00:00.000Z',
+      ],
     ],
     [
       'America/New_York daily RRULE at 02:30 through the spring-forward gap',
@@ -105,7 +111,12 @@ describe('expandOccurrences', () => {
     ],
     [
       'RRULE UNTIL in UTC is an instant: 01:00Z is 02:00 Berlin, so the 02:00 occurrence that day counts',
-      { kind: 'rrule', rrule: 'FREQ=DAILY;UNTIL=20260105T010000Z', start: '2026-01-03T02:00', durationMinutes: 10 },
+      {
+        kind: 'rrule',
+        rrule: 'FREQ=DAILY;UNTIL=20260105T010000Z',
+        start: '2026-01-03T02:00',
+        durationMinutes: 10,
+      },
       'Europe/Berlin',
       '2026-01-01T00:00:00Z',
       '2026-01-10T00:00:00Z',
@@ -121,7 +132,10 @@ describe('expandOccurrences', () => {
       'UTC',
       '2026-02-01T00:00:00Z',
       '2026-04-01T00:00:00Z',
-      ['2026-02-03T22:00:00.000Z/2026-02-04T02:00:00.000Z', '2026-03-03T22:00:00.000Z/2026-03-04T02:00:00.000Z'],
+      [
+        '2026-02-03T22:00:00.000Z/2026-02-04T02:00:00.000Z',
+        '2026-03-03T22:00:00.000Z/2026-03-04T02:00:00.000Z',
+      ],
     ],
     [
       'one-off window overlapping the range',
@@ -151,10 +165,19 @@ describe('expandOccurrences', () => {
         fc.constantFrom(...zones),
         fc.integer({ min: 0, max: 23 }),
         fc.integer({ min: 0, max: 59 }),
-        fc.date({ min: new Date('2025-01-01T00:00:00Z'), max: new Date('2028-01-01T00:00:00Z'), noInvalidDate: true }),
+        fc.date({
+          min: new Date('2025-01-01T00:00:00Z'),
+          max: new Date('2028-01-01T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         (zone, hour, minute, from) => {
           const time = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-          const schedule: Schedule = { kind: 'weekly', days: ['MO', 'FR'], startTime: time, durationMinutes: 30 };
+          const schedule: Schedule = {
+            kind: 'weekly',
+            days: ['MO', 'FR'],
+            startTime: time,
+            durationMinutes: 30,
+          };
           const to = new Date(from.getTime() + 21 * 86_400_000);
           const occ = expandOccurrences(w(schedule, zone), from, to);
           expect(occ.length).toBeGreaterThanOrEqual(5);
@@ -182,7 +205,9 @@ describe('long-running rules', () => {
       fc.property(
         fc.constantFrom('DAILY', 'WEEKLY', 'HOURLY'),
         fc.integer({ min: 1, max: 5 }),
-        fc.option(fc.subarray(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], { minLength: 1 }), { nil: undefined }),
+        fc.option(fc.subarray(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], { minLength: 1 }), {
+          nil: undefined,
+        }),
         fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York'),
         fc.integer({ min: 0, max: 300 }),
         fc.integer({ min: 20, max: 300 }),
@@ -221,9 +246,11 @@ describe('adjustments', () => {
         adjustment: 'ended-early',
       },
     ]);
-    expect(currentOccurrence(win, new Date('2026-03-03T03:00:00Z'), [
-      { occurrenceStart: '2026-03-03T02:00:00.000Z', end: '2026-03-03T02:30:00.000Z' },
-    ])).toBeUndefined();
+    expect(
+      currentOccurrence(win, new Date('2026-03-03T03:00:00Z'), [
+        { occurrenceStart: '2026-03-03T02:00:00.000Z', end: '2026-03-03T02:30:00.000Z' },
+      ]),
+    ).toBeUndefined();
   });
 
   it('an extended occurrence reaches ranges its schedule would not', () => {
@@ -258,9 +285,22 @@ describe('currentAndUpcoming and occurrencesInRange', () => {
 
   it('merges windows sorted by start', () => {
     const a = w({ kind: 'once', start: '2026-01-01T05:00:00Z', end: '2026-01-01T06:00:00Z' }, 'UTC', 'a');
-    const b = w({ kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=4', start: '2026-01-01T00:00', durationMinutes: 15 }, 'UTC', 'b');
-    const got = occurrencesInRange([a, b], new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T09:00:00Z'));
-    expect(got.map((o) => `${o.windowId}@${o.start.slice(11, 16)}`)).toEqual(['b@00:00', 'b@04:00', 'a@05:00', 'b@08:00']);
+    const b = w(
+      { kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=4', start: '2026-01-01T00:00', durationMinutes: 15 },
+      'UTC',
+      'b',
+    );
+    const got = occurrencesInRange(
+      [a, b],
+      new Date('2026-01-01T00:00:00Z'),
+      new Date('2026-01-01T09:00:00Z'),
+    );
+    expect(got.map((o) => `${o.windowId}@${o.start.slice(11, 16)}`)).toEqual([
+      'b@00:00',
+      'b@04:00',
+      'a@05:00',
+      'b@08:00',
+    ]);
   });
 });
 
@@ -269,11 +309,26 @@ describe('scheduleProblem', () => {
     [{ kind: 'weekly', days: ['MO'], startTime: '01:00', durationMinutes: 5 }, null],
     [{ kind: 'once', start: '2026-01-01T02:00:00Z', end: '2026-01-01T01:00:00Z' }, 'schedule.end'],
     [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=TU', start: '2026-01-01T02:00', durationMinutes: 5 }, null],
-    [{ kind: 'rrule', rrule: 'FREQ=SOMETIMES', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
-    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=XX', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
-    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY;COLOUR=red', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
-    [{ kind: 'rrule', rrule: 'FREQ=WEEKLY', start: '2026-02-30T02:00', durationMinutes: 5 }, 'schedule.start'],
-    [{ kind: 'rrule', rrule: 'FREQ=MINUTELY;INTERVAL=30', start: '2026-01-01T02:00', durationMinutes: 5 }, 'schedule.rrule'],
+    [
+      { kind: 'rrule', rrule: 'FREQ=SOMETIMES', start: '2026-01-01T02:00', durationMinutes: 5 },
+      'schedule.rrule',
+    ],
+    [
+      { kind: 'rrule', rrule: 'FREQ=WEEKLY;BYDAY=XX', start: '2026-01-01T02:00', durationMinutes: 5 },
+      'schedule.rrule',
+    ],
+    [
+      { kind: 'rrule', rrule: 'FREQ=WEEKLY;COLOUR=red', start: '2026-01-01T02:00', durationMinutes: 5 },
+      'schedule.rrule',
+    ],
+    [
+      { kind: 'rrule', rrule: 'FREQ=WEEKLY', start: '2026-02-30T02:00', durationMinutes: 5 },
+      'schedule.start',
+    ],
+    [
+      { kind: 'rrule', rrule: 'FREQ=MINUTELY;INTERVAL=30', start: '2026-01-01T02:00', durationMinutes: 5 },
+      'schedule.rrule',
+    ],
     [{ kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=6', start: '2026-01-01T02:00', durationMinutes: 5 }, null],
   ];
   it.each(cases)('%j -> %s', (schedule, field) => {

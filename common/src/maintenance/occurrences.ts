@@ -56,12 +56,14 @@ function parseRrule(text: string): Partial<Options> {
 function parseRruleText(text: string): Partial<Options> {
   const body = text.trim().replace(/^RRULE:/i, '');
   const options = RRule.parseString(body);
-  if (options.freq === undefined) throw new Error('FREQ is missing or unknown (use DAILY, WEEKLY, MONTHLY, ...)');
+  if (options.freq === undefined)
+    throw new Error('FREQ is missing or unknown (use DAILY, WEEKLY, MONTHLY, ...)');
   for (const [key, value] of Object.entries(options)) {
     if (Array.isArray(value) && value.some((v) => v === undefined || Number.isNaN(v))) {
       throw new Error(`${key.toUpperCase()} has a value the RRULE grammar does not know`);
     }
-    if (typeof value === 'number' && Number.isNaN(value)) throw new Error(`${key.toUpperCase()} is not a number`);
+    if (typeof value === 'number' && Number.isNaN(value))
+      throw new Error(`${key.toUpperCase()} is not a number`);
   }
   if (options.until && Number.isNaN(options.until.getTime())) throw new Error('UNTIL is not a date-time');
   return options;
@@ -87,7 +89,11 @@ function ruleFor(schedule: Schedule, timeZone: string, fromWall: Date): RRule | 
     if (options.until && /UNTIL=\d{8}T\d{6}Z/i.test(schedule.rrule)) {
       options.until = instantToWallTime(options.until, timeZone);
     }
-    return new RRule({ ...options, dtstart: rebasedStart(options, floatingFromLocal(schedule.start), fromWall), tzid: null });
+    return new RRule({
+      ...options,
+      dtstart: rebasedStart(options, floatingFromLocal(schedule.start), fromWall),
+      tzid: null,
+    });
   }
   return null;
 }
@@ -160,7 +166,9 @@ function scheduled(window: SchedulableWindow, from: Date, to: Date): Occurrence[
     // so an occurrence that began before `from` and is still open is found.
     const fromWall = instantToWallTime(from, timeZone).getTime() - length - DAY_MS;
     const toWall = instantToWallTime(to, timeZone).getTime() + DAY_MS;
-    starts = wallStarts(schedule, timeZone, fromWall, toWall).map((wall) => wallTimeToInstant(new Date(wall), timeZone));
+    starts = wallStarts(schedule, timeZone, fromWall, toWall).map((wall) =>
+      wallTimeToInstant(new Date(wall), timeZone),
+    );
   }
   return starts
     .map((start) => ({ start, end: new Date(start.getTime() + length) }))
@@ -250,9 +258,13 @@ export function scheduleProblem(schedule: Schedule): { field: string; message: s
     }
     try {
       const options = parseRrule(schedule.rrule);
-      if (options.dtstart) return { field: 'schedule.rrule', message: 'put the start in schedule.start, not DTSTART' };
+      if (options.dtstart)
+        return { field: 'schedule.rrule', message: 'put the start in schedule.start, not DTSTART' };
       if (options.freq === Frequency.MINUTELY || options.freq === Frequency.SECONDLY) {
-        return { field: 'schedule.rrule', message: 'a maintenance window recurs at most hourly: use FREQ=HOURLY or coarser' };
+        return {
+          field: 'schedule.rrule',
+          message: 'a maintenance window recurs at most hourly: use FREQ=HOURLY or coarser',
+        };
       }
       new RRule({ ...options, dtstart: floatingFromLocal(schedule.start) });
     } catch (err) {

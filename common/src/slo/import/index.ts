@@ -47,7 +47,8 @@ export function importSlos(text: string, format?: ImportFormat): ImportResult {
   };
 
   const docs = parseAllDocuments(text).map((doc) => {
-    if ('errors' in doc && doc.errors.length > 0) return { errors: doc.errors.map((e) => e.message.split('\n')[0] ?? e.message) };
+    if ('errors' in doc && doc.errors.length > 0)
+      return { errors: doc.errors.map((e) => e.message.split('\n')[0] ?? e.message) };
     // toJS throws on an alias without its anchor and on alias bombs (too many expansions).
     try {
       return { value: doc.toJS() as unknown };
