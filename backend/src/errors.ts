@@ -43,6 +43,13 @@ export class UpstreamError extends ApiError {
   }
 }
 
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let v = root;
+  for (const key of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+
 const fieldOf = (path: readonly string[], prefix: string) => [prefix, ...path].filter(Boolean).join('.');
 
 /** Installs the one place where errors become HTTP answers. */
@@ -57,9 +64,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       status = 400;
       const context = err.validationContext ?? 'body';
       const part = context === 'querystring' ? 'query' : context;
+      const sent = (request as unknown as Record<string, unknown>)[part];
       const details = err.validation.map((v) => {
         const path = v.instancePath.split('/').filter(Boolean);
-        const params = v.params as { keys?: string[]; input?: unknown };
+        const params = v.params as { keys?: string[] };
         if (v.keyword === 'unrecognized_keys') {
           const keys = params.keys ?? [];
           return {
@@ -67,7 +75,10 @@ export function installErrorHandler(app: FastifyInstance): void {
             message: `unknown field(s): ${keys.join(', ')}`,
           };
         }
-        const missing = v.keyword === 'invalid_type' && params.input === undefined;
+        // zod leaves the input out of its issues, so whether the field was sent is read from the request.
+        const missing =
+          (v.keyword === 'invalid_type' || v.keyword === 'invalid_value') &&
+          valueAt(sent, path) === undefined;
         return { field: fieldOf(path, part), message: missing ? 'is required' : (v.message ?? 'is invalid') };
       });
       body = {

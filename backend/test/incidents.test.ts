@@ -142,14 +142,20 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     ]);
   });
 
-  test('PATCH obeys the lifecycle too', async () => {
+  test('PATCH refuses status with 400 naming body.status and pointing to POST /status', async () => {
     const { id } = await declare();
-    expect((await call('PATCH', `/incidents/${id}`, { status: 'resolved', version: 1 })).statusCode).toBe(
-      200,
-    );
-    const res = await call('PATCH', `/incidents/${id}`, { status: 'monitoring', version: 2 });
-    expect(res.statusCode).toBe(409);
-    expect(res.json().message).toContain('cannot go from resolved to monitoring');
+    const res = await call('PATCH', `/incidents/${id}`, { status: 'resolved', title: 'renamed', version: 1 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'validation_failed',
+      details: [
+        { field: 'body.status', message: expect.stringContaining(`POST /api/v1/incidents/:id/status`) },
+      ],
+    });
+    // Nothing was written: the status move belongs to the action, which keeps the timeline.
+    const after = (await call('GET', `/incidents/${id}`)).json();
+    expect(after).toMatchObject({ status: 'investigating', title: 'Checkout 5xx', version: 1 });
+    expect((await call('GET', `/incidents/${id}/timeline`)).json().items).toEqual([]);
   });
 
   test('unknown incidents are 404 for every action', async () => {

@@ -17,17 +17,15 @@ import {
   PostmortemWrite,
   TimelineEntry,
   TimelineEntryCreate,
-  checkIncidentTransition,
   statusPageApplies,
   statusPageEntry,
   statusPageMarkdown,
-  statusTimestamps,
 } from '@opsdeck/common';
 import { IncidentActions } from '../incidents/actions';
 import { registerIncidentMetrics } from '../incidents/metrics';
 import { listActionItems, listPostmortems, readPostmortem, writePostmortem } from '../incidents/postmortems';
 import { readTimeline } from '../incidents/timeline';
-import { conflict, notFound, unprocessable } from '../errors';
+import { notFound, unprocessable } from '../errors';
 import { IdParams, errorResponses, etag, expectedVersion, registerCrud, writeContext } from './crud';
 import { mergePatch } from './merge-patch';
 
@@ -111,22 +109,8 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
       mitigatedAt: input.mitigatedAt ?? null,
       resolvedAt: input.status === 'resolved' ? ctx.at.toISOString() : null,
     }),
-    // A status edit through PATCH obeys the same lifecycle as POST /status (which also writes the
-    // timeline and schedules the postmortem, and is what clients should use).
-    apply: (current, patch, ctx) => {
-      const next = mergePatch(current, patch);
-      if (patch.status && patch.status !== current.status) {
-        const check = checkIncidentTransition(current, patch.status, ctx.at);
-        if (!check.ok) {
-          const problem = [{ field: 'body.status', message: check.message }];
-          throw check.reason === 'illegal'
-            ? conflict('illegal_transition', check.message, problem)
-            : unprocessable('rule_refused', check.message, problem);
-        }
-        Object.assign(next, statusTimestamps(current, patch.status, ctx.at));
-      }
-      return next;
-    },
+    // IncidentUpdate refuses `status`: lifecycle moves go through POST /status.
+    apply: (current, patch) => mergePatch(current, patch),
     filter: (q) => ({
       eq: { service: q.service, severity: q.severity, status: q.status === 'open' ? undefined : q.status },
       ne: { status: q.status === 'open' ? 'resolved' : undefined },

@@ -100,10 +100,20 @@ export const IncidentCreate = z.strictObject({
 });
 export type IncidentCreate = z.input<typeof IncidentCreate>;
 
+/** The status path of the incident actions, the only way to move an incident through its lifecycle. */
+const INCIDENT_STATUS_ACTION = 'POST /api/v1/incidents/:id/status';
+
+// Status moves write the timeline and schedule the postmortem, so a PATCH cannot make them.
 export const IncidentUpdate = z
-  .strictObject({ ...IncidentFields, status: IncidentStatus, resolvedAt: Timestamp.nullable() })
+  .strictObject({ ...IncidentFields, resolvedAt: Timestamp.nullable() })
   .partial()
-  .extend(VersionField);
+  .extend({
+    status: z
+      .never({ error: `is not edited here; send {status, text?} to ${INCIDENT_STATUS_ACTION}` })
+      .optional()
+      .describe(`not accepted: use ${INCIDENT_STATUS_ACTION}`),
+    ...VersionField,
+  });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
 
 /** Computed from the incident, its timeline and the clock; see common/src/incidents/rules.ts. */
