@@ -7,6 +7,7 @@ import {
   RISKS,
   ROLE_NAME,
   missingChecklist,
+  plannedWindowCheck,
   requiredApprovals,
   type Change,
   type ChangeKind,
@@ -28,7 +29,6 @@ import {
 import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
-import { plannedWindowCheck } from '../changeWindow';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormProblems } from '../components/FormProblems';
 import { pages } from '../constants';

@@ -12,6 +12,7 @@ import {
   checkChangeTransition,
   checkComplete,
   checkStart,
+  eligibleWindows,
   highRiskOccurrences,
   missingApprovals,
 } from '@opsdeck/common';
@@ -57,19 +58,6 @@ export function refusalError(r: Refusal): ApiError {
   return r.reason === 'illegal'
     ? conflict('illegal_transition', r.message, details.length ? details : undefined)
     : unprocessable('rule_refused', r.message, details.length ? details : undefined);
-}
-
-/**
- * The windows a High-risk change may use: the one it names, else every enabled window for its
- * service or for all services; with none stored, the guide's default (common/changes/windows.ts).
- */
-export function eligibleWindows(
-  change: Pick<Change, 'service' | 'maintenanceWindowId'>,
-  windows: readonly MaintenanceWindow[],
-) {
-  if (change.maintenanceWindowId)
-    return windows.filter((w) => w.id === change.maintenanceWindowId && w.enabled);
-  return windows.filter((w) => w.enabled && (w.service === null || w.service === change.service));
 }
 
 const FINISH_ACTION: Partial<Record<ChangeStatus, string>> = {

@@ -13,6 +13,7 @@ import {
   ChangeUpdate,
   ErrorBody,
   PRE_DEPLOY_CHECKLIST,
+  eligibleWindows,
   highRiskOccurrences,
   isFinishedChange,
   missingApprovals,
@@ -20,7 +21,7 @@ import {
   nextAllowedSlot,
   nextCanaryStage,
 } from '@opsdeck/common';
-import { ChangeActions, type GateAsker, eligibleWindows } from '../changes/actions';
+import { ChangeActions, type GateAsker } from '../changes/actions';
 import { registerChangeMetrics } from '../changes/metrics';
 import { webhookRoutes } from '../changes/webhooks';
 import { conflict } from '../errors';
