@@ -5,12 +5,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  ACTOR_MAX_LENGTH,
   ActionItemStatus,
   ErrorBody,
-  INCIDENT_ROLES,
   Incident,
   IncidentCreate,
   IncidentListQuery,
+  IncidentRoles,
   IncidentStatus,
   IncidentUpdate,
   Postmortem,
@@ -38,15 +39,9 @@ const TimelineAppend = TimelineEntryCreate.extend({ kind: z.enum(APPENDABLE_KIND
 
 const StatusBody = z.strictObject({ status: IncidentStatus, text: z.string().trim().max(10_000).optional() });
 const ResolveBody = z.strictObject({ text: z.string().trim().max(10_000).optional() });
-const RolesBody = z
-  .strictObject(
-    Object.fromEntries(
-      INCIDENT_ROLES.map((r) => [r, z.string().trim().min(1).max(100).nullable().optional()]),
-    ) as Record<(typeof INCIDENT_ROLES)[number], z.ZodOptional<z.ZodNullable<z.ZodString>>>,
-  )
-  .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    message: 'send at least one of ic, ops, comms, scribe',
-  });
+const RolesBody = IncidentRoles.refine((b) => Object.values(b).some((v) => v !== undefined), {
+  message: 'send at least one of ic, ops, comms, scribe',
+});
 const ChecklistParams = IdParams.extend({ item: z.string().min(1).max(100) });
 const ChecklistBody = z.strictObject({ done: z.boolean().default(true) });
 
@@ -360,7 +355,7 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
         summary: 'Postmortem action items by due date; ?overdue=true lists open ones past due',
         querystring: z.strictObject({
           ...OverdueQuery,
-          owner: z.string().max(100).optional(),
+          owner: z.string().max(ACTOR_MAX_LENGTH).optional(),
           status: ActionItemStatus.optional(),
         }),
         response: { 200: z.object({ items: z.array(ActionItemListItem) }), ...errorResponses },

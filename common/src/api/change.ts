@@ -10,6 +10,7 @@ import {
 import {
   ListQueryBase,
   LongText,
+  Person,
   ServiceName,
   ShortText,
   Stored,
@@ -60,7 +61,7 @@ const ChangeFields = {
   risk: Risk,
   service: ServiceName,
   rfcUrl: Url.nullable(),
-  owner: z.string().trim().min(1).max(100),
+  owner: Person,
   tags: Tags,
   checklist: PreDeployChecklist,
   rollbackPlan: z.string().max(10_000),

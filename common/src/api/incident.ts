@@ -9,9 +9,11 @@ import {
   TIMELINE_KINDS,
 } from '../incidents/severity';
 import {
+  ACTOR_MAX_LENGTH,
   CalendarDate,
   ListQueryBase,
   LongText,
+  Person,
   ServiceName,
   ShortText,
   Slug,
@@ -29,8 +31,6 @@ export type Severity = z.infer<typeof Severity>;
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 export type IncidentRole = z.infer<typeof IncidentRole>;
 
-const Person = z.string().trim().min(1).max(100);
-
 export const IncidentRoles = z.strictObject(
   Object.fromEntries(INCIDENT_ROLES.map((r) => [r, Person.nullable().optional()])) as Record<
     (typeof INCIDENT_ROLES)[number],
@@ -41,7 +41,7 @@ export const IncidentRoles = z.strictObject(
 export const ChecklistItemState = z.strictObject({
   done: z.boolean(),
   at: Timestamp.nullable().optional(),
-  by: z.string().max(100).nullable().optional(),
+  by: z.string().max(ACTOR_MAX_LENGTH).nullable().optional(),
 });
 export const IncidentChecklist = z.partialRecord(
   z.enum(FIRST_RESPONDER_CHECKLIST.map((i) => i.id) as [string, ...string[]]),

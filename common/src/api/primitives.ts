@@ -28,8 +28,11 @@ export const ServiceName = z
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'use letters, digits, ".", "_", ":", "/" and "-"');
 
-/** Longest actor (token name or X-Grafana-User) a write may record: the person fields hold 100 characters. */
+/** Longest actor (token name or X-Grafana-User) a write may record, so that every actor fits a person field. */
 export const ACTOR_MAX_LENGTH = 100;
+
+/** A person a document names (role holder, owner): someone who may also be the actor of a write. */
+export const Person = z.string().trim().min(1).max(ACTOR_MAX_LENGTH);
 
 export const ShortText = z.string().trim().min(1).max(200);
 export const LongText = z.string().max(20_000);
