@@ -118,15 +118,35 @@ describe('SLO import of YAML with aliases', () => {
   });
 });
 
-describe('SLO budget with a step Prometheus refuses', () => {
+describe('SLO budget with a step or a query Prometheus refuses', () => {
   let prom: PrometheusServer;
   let t: TestApp;
   const unhandled: unknown[] = [];
   const record = (err: unknown) => unhandled.push(err);
+  const slo = (id: string, errors: string) => ({
+    id,
+    name: id,
+    service: 'api',
+    objective: 99.9,
+    window: '30d',
+    indicator: { kind: 'ratio', errors, total: 'x' },
+  });
+  const budget = (query: string) =>
+    t.app.inject({ method: 'GET', url: `/api/v1/slos/api/budget?${query}`, headers: auth('viewer') });
   beforeAll(async () => {
     prom = await startPrometheus();
     t = await createTestApp('sqlite', { env: { PROMETHEUS_URL: prom.url } });
     process.on('unhandledRejection', record);
+    // A regex Prometheus cannot compile makes every query of this SLO fail there.
+    for (const body of [slo('api', 'x{code="5"}'), slo('bad-regex', 'x{code=~"("}')]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/slos',
+        payload: body,
+        headers: auth('editor'),
+      });
+      expect(res.statusCode).toBe(201);
+    }
   }, 60_000);
   afterAll(async () => {
     process.off('unhandledRejection', record);
@@ -134,25 +154,36 @@ describe('SLO budget with a step Prometheus refuses', () => {
     await prom?.remove();
   });
 
+  // A step of 902548256924 s overflowed Prometheus's durations and came back as a 422 naming the indicator.
+  it.each([
+    ['beyond any duration Prometheus holds', 'step=902548256924'],
+    ['over a year', 'from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&step=400d'],
+    ['longer than the range', 'from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z&step=2h'],
+  ])('answers 400 naming query.step for a step %s', async (_label, query) => {
+    const res = await budget(query);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([{ field: 'query.step', message: expect.stringMatching(/^must /) }]);
+  });
+
+  it('answers 400 naming query.maxDataPoints when the range needs steps over a year', async () => {
+    const res = await budget('from=1000-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&maxDataPoints=1');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details[0].field).toBe('query.maxDataPoints');
+  });
+
+  it('still answers a step as long as the range', async () => {
+    const res = await budget('from=2026-01-01T00:00:00Z&to=2026-01-01T01:00:00Z&step=1h');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().step).toBe(3600);
+  });
+
   // Both range queries failed; when the remaining-budget one failed first, the burn-rate one was left
   // rejected with nobody awaiting it: an unhandled rejection, which ends a Node process.
-  it('answers 4xx and leaves no rejection unhandled', async () => {
-    const slo = {
-      id: 'api',
-      name: 'API',
-      service: 'api',
-      objective: 99.9,
-      window: '30d',
-      indicator: { kind: 'ratio', errors: 'x{code="5"}', total: 'x' },
-    };
-    expect(
-      (await t.app.inject({ method: 'POST', url: '/api/v1/slos', payload: slo, headers: auth('editor') }))
-        .statusCode,
-    ).toBe(201);
+  it('answers 4xx and leaves no rejection unhandled when both range queries fail', async () => {
     for (let i = 0; i < 30; i++) {
       const res = await t.app.inject({
         method: 'GET',
-        url: `/api/v1/slos/api/budget?step=${902548256924 + i}`,
+        url: `/api/v1/slos/bad-regex/budget?step=${60 + i}`,
         headers: auth('viewer'),
       });
       expect(res.statusCode).toBeGreaterThanOrEqual(400);

@@ -32,6 +32,9 @@ const MAX_POINTS = 11_000;
 const DEFAULT_MAX_DATA_POINTS = 500;
 /** The finest step worth asking for: scrape and rule intervals are a minute or so. */
 const MIN_STEP_SECONDS = 60;
+/** The coarsest step, a point a year; far longer ones overflow Prometheus's durations. */
+const MAX_STEP_DAYS = 366;
+const MAX_STEP_SECONDS = MAX_STEP_DAYS * 86_400;
 
 const Unavailable = {
   503: ErrorBody.describe('Prometheus is unreachable or failing; the message names the cause'),
@@ -46,7 +49,9 @@ const BudgetQuery = z.strictObject({
     .string()
     .regex(/^(\d+|(\d+[wdhms])+)$/, 'seconds, or a duration like 5m')
     .optional()
-    .describe('seconds between points, or a duration like 5m; default derived from maxDataPoints'),
+    .describe(
+      'seconds between points, or a duration like 5m; at most the range and 366d; default derived from maxDataPoints',
+    ),
   maxDataPoints: z.coerce.number().int().min(1).max(MAX_POINTS).default(DEFAULT_MAX_DATA_POINTS),
   burnWindow: z
     .enum(BURN_RATE_WINDOWS as [string, ...string[]])
@@ -176,8 +181,18 @@ export const sloStatusRoutes = fp<SloStatusOptions>(
         if (q.step !== undefined) {
           step = /^\d+$/.test(q.step) ? Number(q.step) : parseDuration(q.step);
           if (step < 1) throw badRequest('query.step', 'must be at least 1 second');
+          if (step > MAX_STEP_SECONDS) throw badRequest('query.step', `must be at most ${MAX_STEP_DAYS}d`);
+          if (step > spanSeconds) {
+            throw badRequest('query.step', `must not be longer than the range from–to (${spanSeconds}s)`);
+          }
         } else {
           step = Math.max(MIN_STEP_SECONDS, Math.ceil(spanSeconds / q.maxDataPoints));
+          if (step > MAX_STEP_SECONDS) {
+            throw badRequest(
+              'query.maxDataPoints',
+              `gives steps over ${MAX_STEP_DAYS}d for this range: use at least ${Math.ceil(spanSeconds / MAX_STEP_SECONDS)}`,
+            );
+          }
         }
         if (spanSeconds / step > MAX_POINTS) {
           throw badRequest(
