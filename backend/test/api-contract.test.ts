@@ -324,6 +324,24 @@ describe.each(STORE_KINDS)('API contract on %s', (kind) => {
     ).toBe(403);
   });
 
+  it('refuses SLO ids that the fixed /slos routes answer, naming body.id', async () => {
+    const paths = Object.keys((await inject('GET', '/api/v1/openapi.json')).json().paths);
+    const fixed = paths
+      .map((p) => /^\/api\/v1\/slos\/([^/{]+)$/.exec(p)?.[1])
+      .filter((segment): segment is string => segment !== undefined);
+    expect(fixed).toEqual(expect.arrayContaining(['import', 'rules', 'status']));
+    for (const id of fixed) {
+      const res = await inject('POST', '/api/v1/slos', {
+        body: { ...RESOURCES[0]!.valid, id },
+        headers: auth('editor'),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details).toEqual([
+        { field: 'body.id', message: expect.stringContaining(`taken by the route /api/v1/slos/${id}`) },
+      ]);
+    }
+  });
+
   it('refuses a second resource with the same id with 409', async () => {
     const body = { id: 'dup-runbook', title: 'Dup', body: 'x' };
     expect((await inject('POST', '/api/v1/runbooks', { body, headers: auth('editor') })).statusCode).toBe(

@@ -90,4 +90,18 @@ describe.each(STORE_KINDS)('provisioning on %s', (kind) => {
     expect(byFile['bad.md']).toMatchObject({ line: 2 });
     expect(byFile['bad.md']!.message).toMatch(/^id: /);
   });
+
+  it('refuses an SLO file whose id a fixed /slos route answers, naming id and its line', async () => {
+    const dir = writeTree({
+      'slos/rules.yaml': `description: shadows GET /slos/rules\n${GOOD_SLO.replace('id: checkout-availability', 'id: rules')}`,
+    });
+    const result = await loadProvisioning(t.app, dir);
+    expect(result.created).toEqual([]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 2,
+        message: expect.stringMatching(/^id: "rules" is taken by the route \/api\/v1\/slos\/rules/),
+      }),
+    ]);
+  });
 });

@@ -53,6 +53,14 @@ export const SloWindow = z
     'use a rolling duration like 30d, 28d, 4w, or a calendar week|month|quarter',
   );
 
+/** Ids the fixed routes under /api/v1/slos answer (GET /slos/rules, GET /slos/status, POST /slos/import). */
+export const RESERVED_SLO_IDS: readonly string[] = ['rules', 'status', 'import'];
+
+const SloId = Slug.refine((id) => !RESERVED_SLO_IDS.includes(id), {
+  error: (issue) =>
+    `"${String(issue.input)}" is taken by the route /api/v1/slos/${String(issue.input)}; choose another id (${RESERVED_SLO_IDS.join(', ')} are reserved)`,
+});
+
 const SloFields = {
   name: ShortText,
   description: LongText,
@@ -68,7 +76,7 @@ const SloFields = {
 };
 
 export const SloCreate = z.strictObject({
-  id: Slug,
+  id: SloId,
   ...SloFields,
   description: SloFields.description.default(''),
   window: SloFields.window.default('30d'),
