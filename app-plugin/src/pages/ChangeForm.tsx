@@ -19,7 +19,6 @@ import {
   Button,
   Checkbox,
   Field,
-  Input,
   RadioButtonGroup,
   Select,
   Stack,
@@ -31,6 +30,7 @@ import { api } from '../api/client';
 import type { PageOf } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormProblems } from '../components/FormProblems';
+import { InputField } from '../components/InputField';
 import { pages } from '../constants';
 import { fromLocalInput, toLocalInput, utc } from '../format';
 import { navigate } from '../hooks/useAppLocation';
@@ -87,9 +87,14 @@ export function ChangeForm() {
     <form onSubmit={onSubmit} aria-label="Propose change" noValidate>
       <Stack direction="column" gap={1}>
         <h2>Propose a change (RFC)</h2>
-        <Field label="Title" invalid={Boolean(problem('title'))} error={problem('title')} required>
-          <Input id="change-title" value={form.title} onChange={(e) => set('title', e.currentTarget.value)} />
-        </Field>
+        <InputField
+          label="Title"
+          id="change-title"
+          value={form.title}
+          onChange={(v) => set('title', v)}
+          error={problem('title')}
+          required
+        />
         <Stack gap={2} wrap="wrap">
           <Field label="Kind">
             <Select
@@ -108,56 +113,49 @@ export function ChangeForm() {
               onChange={(r) => set('risk', r)}
             />
           </Field>
-          <Field label="Service" invalid={Boolean(problem('service'))} error={problem('service')} required>
-            <Input
-              id="change-service"
-              value={form.service}
-              onChange={(e) => set('service', e.currentTarget.value)}
-              width={24}
-            />
-          </Field>
-          <Field label="Owner" invalid={Boolean(problem('owner'))} error={problem('owner')}>
-            <Input
-              id="change-owner"
-              value={form.owner}
-              onChange={(e) => set('owner', e.currentTarget.value)}
-              width={24}
-            />
-          </Field>
-        </Stack>
-        <Field label="RFC link" invalid={Boolean(problem('rfcUrl'))} error={problem('rfcUrl')}>
-          <Input
-            id="change-rfc"
-            value={form.rfcUrl}
-            placeholder="https://…"
-            onChange={(e) => set('rfcUrl', e.currentTarget.value)}
+          <InputField
+            label="Service"
+            id="change-service"
+            value={form.service}
+            onChange={(v) => set('service', v)}
+            error={problem('service')}
+            required
+            width={24}
           />
-        </Field>
+          <InputField
+            label="Owner"
+            id="change-owner"
+            value={form.owner}
+            onChange={(v) => set('owner', v)}
+            error={problem('owner')}
+            width={24}
+          />
+        </Stack>
+        <InputField
+          label="RFC link"
+          id="change-rfc"
+          value={form.rfcUrl}
+          placeholder="https://…"
+          onChange={(v) => set('rfcUrl', v)}
+          error={problem('rfcUrl')}
+        />
         <Stack gap={2} wrap="wrap">
-          <Field
+          <InputField
             label="Planned start (UTC)"
-            invalid={Boolean(problem('plannedStart'))}
+            id="change-start"
+            type="datetime-local"
+            value={toLocalInput(form.plannedStart)}
+            onChange={(v) => set('plannedStart', fromLocalInput(v))}
             error={problem('plannedStart')}
-          >
-            <Input
-              id="change-start"
-              type="datetime-local"
-              value={toLocalInput(form.plannedStart)}
-              onChange={(e) => set('plannedStart', fromLocalInput(e.currentTarget.value))}
-            />
-          </Field>
-          <Field
+          />
+          <InputField
             label="Planned end (UTC)"
-            invalid={Boolean(problem('plannedEnd'))}
+            id="change-end"
+            type="datetime-local"
+            value={toLocalInput(form.plannedEnd)}
+            onChange={(v) => set('plannedEnd', fromLocalInput(v))}
             error={problem('plannedEnd')}
-          >
-            <Input
-              id="change-end"
-              type="datetime-local"
-              value={toLocalInput(form.plannedEnd)}
-              onChange={(e) => set('plannedEnd', fromLocalInput(e.currentTarget.value))}
-            />
-          </Field>
+          />
         </Stack>
         <section className={styles.card} aria-label="What this risk requires">
           <h4>A {form.risk} risk change needs</h4>

@@ -1,11 +1,12 @@
 // Declare an incident: title, service, severity (with the matrix explained) and where it came from;
 // pre-filled from the panel menu extension (dashboard, panel, time range). Validated with IncidentCreate.
 import { IncidentCreate, type Incident, type Severity } from '@opsdeck/common';
-import { Alert, Button, Field, Input, Stack, TextArea } from '@grafana/ui';
+import { Alert, Button, Field, Stack, TextArea } from '@grafana/ui';
 import React, { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormProblems } from '../components/FormProblems';
+import { InputField } from '../components/InputField';
 import { SeverityPicker } from '../components/SeverityPicker';
 import { pages } from '../constants';
 import { utc } from '../format';
@@ -80,17 +81,23 @@ export function IncidentDeclare({ search }: { search: URLSearchParams }) {
             {source.timeRange && ` · ${utc(source.timeRange.from)} – ${utc(source.timeRange.to)}`}
           </Alert>
         )}
-        <Field label="Title" invalid={Boolean(problem('title'))} error={problem('title')} required>
-          <Input id="incident-title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
-        </Field>
-        <Field label="Service" invalid={Boolean(problem('service'))} error={problem('service')} required>
-          <Input
-            id="incident-service"
-            value={service}
-            onChange={(e) => setService(e.currentTarget.value)}
-            placeholder="api"
-          />
-        </Field>
+        <InputField
+          label="Title"
+          id="incident-title"
+          value={title}
+          onChange={setTitle}
+          error={problem('title')}
+          required
+        />
+        <InputField
+          label="Service"
+          id="incident-service"
+          value={service}
+          onChange={setService}
+          placeholder="api"
+          error={problem('service')}
+          required
+        />
         <Field
           label="Severity"
           description="What the guide asks for at each level"

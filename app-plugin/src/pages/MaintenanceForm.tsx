@@ -16,7 +16,6 @@ import {
   Button,
   Checkbox,
   Field,
-  Input,
   LoadingPlaceholder,
   RadioButtonGroup,
   Stack,
@@ -27,6 +26,7 @@ import React, { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormProblems } from '../components/FormProblems';
+import { InputField } from '../components/InputField';
 import { MatcherEditor } from '../components/MatcherEditor';
 import { pages } from '../constants';
 import { fromLocalInput, toLocalInput, utc } from '../format';
@@ -179,31 +179,32 @@ export function MaintenanceForm({ id }: { id?: string }) {
     <form onSubmit={onSubmit} aria-label="Maintenance window" noValidate>
       <Stack direction="column" gap={1}>
         <h2>{existing.value ? `Edit ${existing.value.name}` : 'New maintenance window'}</h2>
-        <Field label="Name" invalid={Boolean(problem('name'))} error={problem('name')} required>
-          <Input id="mw-name" value={form.name} onChange={(e) => set({ name: e.currentTarget.value })} />
-        </Field>
+        <InputField
+          label="Name"
+          id="mw-name"
+          value={form.name}
+          onChange={(name) => set({ name })}
+          error={problem('name')}
+          required
+        />
         <Stack gap={2} wrap="wrap">
-          <Field
+          <InputField
             label="Service"
             description="Empty: any service"
-            invalid={Boolean(problem('service'))}
+            id="mw-service"
+            value={form.service}
+            onChange={(service) => set({ service })}
             error={problem('service')}
-          >
-            <Input
-              id="mw-service"
-              value={form.service}
-              onChange={(e) => set({ service: e.currentTarget.value })}
-              width={24}
-            />
-          </Field>
-          <Field label="Time zone" invalid={Boolean(problem('timeZone'))} error={problem('timeZone')}>
-            <Input
-              id="mw-tz"
-              value={form.timeZone}
-              onChange={(e) => set({ timeZone: e.currentTarget.value })}
-              width={24}
-            />
-          </Field>
+            width={24}
+          />
+          <InputField
+            label="Time zone"
+            id="mw-tz"
+            value={form.timeZone}
+            onChange={(timeZone) => set({ timeZone })}
+            error={problem('timeZone')}
+            width={24}
+          />
         </Stack>
         <Field label="Schedule">
           <RadioButtonGroup
@@ -218,32 +219,22 @@ export function MaintenanceForm({ id }: { id?: string }) {
         </Field>
         {form.kind === 'once' && (
           <Stack gap={2}>
-            <Field
+            <InputField
               label="Start (UTC)"
-              invalid={Boolean(problem('schedule.start'))}
+              id="mw-once-start"
+              type="datetime-local"
+              value={toLocalInput(form.once.start)}
+              onChange={(v) => set({ once: { ...form.once, start: fromLocalInput(v) } })}
               error={problem('schedule.start')}
-            >
-              <Input
-                id="mw-once-start"
-                type="datetime-local"
-                value={toLocalInput(form.once.start)}
-                onChange={(e) =>
-                  set({ once: { ...form.once, start: fromLocalInput(e.currentTarget.value) } })
-                }
-              />
-            </Field>
-            <Field
+            />
+            <InputField
               label="End (UTC)"
-              invalid={Boolean(problem('schedule.end'))}
+              id="mw-once-end"
+              type="datetime-local"
+              value={toLocalInput(form.once.end)}
+              onChange={(v) => set({ once: { ...form.once, end: fromLocalInput(v) } })}
               error={problem('schedule.end')}
-            >
-              <Input
-                id="mw-once-end"
-                type="datetime-local"
-                value={toLocalInput(form.once.end)}
-                onChange={(e) => set({ once: { ...form.once, end: fromLocalInput(e.currentTarget.value) } })}
-              />
-            </Field>
+            />
           </Stack>
         )}
         {form.kind === 'weekly' && (
@@ -269,78 +260,54 @@ export function MaintenanceForm({ id }: { id?: string }) {
                 ))}
               </Stack>
             </Field>
-            <Field
+            <InputField
               label="Start time"
-              invalid={Boolean(problem('schedule.startTime'))}
+              id="mw-weekly-time"
+              value={form.weekly.startTime}
+              onChange={(startTime) => set({ weekly: { ...form.weekly, startTime } })}
               error={problem('schedule.startTime')}
-            >
-              <Input
-                id="mw-weekly-time"
-                value={form.weekly.startTime}
-                onChange={(e) => set({ weekly: { ...form.weekly, startTime: e.currentTarget.value } })}
-                width={10}
-              />
-            </Field>
-            <Field
+              width={10}
+            />
+            <InputField
               label="Minutes"
-              invalid={Boolean(problem('schedule.durationMinutes'))}
+              id="mw-weekly-minutes"
+              type="number"
+              value={form.weekly.durationMinutes}
+              onChange={(v) => set({ weekly: { ...form.weekly, durationMinutes: Number(v) } })}
               error={problem('schedule.durationMinutes')}
-            >
-              <Input
-                id="mw-weekly-minutes"
-                type="number"
-                value={form.weekly.durationMinutes}
-                onChange={(e) =>
-                  set({ weekly: { ...form.weekly, durationMinutes: Number(e.currentTarget.value) } })
-                }
-                width={10}
-              />
-            </Field>
+              width={10}
+            />
           </Stack>
         )}
         {form.kind === 'rrule' && (
           <Stack gap={2} wrap="wrap">
-            <Field
+            <InputField
               label="RRULE"
-              invalid={Boolean(problem('schedule.rrule'))}
+              id="mw-rrule"
+              value={form.rrule.rrule}
+              onChange={(rrule) => set({ rrule: { ...form.rrule, rrule } })}
               error={problem('schedule.rrule')}
-            >
-              <Input
-                id="mw-rrule"
-                value={form.rrule.rrule}
-                onChange={(e) => set({ rrule: { ...form.rrule, rrule: e.currentTarget.value } })}
-                width={40}
-              />
-            </Field>
-            <Field
+              width={40}
+            />
+            <InputField
               label="First start (local)"
               description="YYYY-MM-DDTHH:MM in the time zone"
-              invalid={Boolean(problem('schedule.start'))}
+              id="mw-rrule-start"
+              placeholder="2026-12-01T02:00"
+              value={form.rrule.start}
+              onChange={(start) => set({ rrule: { ...form.rrule, start } })}
               error={problem('schedule.start')}
-            >
-              <Input
-                id="mw-rrule-start"
-                value={form.rrule.start}
-                placeholder="2026-12-01T02:00"
-                onChange={(e) => set({ rrule: { ...form.rrule, start: e.currentTarget.value } })}
-                width={24}
-              />
-            </Field>
-            <Field
+              width={24}
+            />
+            <InputField
               label="Minutes"
-              invalid={Boolean(problem('schedule.durationMinutes'))}
+              id="mw-rrule-minutes"
+              type="number"
+              value={form.rrule.durationMinutes}
+              onChange={(v) => set({ rrule: { ...form.rrule, durationMinutes: Number(v) } })}
               error={problem('schedule.durationMinutes')}
-            >
-              <Input
-                id="mw-rrule-minutes"
-                type="number"
-                value={form.rrule.durationMinutes}
-                onChange={(e) =>
-                  set({ rrule: { ...form.rrule, durationMinutes: Number(e.currentTarget.value) } })
-                }
-                width={10}
-              />
-            </Field>
+              width={10}
+            />
           </Stack>
         )}
         <section className={styles.card} aria-label="Recurrence preview">
@@ -369,18 +336,14 @@ export function MaintenanceForm({ id }: { id?: string }) {
             errors={{ ...server, ...errors }}
           />
         </Field>
-        <Field
+        <InputField
           label="Targets"
           description="Alertmanager URLs or grafana, comma-separated; empty means every configured one"
-          invalid={Boolean(problem('targets'))}
+          id="mw-targets"
+          value={form.targets}
+          onChange={(targets) => set({ targets })}
           error={problem('targets')}
-        >
-          <Input
-            id="mw-targets"
-            value={form.targets}
-            onChange={(e) => set({ targets: e.currentTarget.value })}
-          />
-        </Field>
+        />
         <Field label="Description">
           <TextArea
             id="mw-description"
