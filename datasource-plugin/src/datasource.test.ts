@@ -10,7 +10,8 @@ import { setBackendSrv } from '@grafana/runtime';
 import { FRAME_NAMES } from '@opsdeck/common';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
-import { grafanaProxy, type ProxiedCall } from './test-support/grafana-proxy';
+import { grafanaProxy, type ProxiedCall } from '../../.config/test-support/grafana-proxy';
+import pluginJson from './plugin.json';
 import {
   EDITOR_TOKEN,
   freePort,
@@ -34,7 +35,13 @@ let backendWithoutPrometheus: Running;
 function dataSource(backendUrl: string | undefined, token: string, calls: ProxiedCall[] = []): DataSource {
   setBackendSrv(
     grafanaProxy(
-      { instanceUrl: INSTANCE_URL, jsonData: { url: backendUrl }, secureJsonData: { token } },
+      {
+        prefix: `${INSTANCE_URL}/`,
+        routes: pluginJson.routes,
+        jsonData: { url: backendUrl },
+        secureJsonData: { token },
+        role: 'Viewer',
+      },
       calls,
     ),
   );
