@@ -1,27 +1,14 @@
 // GET /api/v1/annotations on SQLite and PostgreSQL: what overlaps a range (including incidents
 // that started long before it and open ones), the Grafana shape, every filter and bad input.
-import { ManualClock } from '../src/clock';
-import { STORE_KINDS, auth, createTestApp, type TestApp } from './support/app';
+import { STORE_KINDS, useTestApp } from './support/app';
 
 const NOW = '2026-12-01T18:00:00.000Z';
 const FROM = Date.parse('2026-12-01T00:00:00Z');
 const TO = Date.parse('2026-12-02T00:00:00Z');
 
 describe.each(STORE_KINDS)('annotations on %s', (kind) => {
-  let t: TestApp;
-  const clock = new ManualClock(NOW);
+  const { clock, call } = useTestApp(kind, NOW);
   const ids: Record<string, string> = {};
-
-  const call = (method: string, url: string, body?: unknown) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/api/v1${url}`,
-      headers: {
-        ...auth(method === 'GET' ? 'viewer' : 'editor'),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
 
   const incident = async (name: string, body: Record<string, unknown>, resolvedAt?: string) => {
     const res = await call('POST', '/incidents', {
@@ -51,7 +38,6 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp(kind, { clock });
     await incident('overlaps-start', { startedAt: '2026-11-30T20:00:00Z' }, '2026-12-01T01:00:00Z');
     await incident(
       'long-before',
@@ -81,7 +67,6 @@ describe.each(STORE_KINDS)('annotations on %s', (kind) => {
     expect(win.statusCode).toBe(201);
     ids['window'] = win.json().id;
   });
-  afterAll(async () => t.close());
 
   const query = async (params: string) => {
     const res = await call('GET', `/annotations?from=${FROM}&to=${TO}${params}`);

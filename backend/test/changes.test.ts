@@ -2,33 +2,14 @@
 // window gates with the reasons they give, every status move (illegal ones 409), canary stages
 // and the deploy webhooks.
 import { PRE_DEPLOY_CHECKLIST } from '@opsdeck/common';
-import { ManualClock } from '../src/clock';
-import { STORE_KINDS, auth, createTestApp, type TestApp } from './support/app';
+import { STORE_KINDS, auth, useTestApp } from './support/app';
 
 const ALL_TICKED = Object.fromEntries(PRE_DEPLOY_CHECKLIST.map((i) => [i.id, true]));
 // 2026-12-01 is a Tuesday, 2026-12-02 a Wednesday.
 const WEDNESDAY_NOON = '2026-12-02T12:00:00.000Z';
 
 describe.each(STORE_KINDS)('changes on %s', (kind) => {
-  let t: TestApp;
-  const clock = new ManualClock(WEDNESDAY_NOON);
-  beforeAll(async () => {
-    t = await createTestApp(kind, { clock });
-  });
-  afterAll(async () => t.close());
-  beforeEach(() => clock.set(WEDNESDAY_NOON));
-
-  const call = (method: string, url: string, body?: unknown, user?: string) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/api/v1${url}`,
-      headers: {
-        ...auth(method === 'GET' ? 'viewer' : 'editor'),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(user ? { 'x-grafana-user': user } : {}),
-      },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const { clock, t, call } = useTestApp(kind, WEDNESDAY_NOON);
 
   const propose = async (body: Record<string, unknown> = {}) => {
     const res = await call('POST', '/changes', {
@@ -401,7 +382,7 @@ describe.each(STORE_KINDS)('changes on %s', (kind) => {
       rollbackReason: 'SLO burn',
       externalId: 'web@1.4.3',
     });
-    const viewer = await t.app.inject({
+    const viewer = await t().app.inject({
       method: 'POST',
       url: '/api/v1/webhooks/deploy',
       headers: { ...auth('viewer'), 'content-type': 'application/json' },
@@ -466,7 +447,7 @@ describe.each(STORE_KINDS)('changes on %s', (kind) => {
   });
 
   test('metrics: finished changes by risk and outcome, change failure rate', async () => {
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t().app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toMatch(
       /opsdeck_changes_finished_total\{risk="Low",outcome="completed",kind="deploy"\} [1-9]/,
     );

@@ -1,32 +1,13 @@
 // Incident lifecycle over HTTP on SQLite and PostgreSQL: every action, the illegal ones, computed
 // flags with a pinned clock, status page, postmortems and concurrent timeline appends.
-import { ManualClock } from '../src/clock';
-import { STORE_KINDS, auth, createTestApp, type TestApp } from './support/app';
+import { STORE_KINDS, useTestApp } from './support/app';
 
 // 2026-12-01 is a Tuesday.
 const T0 = '2026-12-01T10:00:00.000Z';
 const MIN = 60_000;
 
 describe.each(STORE_KINDS)('incidents on %s', (kind) => {
-  let t: TestApp;
-  const clock = new ManualClock(T0);
-  beforeAll(async () => {
-    t = await createTestApp(kind, { clock });
-  });
-  afterAll(async () => t.close());
-  beforeEach(() => clock.set(T0));
-
-  const call = (method: string, url: string, body?: unknown, user?: string) =>
-    t.app.inject({
-      method: method as 'GET',
-      url: `/api/v1${url}`,
-      headers: {
-        ...auth(method === 'GET' ? 'viewer' : 'editor'),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(user ? { 'x-grafana-user': user } : {}),
-      },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const { clock, t, call } = useTestApp(kind, T0);
 
   const declare = async (body: Record<string, unknown> = {}) => {
     const res = await call('POST', '/incidents', {
@@ -424,7 +405,7 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
   });
 
   test('metrics: open by severity, MTTA and MTTR histograms, RTO breaches', async () => {
-    const scrape = async () => (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const scrape = async () => (await t().app.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (text: string, series: string) => {
       const line = text.split('\n').find((l) => l.startsWith(`${series} `));
       return line ? Number(line.slice(series.length + 1)) : 0;

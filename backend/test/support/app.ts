@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../src/app';
-import type { Clock } from '../../src/clock';
+import { type Clock, ManualClock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import { openStore, type Store } from '../../src/store/db';
 
@@ -89,4 +89,40 @@ export async function createTestApp(
       if (!opts.database) await database.drop();
     },
   };
+}
+
+/**
+ * Calls the API under /api/v1 as a viewer for GET and an editor otherwise, JSON bodies, optionally as
+ * a Grafana user (X-Grafana-User).
+ */
+const apiCaller =
+  (app: () => TestApp) => (method: string, url: string, body?: unknown, user?: string) =>
+    app().app.inject({
+      method: method as 'GET',
+      url: `/api/v1${url}`,
+      headers: {
+        ...auth(method === 'GET' ? 'viewer' : 'editor'),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(user ? { 'x-grafana-user': user } : {}),
+      },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+/**
+ * One app for a describe block on a clock pinned at `at`: built before its tests, closed after them,
+ * and the clock set back to `at` before each test.
+ */
+export function useTestApp(kind: StoreKind, at: string) {
+  const clock = new ManualClock(at);
+  let current: TestApp | undefined;
+  const t = () => {
+    if (!current) throw new Error('the test app is built in beforeAll; use it inside a test');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await createTestApp(kind, { clock });
+  });
+  afterAll(async () => current?.close());
+  beforeEach(() => clock.set(at));
+  return { clock, t, call: apiCaller(t) };
 }
