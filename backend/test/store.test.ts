@@ -1,6 +1,7 @@
 // The store keeps what it acknowledged across close and reopen, and migrations run on empty and existing databases.
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { migrate, openStore } from '../src/store/db';
+import { migrate, openStore, withStatementCache } from '../src/store/db';
 import { MIGRATIONS } from '../src/store/migrations';
 import { STORE_KINDS, auth, createTestApp, createTestDatabase } from './support/app';
 
@@ -24,7 +25,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         method: 'PATCH',
         url: `/api/v1/incidents/${ids[0]}`,
         headers: auth('editor'),
-        payload: { status: 'monitoring', version: 1 },
+        payload: { title: 'durable 0, edited', version: 1 },
       });
       expect(patched.statusCode).toBe(200);
       await first.close();
@@ -46,7 +47,7 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
         url: `/api/v1/incidents/${ids[0]}`,
         headers: auth('viewer'),
       });
-      expect(one.json()).toMatchObject({ status: 'monitoring', version: 2 });
+      expect(one.json()).toMatchObject({ title: 'durable 0, edited', version: 2 });
       await second.close();
     } finally {
       await database.drop();
@@ -84,5 +85,24 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe('SQLite statement cache', () => {
+  it('answers right past its size and after a schema change', () => {
+    const database = new SQLite(':memory:');
+    const db = withStatementCache(database, 2);
+    db.prepare('create table t (a integer)').run([]);
+    for (let i = 0; i < 5; i++) db.prepare(`insert into t (a) values (${i})`).run([]);
+    // five distinct texts through a cache of two: evicted statements are prepared again
+    for (let i = 0; i < 5; i++)
+      expect(db.prepare(`select a from t where a = ${i}`).all([])).toEqual([{ a: i }]);
+    const read = 'select * from t where a = ?';
+    expect(db.prepare(read).all([1])).toEqual([{ a: 1 }]);
+    db.prepare('alter table t add column b text').run([]);
+    // the cached statement sees the new column: SQLite re-prepares it after the schema change
+    expect(db.prepare(read).all([1])).toEqual([{ a: 1, b: null }]);
+    db.close();
+    expect(database.open).toBe(false);
   });
 });

@@ -23,6 +23,15 @@ async function main(): Promise<void> {
 
   const bare = Fastify();
   bare.get('/bare', async () => ({ items: [], nextCursor: null }));
+  // The same kind of constant, but as many bytes as a list answer: what sending the answer alone costs.
+  let constant = '';
+  bare.put('/constant', async (request) => {
+    constant = JSON.stringify(request.body);
+    return { bytes: constant.length };
+  });
+  bare.get('/constant', async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(constant),
+  );
   await bare.listen({ port: 0, host: '127.0.0.1' });
 
   const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;

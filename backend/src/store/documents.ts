@@ -1,6 +1,6 @@
 // One repository for every document table: typed documents in JSON, indexed columns beside them,
 // keyset pagination on a time column, optimistic concurrency on `version`, audit in the same transaction.
-import { type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { ApiError, notFound, versionConflict } from '../errors';
 import { recordAudit } from './audit';
 import type { Store } from './db';
@@ -65,7 +65,25 @@ function decodeCursor(cursor: string): [number, string] {
   ]);
 }
 
+/** The SQL of one list shape and, per parameter, the name of the value it takes. */
+interface CompiledShape {
+  sql: string;
+  slots: string[];
+}
+
+/** A placeholder standing for a named value while a list shape is compiled. */
+const SLOT = '\u0000slot:';
+const slot = (name: string) => `${SLOT}${name}`;
+
+function slotName(parameter: unknown): string {
+  if (typeof parameter !== 'string' || !parameter.startsWith(SLOT))
+    throw new Error(`list query compiled a parameter that is not a slot: ${String(parameter)}`);
+  return parameter.slice(SLOT.length);
+}
+
 export class DocumentRepository<T extends StoredDocument> {
+  private readonly shapes = new Map<string, CompiledShape>();
+
   constructor(
     readonly store: Store,
     readonly kind: DocumentKind<T>,
@@ -96,23 +114,66 @@ export class DocumentRepository<T extends StoredDocument> {
     return doc;
   }
 
+  /**
+   * The compiled SQL of one list shape (which filters are present), built with placeholders standing for
+   * the values, and where each value goes among the parameters. Lists are the hot path, and building and
+   * compiling the Kysely query costs more than SQLite's read of a small page.
+   */
+  private listShape(filter: ListFilter, eq: string[], ne: string[]): CompiledShape {
+    const key = `${eq.join(',')}|${ne.join(',')}|${filter.from !== undefined}|${filter.to !== undefined}|${filter.cursor !== undefined}`;
+    let shape = this.shapes.get(key);
+    if (shape) return shape;
+    const t = this.kind.timeColumn;
+    let q = this.db.selectFrom(this.kind.table).select(['id', 'doc', t]);
+    for (const col of eq) q = q.where(col, '=', slot(`eq.${col}`));
+    for (const col of ne) q = q.where(col, '!=', slot(`ne.${col}`));
+    if (filter.from !== undefined) q = q.where(t, '>=', slot('from'));
+    if (filter.to !== undefined) q = q.where(t, '<=', slot('to'));
+    if (filter.cursor !== undefined) {
+      q = q.where((eb) =>
+        eb.or([
+          eb(t, '<', slot('cursor.t')),
+          eb.and([eb(t, '=', slot('cursor.t')), eb('id', '<', slot('cursor.id'))]),
+        ]),
+      );
+    }
+    const compiled = q
+      .orderBy(t, 'desc')
+      .orderBy('id', 'desc')
+      .limit(slot('limit') as unknown as number)
+      .compile();
+    shape = { sql: compiled.sql, slots: compiled.parameters.map((p) => slotName(p)) };
+    this.shapes.set(key, shape);
+    return shape;
+  }
+
   /** A page as stored JSON text, for answers that need no parsing (lists are the hot path). */
   async listJson(filter: ListFilter): Promise<{ items: string[]; nextCursor: string | null }> {
     const t = this.kind.timeColumn;
-    let q = this.db.selectFrom(this.kind.table).select(['id', 'doc', t]);
-    for (const [col, v] of Object.entries(filter.eq ?? {})) if (v !== undefined) q = q.where(col, '=', v);
-    for (const [col, v] of Object.entries(filter.ne ?? {})) if (v !== undefined) q = q.where(col, '!=', v);
-    if (filter.from !== undefined) q = q.where(t, '>=', filter.from);
-    if (filter.to !== undefined) q = q.where(t, '<=', filter.to);
-    if (filter.cursor) {
+    const values = new Map<string, Scalar>();
+    const present = (m: Record<string, Scalar | undefined> | undefined, prefix: string) =>
+      Object.entries(m ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([col, v]) => {
+          values.set(`${prefix}.${col}`, v!);
+          return col;
+        });
+    const eq = present(filter.eq, 'eq');
+    const ne = present(filter.ne, 'ne');
+    if (filter.from !== undefined) values.set('from', filter.from);
+    if (filter.to !== undefined) values.set('to', filter.to);
+    if (filter.cursor !== undefined) {
       const [ct, cid] = decodeCursor(filter.cursor);
-      q = q.where((eb) => eb.or([eb(t, '<', ct), eb.and([eb(t, '=', ct), eb('id', '<', cid)])]));
+      values.set('cursor.t', ct).set('cursor.id', cid);
     }
-    const rows = await q
-      .orderBy(t, 'desc')
-      .orderBy('id', 'desc')
-      .limit(filter.limit + 1)
-      .execute();
+    values.set('limit', filter.limit + 1);
+    const shape = this.listShape(filter, eq, ne);
+    const { rows } = await this.db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(
+        shape.sql,
+        shape.slots.map((name) => values.get(name)),
+      ),
+    );
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
