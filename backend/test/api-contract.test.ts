@@ -324,22 +324,60 @@ describe.each(STORE_KINDS)('API contract on %s', (kind) => {
     ).toBe(403);
   });
 
-  it('refuses SLO ids that the fixed /slos routes answer, naming body.id', async () => {
+  // GET /runbooks/search answered instead of GET /runbooks/:id for a runbook whose id was "search".
+  it.each([
+    ['slos', ['import', 'rules', 'status']],
+    ['maintenance-windows', []],
+    ['runbooks', ['search']],
+  ])('refuses /%s ids that its fixed routes answer, naming body.id', async (path, known) => {
     const paths = Object.keys((await inject('GET', '/api/v1/openapi.json')).json().paths);
     const fixed = paths
-      .map((p) => /^\/api\/v1\/slos\/([^/{]+)$/.exec(p)?.[1])
+      .map((p) => new RegExp(`^/api/v1/${path}/([^/{]+)$`).exec(p)?.[1])
       .filter((segment): segment is string => segment !== undefined);
-    expect(fixed).toEqual(expect.arrayContaining(['import', 'rules', 'status']));
+    expect(fixed).toEqual(expect.arrayContaining(known));
+    const valid = RESOURCES.find((r) => r.path === path)!.valid;
     for (const id of fixed) {
-      const res = await inject('POST', '/api/v1/slos', {
-        body: { ...RESOURCES[0]!.valid, id },
+      const res = await inject('POST', `/api/v1/${path}`, {
+        body: { ...valid, id },
         headers: auth('editor'),
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().details).toEqual([
-        { field: 'body.id', message: expect.stringContaining(`taken by the route /api/v1/slos/${id}`) },
+        { field: 'body.id', message: expect.stringContaining(`taken by the route /api/v1/${path}/${id}`) },
       ]);
     }
+  });
+
+  it('refuses a runbook whose title slugs to a fixed /runbooks route, naming body.id', async () => {
+    const res = await inject('POST', '/api/v1/runbooks', {
+      body: { title: 'Search!', body: '# How to search the logs' },
+      headers: auth('editor'),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      {
+        field: 'body.id',
+        message: expect.stringMatching(
+          /^"search" is taken by the route \/api\/v1\/runbooks\/search; .*give one$/,
+        ),
+      },
+    ]);
+    const named = await inject('POST', '/api/v1/runbooks', {
+      body: { id: 'log-search', title: 'Search!', body: '# How to search the logs' },
+      headers: auth('editor'),
+    });
+    expect(named.statusCode).toBe(201);
+  });
+
+  // Fixed routes under /incidents and /changes cannot collide: the server chooses those ids.
+  it.each(['incidents', 'changes'])('refuses a client-chosen id on /%s', async (path) => {
+    const valid = RESOURCES.find((r) => r.path === path)!.valid;
+    const res = await inject('POST', `/api/v1/${path}`, {
+      body: { ...valid, id: 'search' },
+      headers: auth('editor'),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([expect.objectContaining({ field: 'body.id' })]);
   });
 
   it('refuses a second resource with the same id with 409', async () => {

@@ -104,4 +104,18 @@ describe.each(STORE_KINDS)('provisioning on %s', (kind) => {
       }),
     ]);
   });
+
+  it('refuses a runbook whose id a fixed /runbooks route answers, naming id and its line', async () => {
+    const dir = writeTree({
+      'runbooks/search.md': '---\ntitle: Searching logs\nid: search\n---\n# Searching logs\n',
+    });
+    const result = await loadProvisioning(t.app, dir);
+    expect(result.created).toEqual([]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 3,
+        message: expect.stringMatching(/^id: "search" is taken by the route \/api\/v1\/runbooks\/search/),
+      }),
+    ]);
+  });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { z } from 'zod';
-import { MaintenanceWindowCreate, RunbookCreate, SloCreate, Slug } from '@opsdeck/common';
+import { MaintenanceWindowCreate, RunbookCreate, RunbookId, SloCreate, Slug } from '@opsdeck/common';
 import type { FastifyInstance } from 'fastify';
 import type { DocumentRepository, StoredDocument } from '../store/documents';
 
@@ -23,7 +23,7 @@ export interface ProvisioningResult {
 }
 
 const WindowFile = MaintenanceWindowCreate.extend({ id: Slug });
-const RunbookFrontMatter = RunbookCreate.omit({ body: true }).extend({ id: Slug });
+const RunbookFrontMatter = RunbookCreate.omit({ body: true }).extend({ id: RunbookId });
 
 interface Candidate {
   file: string;

@@ -2,8 +2,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Runbook, RunbookCreate, RunbookListQuery, RunbookSearchQuery, RunbookUpdate } from '@opsdeck/common';
-import { ApiError } from '../errors';
+import {
+  RESERVED_RUNBOOK_IDS,
+  Runbook,
+  RunbookCreate,
+  RunbookListQuery,
+  RunbookSearchQuery,
+  RunbookUpdate,
+  reservedIdMessage,
+} from '@opsdeck/common';
+import { ApiError, badRequest } from '../errors';
 import { errorResponses, registerCrud } from './crud';
 import { mergePatch } from './merge-patch';
 
@@ -30,6 +38,12 @@ export const runbookRoutes: FastifyPluginAsync = async (app) => {
         throw new ApiError(400, 'validation_failed', 'body.id: give an id; the title makes no slug', [
           { field: 'body.id', message: 'is required when the title has no letters or digits' },
         ]);
+      // A given id was checked by the schema; one made from the title is checked here.
+      if (RESERVED_RUNBOOK_IDS.includes(id))
+        throw badRequest(
+          'body.id',
+          `${reservedIdMessage('runbooks', RESERVED_RUNBOOK_IDS, id)}; the title makes this id, so give one`,
+        );
       return { ...input, id, source: 'api' as const };
     },
     apply: (current, patch) => mergePatch(current, patch),

@@ -22,6 +22,19 @@ export const Slug = z
   .max(100)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"');
 
+/** Why `id` cannot name a document under /api/v1/`collection`: a fixed route there answers that path. */
+export const reservedIdMessage = (collection: string, reserved: readonly string[], id: string) =>
+  `"${id}" is taken by the route /api/v1/${collection}/${id}; choose another id (${reserved.join(', ')} ${reserved.length === 1 ? 'is' : 'are'} reserved)`;
+
+/**
+ * A client-chosen id for documents under /api/v1/`collection` that refuses the segments fixed routes
+ * there answer: GET /runbooks/search would shadow a runbook whose id is "search".
+ */
+export const RouteSafeSlug = (collection: string, reserved: readonly string[]) =>
+  Slug.refine((id) => !reserved.includes(id), {
+    error: (issue) => reservedIdMessage(collection, reserved, String(issue.input)),
+  });
+
 export const ServiceName = z
   .string()
   .min(1)

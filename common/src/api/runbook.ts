@@ -1,6 +1,20 @@
 // Wire schemas of runbooks: markdown with front matter (id, title, services, alerts).
 import { z } from 'zod';
-import { ListQueryBase, ServiceName, ShortText, Slug, Stored, Tags, VersionField } from './primitives';
+import {
+  ListQueryBase,
+  RouteSafeSlug,
+  ServiceName,
+  ShortText,
+  Stored,
+  Tags,
+  VersionField,
+} from './primitives';
+
+/** Ids the fixed routes under /api/v1/runbooks answer (GET /runbooks/search). */
+export const RESERVED_RUNBOOK_IDS: readonly string[] = ['search'];
+
+/** A runbook id: a slug that no fixed /runbooks route answers. */
+export const RunbookId = RouteSafeSlug('runbooks', RESERVED_RUNBOOK_IDS);
 
 const RunbookFields = {
   title: ShortText,
@@ -11,7 +25,7 @@ const RunbookFields = {
 };
 
 export const RunbookCreate = z.strictObject({
-  id: Slug.optional().describe('defaults to a slug of the title'),
+  id: RunbookId.optional().describe('defaults to a slug of the title; not search (GET /runbooks/search)'),
   ...RunbookFields,
   services: RunbookFields.services.default([]),
   alerts: RunbookFields.alerts.default([]),
