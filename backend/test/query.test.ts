@@ -225,6 +225,48 @@ describe('slo-budget', () => {
   });
 });
 
+describe('slo-budget resolution the API refuses', () => {
+  const budget = (target: object, from = iso(DAY)) =>
+    query({ from, to: iso(0), queries: [{ refId: 'B', kind: 'slo-budget', slo: 'orders-read', ...target }] });
+
+  // An intervalMs of 902548256924000 made a step beyond any duration Prometheus holds: the target answered
+  // Prometheus's refusal inside a 200 instead of a 400 naming the field.
+  it.each([
+    ['beyond any duration Prometheus holds', 902_548_256_924_000],
+    ['over a year', 367 * DAY],
+  ])('answers 400 naming body.queries.0.intervalMs for an interval %s', async (_label, intervalMs) => {
+    const res = await budget({ intervalMs });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      { field: 'body.queries.0.intervalMs', message: expect.stringMatching(/^must be at most 366d/) },
+    ]);
+  });
+
+  it('answers 400 naming body.queries.0.maxDataPoints when the range needs steps over a year, and the fix it names answers', async () => {
+    const from = '1000-01-01T00:00:00Z';
+    const enough = Math.ceil((now.getTime() - Date.parse(from)) / (366 * DAY));
+    const res = await budget({ maxDataPoints: enough - 1 }, from);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      {
+        field: 'body.queries.0.maxDataPoints',
+        message: `gives steps over 366d for this range: use at least ${enough}`,
+      },
+    ]);
+    const fixed = await budget({ maxDataPoints: enough }, from);
+    expect(fixed.statusCode).toBe(200);
+    expect(fixed.json().results.B.error).toBeUndefined();
+  });
+
+  it('still answers an interval of a year, longer than the range (a panel with a coarse min interval)', async () => {
+    const res = await budget({ intervalMs: 366 * DAY });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as QueryResponse;
+    expect(body.results.B!.error).toBeUndefined();
+    expect(column(body.results.B!.frames[0]!, 'time')).toHaveLength(1);
+  });
+});
+
 describe('tables', () => {
   it('lists incidents started in the range, filtered by severity lists, newest first', async () => {
     const body = await frames([

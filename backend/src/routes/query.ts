@@ -10,6 +10,8 @@ import {
   filterValues,
   INCIDENT_STATUSES,
   type Incident,
+  MAX_STEP_DAYS,
+  MAX_STEP_MS,
   type OpsdeckQuery,
   QUERY_FILTERS,
   QUERY_KIND_FILTERS,
@@ -48,6 +50,7 @@ const DEFAULT_LIMIT = 500;
 const DEFAULT_BURNDOWN_POINTS = 24;
 /** Prometheus refuses range queries over 11,000 points per series. */
 const MAX_POINTS = 11_000;
+const DEFAULT_SERIES_POINTS = 1000;
 const BUDGET_BURN_WINDOW = '1h';
 const UPCOMING_MS = 90 * 86_400_000;
 /** Filter values combine into one store query each; more combinations than this is a mistake. */
@@ -149,9 +152,27 @@ async function listChanges(ctx: Context, f: Filters, limit: number): Promise<Cha
     .slice(0, limit);
 }
 
+/**
+ * The step of a time-series target: the panel's interval, or the range over its points (at most 11,000),
+ * whole minutes of at least one. Steps over a year overflow Prometheus's durations: a 400 naming the field.
+ */
+function seriesStepSeconds(q: OpsdeckQuery, index: number, from: Date, to: Date): number {
+  const span = (to.getTime() - from.getTime()) / 1000;
+  const points = Math.min(q.maxDataPoints ?? DEFAULT_SERIES_POINTS, MAX_POINTS);
+  const wanted = Math.max((q.intervalMs ?? 0) / 1000, span / points, 60);
+  const step = Math.ceil(wanted / 60) * 60;
+  if (step > MAX_STEP_MS / 1000) {
+    throw badRequest(
+      `body.queries.${index}.maxDataPoints`,
+      `gives steps over ${MAX_STEP_DAYS}d for this range: use at least ${Math.ceil(span / (MAX_STEP_MS / 1000))}`,
+    );
+  }
+  return step;
+}
+
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<QueryResult> {
+async function runQuery(ctx: Context, q: OpsdeckQuery, index: number, f: Filters): Promise<QueryResult> {
   const limit = q.limit ?? DEFAULT_LIMIT;
   switch (q.kind) {
     case 'slo-status': {
@@ -189,14 +210,8 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, f: Filters): Promise<Quer
       };
     }
     case 'slo-budget': {
+      const stepSeconds = seriesStepSeconds(q, index, ctx.from, ctx.to);
       const slos = await matchingSlos(ctx, f);
-      const span = (ctx.to.getTime() - ctx.from.getTime()) / 1000;
-      const wanted = Math.max(
-        (q.intervalMs ?? 0) / 1000,
-        span / Math.min(q.maxDataPoints ?? 1000, MAX_POINTS),
-        60,
-      );
-      const stepSeconds = Math.ceil(wanted / 60) * 60;
       const budgets = await Promise.all(
         slos.map((slo) =>
           ctx.evaluator
@@ -363,9 +378,9 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastif
       });
       const ctx: Context = { app: fastify, evaluator, from, to, now: fastify.clock.now() };
       const answers = await Promise.all(
-        parsed.map(async ({ q, filters }): Promise<[string, QueryResult]> => {
+        parsed.map(async ({ q, filters }, i): Promise<[string, QueryResult]> => {
           try {
-            return [q.refId, await runQuery(ctx, q, filters)];
+            return [q.refId, await runQuery(ctx, q, i, filters)];
           } catch (err) {
             // A target's own failure (Prometheus down, an SLO that cannot be evaluated) stays with it.
             if (err instanceof ApiError && err.status < 500 && err.code === 'validation_failed') throw err;

@@ -10,6 +10,10 @@ const Filter = z
   .optional()
   .describe('comma-separated values, any of which matches (how a multi-value variable interpolates)');
 
+/** The coarsest step a time-series target may ask for, a point a year; far longer ones overflow Prometheus's durations. */
+export const MAX_STEP_DAYS = 366;
+export const MAX_STEP_MS = MAX_STEP_DAYS * 86_400_000;
+
 /** One target of a panel. Grafana adds its own keys (datasource, hide, key…); those are ignored. */
 export const OpsdeckQuery = z.object({
   refId: z.string().min(1).max(100),
@@ -29,8 +33,20 @@ export const OpsdeckQuery = z.object({
     .optional()
     .describe('points of the budget burn-down per SLO in slo-status; 0 leaves it out'),
   limit: z.number().int().min(1).max(5000).optional().describe('rows of a table kind; default 500'),
-  maxDataPoints: z.number().int().positive().optional(),
-  intervalMs: z.number().positive().optional(),
+  maxDataPoints: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      `points the panel can show; a time series steps by at least (to − from) / maxDataPoints, at most ${MAX_STEP_DAYS}d`,
+    ),
+  intervalMs: z
+    .number()
+    .positive()
+    .max(MAX_STEP_MS, `must be at most ${MAX_STEP_DAYS}d (${MAX_STEP_MS} ms)`)
+    .optional()
+    .describe(`the panel's interval, the shortest step of a time series; at most ${MAX_STEP_DAYS}d`),
 });
 export type OpsdeckQuery = z.infer<typeof OpsdeckQuery>;
 
