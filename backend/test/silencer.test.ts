@@ -1,11 +1,17 @@
 // The reconcile cycle against real Alertmanagers (and PostgreSQL for the replica lock).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MaintenanceWindow, OccurrenceAdjustment, Schedule } from '@opsdeck/common';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import { ManualClock } from '../src/clock';
 import { AlertmanagerClient, type AmSilence, type SilenceTarget } from '../src/silencer/alertmanager-client';
 import { PostgresCycleLock } from '../src/silencer/cycle-lock';
 import { type ManagedWindow, Reconciler } from '../src/silencer/reconciler';
 import { parseSilenceKey } from '../src/silencer/silence-key';
+import { CATCH_UP_DELAY_MS, Silencer, type SilencerOptions } from '../src/silencer/silencer';
+import { openStore, type Store } from '../src/store/db';
 import { type AlertmanagerServer, startAlertmanager } from './support/alertmanager';
 
 const HOUR = 3_600_000;
@@ -361,7 +367,7 @@ describe('silencer reconcile cycle', () => {
     expect(first.states.find((s) => s.windowId === 'later')).toEqual(
       expect.objectContaining({
         state: 'pending',
-        message: '1 upcoming silence(s) left for the next cycle',
+        message: '1 write(s) to upcoming silences left for the next cycle',
         silenceIds: [],
       }),
     );
@@ -373,6 +379,60 @@ describe('silencer reconcile cycle', () => {
     expect(later.states.find((s) => s.windowId === 'later')).toEqual(
       expect.objectContaining({ state: 'synced' }),
     );
+  });
+
+  const startingIn = (id: string, hours: number): ManagedWindow => {
+    const start = clock.now().getTime() + hours * HOUR;
+    return {
+      window: makeWindow(id, {
+        kind: 'once',
+        start: new Date(start).toISOString(),
+        end: new Date(start + HOUR).toISOString(),
+      }),
+      adjustments: [],
+    };
+  };
+  const liveWindowIds = async () => (await live(am)).map((s) => parseSilenceKey(s.comment)!.windowId).sort();
+
+  it('past its write budget still creates the silence of every open window, however many upcoming ones wait', async () => {
+    const upcoming = Array.from({ length: 40 }, (_, i) => startingIn(`later-${i}`, 2 + i / 2));
+    // The open windows come last in the list: urgency, not list order, decides what is written first.
+    const open = ['open-a', 'open-b', 'open-c'].map((id) => ({ window: openNow(id), adjustments: [] }));
+    windows = [...upcoming, ...open];
+    const first = await reconciler({ writeBudgetMs: 0, urgentWithinMs: 60_000 }).cycle();
+    expect(first.targets[0]).toEqual(expect.objectContaining({ ok: true, created: 3, deferred: 40 }));
+    expect(await liveWindowIds()).toEqual(['open-a', 'open-b', 'open-c']);
+    const byWindow = new Map(first.states.map((s) => [s.windowId, s]));
+    expect(byWindow.get('open-b')).toEqual(expect.objectContaining({ state: 'synced', message: null }));
+    expect(byWindow.get('later-39')).toEqual(
+      expect.objectContaining({
+        state: 'pending',
+        message: '1 write(s) to upcoming silences left for the next cycle',
+        desired: 1,
+        silenceIds: [],
+      }),
+    );
+
+    const next = await reconciler().cycle();
+    expect(next.targets[0]).toEqual(
+      expect.objectContaining({ ok: true, created: 40, deferred: 0, managed: 43 }),
+    );
+    expect(next.states.every((s) => s.state === 'synced')).toBe(true);
+  });
+
+  it('past its write budget expires an open silence at once and leaves an upcoming one for the next cycle', async () => {
+    windows = [{ window: openNow('open'), adjustments: [] }, startingIn('later', 5)];
+    await reconciler().cycle();
+    expect(await liveWindowIds()).toEqual(['later', 'open']);
+
+    windows = [];
+    const first = await reconciler({ writeBudgetMs: 0, urgentWithinMs: 60_000 }).cycle();
+    expect(first.targets[0]).toEqual(expect.objectContaining({ ok: true, expired: 1, deferred: 1 }));
+    expect(await liveWindowIds()).toEqual(['later']);
+
+    const next = await reconciler().cycle();
+    expect(next.targets[0]).toEqual(expect.objectContaining({ ok: true, expired: 1, deferred: 0 }));
+    expect(await liveWindowIds()).toEqual([]);
   });
 
   it('reports windows naming a target that is not configured', async () => {
@@ -467,4 +527,88 @@ describe('two reconcilers on one PostgreSQL', () => {
       await Promise.all(locks.map((l) => l.close()));
     }
   });
+});
+
+describe('the silencer service past its write budget', () => {
+  let am: AlertmanagerServer;
+  let dir: string;
+  let store: Store;
+  let windows: MaintenanceWindow[];
+  const clock = new ManualClock(new Date());
+
+  const silencer = (registry: Registry, over: Partial<SilencerOptions> = {}) =>
+    new Silencer({
+      store,
+      listWindows: async () => windows,
+      clock,
+      targets: [target(am)],
+      intervalMs: 10_000,
+      lookAheadMs: 24 * HOUR,
+      requestTimeoutMs: 2000,
+      registry,
+      ...over,
+    });
+  const metric = async (registry: Registry, pattern: RegExp) =>
+    Number(pattern.exec(await registry.metrics())?.[1]);
+
+  beforeAll(async () => {
+    am = await startAlertmanager();
+    dir = mkdtempSync(join(tmpdir(), 'opsdeck-silencer-'));
+    store = await openStore(`sqlite:${join(dir, 'silencer.db')}`);
+  });
+  afterAll(async () => {
+    await store.close();
+    await am.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    await am.start({ wipe: true });
+    const now = clock.now().getTime();
+    windows = [
+      makeWindow('open', {
+        kind: 'once',
+        start: new Date(now - 60_000).toISOString(),
+        end: new Date(now + HOUR).toISOString(),
+      }),
+      ...Array.from({ length: 5 }, (_, i) =>
+        makeWindow(`later-${i}`, {
+          kind: 'once',
+          start: new Date(now + (2 + i) * HOUR).toISOString(),
+          end: new Date(now + (3 + i) * HOUR).toISOString(),
+        }),
+      ),
+    ];
+  });
+
+  it('counts the writes left for the next cycle in state and metrics, and catches up with budget to spare', async () => {
+    const registry = new Registry();
+    const starved = silencer(registry, { writeBudgetMs: 0 });
+    const report = await starved.runCycle();
+    await starved.stop();
+    expect(report.targets[0]).toEqual(expect.objectContaining({ created: 1, deferred: 5 }));
+    expect(await metric(registry, /opsdeck_silencer_deferred_writes\{target="[^"]+"\} (\d+)/)).toBe(5);
+    expect(await starved.state.statesFor('later-0')).toEqual([expect.objectContaining({ state: 'pending' })]);
+    expect(starved.delayAfter(report)).toBe(CATCH_UP_DELAY_MS);
+
+    const roomy = new Registry();
+    const caughtUp = silencer(roomy, { writeBudgetMs: 60_000 });
+    const next = await caughtUp.runCycle();
+    await caughtUp.stop();
+    expect(next.targets[0]).toEqual(expect.objectContaining({ created: 5, deferred: 0 }));
+    expect(await metric(roomy, /opsdeck_silencer_deferred_writes\{target="[^"]+"\} (\d+)/)).toBe(0);
+    expect(await caughtUp.state.statesFor('later-0')).toEqual([expect.objectContaining({ state: 'synced' })]);
+    expect(caughtUp.delayAfter(next)).toBe(10_000);
+  });
+
+  it('runs the next cycle after a short pause, not a whole interval, while writes wait', async () => {
+    const registry = new Registry();
+    const looping = silencer(registry, { writeBudgetMs: 0 });
+    looping.start();
+    await new Promise((r) => setTimeout(r, 3.5 * CATCH_UP_DELAY_MS));
+    await looping.stop();
+    // With a 10 s interval only the first cycle would have run by now.
+    expect(
+      await metric(registry, /opsdeck_silencer_cycles_total\{result="ok"\} (\d+)/),
+    ).toBeGreaterThanOrEqual(3);
+  }, 15_000);
 });

@@ -1,5 +1,7 @@
 // Alertmanager v2 silences API client (also Grafana-managed alerting, which serves the same API
 // under /api/alertmanager/grafana/api/v2 behind a bearer token). Every request has a timeout.
+import http from 'node:http';
+import https from 'node:https';
 import type { Matcher } from '@opsdeck/common';
 
 export interface AmMatcher {
@@ -76,40 +78,93 @@ export function configuredTargets(config: {
   return targets;
 }
 
+/** Requests a client keeps in flight at most; the reconciler's writes per target use as many. */
+export const MAX_IN_FLIGHT = 8;
+
+/** Idle keep-alive connections close sooner than common server and proxy idle timeouts (5 s and up). */
+const IDLE_SOCKET_MS = 4_000;
+
+/**
+ * Speaks node:http with a keep-alive agent rather than fetch: a bulk start sends thousands of small
+ * requests, and fetch spent about three times the CPU per request (measured on Node 20: 1.0–1.6 ms
+ * against 0.35 ms), which made opsdeck itself the bottleneck of a cycle on a busy machine.
+ */
 export class AlertmanagerClient {
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
+
   constructor(
     readonly target: SilenceTarget,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.transport = new URL(target.apiUrl).protocol === 'https:' ? https : http;
+    this.agent = new this.transport.Agent({
+      keepAlive: true,
+      maxSockets: MAX_IN_FLIGHT,
+      timeout: IDLE_SOCKET_MS,
+    });
+  }
 
-  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.target.apiUrl}${path}`, {
-        method,
-        headers: {
-          ...this.target.headers,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const fail = (reason: string) =>
+      new AlertmanagerError(this.target.name, `${method} ${path} failed: ${reason}`);
+    return new Promise((resolve, reject) => {
+      let timedOut = false;
+      // A connection that fails before the answer errors on the request, one cut during it on the answer.
+      const failed = (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(fail(timedOut ? `no answer within ${this.timeoutMs} ms` : (err.code ?? err.message)));
+      };
+      const req = this.transport.request(
+        `${this.target.apiUrl}${path}`,
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            ...this.target.headers,
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const reason =
-        e.name === 'TimeoutError'
-          ? `no answer within ${this.timeoutMs} ms`
-          : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new AlertmanagerError(this.target.name, `${method} ${path} failed: ${reason}`);
-    }
-    const text = await res.text();
-    if (!res.ok) {
-      throw new AlertmanagerError(
-        this.target.name,
-        `${method} ${path} answered ${res.status}: ${text.slice(0, 300).trim()}`,
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', failed);
+          res.on('end', () => {
+            clearTimeout(timer);
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) {
+              reject(
+                new AlertmanagerError(
+                  this.target.name,
+                  `${method} ${path} answered ${status}: ${text.slice(0, 300).trim()}`,
+                ),
+              );
+              return;
+            }
+            try {
+              resolve(text ? JSON.parse(text) : undefined);
+            } catch {
+              reject(fail(`answered ${status} with a body that is not JSON: ${text.slice(0, 100).trim()}`));
+            }
+          });
+        },
       );
-    }
-    return text ? JSON.parse(text) : undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+      }, this.timeoutMs);
+      req.on('error', failed);
+      req.end(payload);
+    });
   }
 
   async listSilences(): Promise<AmSilence[]> {

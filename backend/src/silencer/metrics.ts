@@ -13,6 +13,7 @@ export class SilencerMetrics {
   private readonly managed: Gauge<'target'>;
   private readonly created: Counter<'target'>;
   private readonly expired: Counter<'target'>;
+  private readonly deferred: Gauge<'target'>;
   private readonly errors: Counter<'target'>;
   private readonly windowState: Gauge<'window' | 'target' | 'state'>;
 
@@ -64,6 +65,12 @@ export class SilencerMetrics {
       labelNames: ['target'],
       registers,
     });
+    this.deferred = new Gauge({
+      name: 'opsdeck_silencer_deferred_writes',
+      help: 'Writes (creates, expiries) of upcoming silences the last cycle left for the next one, past its write budget.',
+      labelNames: ['target'],
+      registers,
+    });
     this.errors = new Counter({
       name: 'opsdeck_silencer_errors_total',
       help: 'Cycles in which the target failed (unreachable, timeout, refused request).',
@@ -97,6 +104,7 @@ export class SilencerMetrics {
       if (t.ok) this.managed.set({ target: t.target }, t.managed);
       this.created.inc({ target: t.target }, t.created);
       this.expired.inc({ target: t.target }, t.expired);
+      this.deferred.set({ target: t.target }, t.deferred);
       if (!t.ok) this.errors.inc({ target: t.target });
     }
     // Rebuilt each cycle so deleted windows drop out of the series.

@@ -8,7 +8,7 @@ import {
   type SilenceTargetState,
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
-import { AlertmanagerClient, type AmSilence, type SilenceTarget } from './alertmanager-client';
+import { AlertmanagerClient, type AmSilence, MAX_IN_FLIGHT, type SilenceTarget } from './alertmanager-client';
 import { type DesiredSilence, desiredSilence, parseSilenceKey, SILENCE_CREATOR } from './silence-key';
 
 export interface ManagedWindow {
@@ -27,12 +27,11 @@ export interface ReconcilerOptions {
   targets: SilenceTarget[];
   lookAheadMs: number;
   requestTimeoutMs: number;
-  /** Parallel create/expire requests per target. */
-  concurrency?: number;
   /**
    * Creating thousands of silences at once (first start, a bulk import) is bound by Alertmanager's
-   * write rate. After this many ms since the cycle began, silences that start later than `urgentWithinMs`
-   * from now wait for the next cycle, so cycles stay short and the soonest silences come first.
+   * write rate. Once this many ms have passed since the cycle began, no write starts on a silence
+   * that starts later than `urgentWithinMs` from now (to create or to expire): it waits for the next
+   * cycle, so cycles stay short and the soonest silences come first.
    */
   writeBudgetMs?: number;
   urgentWithinMs?: number;
@@ -47,7 +46,7 @@ export interface TargetReport {
   created: number;
   expired: number;
   managed: number;
-  /** upcoming silences left for the next cycle by the write budget */
+  /** writes (creates and expiries) of upcoming silences left for the next cycle by the write budget */
   deferred: number;
   durationMs: number;
 }
@@ -86,7 +85,7 @@ export class Reconciler {
   async cycle(): Promise<CycleReport> {
     const { lock, clock } = this.options;
     const at = clock.now();
-    const started = Date.now();
+    const started = performance.now();
     if (lock && !(await lock.tryAcquire()))
       return { ran: false, at: at.toISOString(), targets: [], states: [] };
     try {
@@ -136,6 +135,11 @@ export class Reconciler {
     }
   }
 
+  /** Closes the connections kept open to the targets. */
+  close(): void {
+    for (const client of this.clients) client.close();
+  }
+
   private async reconcileTarget(
     client: AlertmanagerClient,
     windows: ManagedWindow[],
@@ -144,7 +148,7 @@ export class Reconciler {
     at: Date,
     cycleStarted: number,
   ): Promise<{ report: TargetReport; states: SilenceTargetState[] }> {
-    const started = Date.now();
+    const started = performance.now();
     const target = client.target.name;
     const relevant = windows.filter(({ window }) => appliesTo(window, target));
     const wanted = new Map<string, DesiredSilence>();
@@ -162,6 +166,15 @@ export class Reconciler {
       durationMs: 0,
     };
     const deferredByWindow = new Map<string, number>();
+    const budgetEnds = cycleStarted + (this.options.writeBudgetMs ?? Infinity);
+    const urgentUntil = new Date(at.getTime() + (this.options.urgentWithinMs ?? 0)).toISOString();
+    /** Past the budget only silences that are open or about to open get a write; the rest wait. */
+    const defer = (windowId: string, startsAt: string): boolean => {
+      if (performance.now() <= budgetEnds || startsAt <= urgentUntil) return false;
+      report.deferred += 1;
+      deferredByWindow.set(windowId, (deferredByWindow.get(windowId) ?? 0) + 1);
+      return true;
+    };
     const failures = new Map<string, string>();
     const liveByWindow = new Map<string, string[]>();
     let listError: string | null = null;
@@ -181,8 +194,6 @@ export class Reconciler {
       const toCreate = [...wanted.values()]
         .filter((d) => !byKey.has(d.key))
         .sort((a, b) => a.silence.startsAt.localeCompare(b.silence.startsAt));
-      const budgetEnds = cycleStarted + (this.options.writeBudgetMs ?? Infinity);
-      const urgentUntil = new Date(at.getTime() + (this.options.urgentWithinMs ?? 0)).toISOString();
       const toExpire: AmSilence[] = [];
       for (const [key, silences] of byKey) {
         // A wanted key keeps exactly one silence; the rest (a race with another replica) go.
@@ -190,14 +201,9 @@ export class Reconciler {
         toExpire.push(...silences.slice(keep));
         if (keep) this.addLive(liveByWindow, parseSilenceKey(key)!.windowId, silences[0]!.id);
       }
-      const concurrency = this.options.concurrency ?? 8;
       // Create before expiring, so an edited window never leaves a gap without a silence.
-      await inBatches(toCreate, concurrency, async (d) => {
-        if (Date.now() > budgetEnds && d.silence.startsAt > urgentUntil) {
-          report.deferred += 1;
-          deferredByWindow.set(d.windowId, (deferredByWindow.get(d.windowId) ?? 0) + 1);
-          return;
-        }
+      await inBatches(toCreate, MAX_IN_FLIGHT, async (d) => {
+        if (defer(d.windowId, d.silence.startsAt)) return;
         try {
           const id = await client.createSilence(d.silence);
           report.created += 1;
@@ -206,13 +212,15 @@ export class Reconciler {
           failures.set(d.windowId, (err as Error).message);
         }
       });
-      await inBatches(toExpire, concurrency, async (s) => {
+      toExpire.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+      await inBatches(toExpire, MAX_IN_FLIGHT, async (s) => {
+        const windowId = parseSilenceKey(s.comment)!.windowId;
+        if (defer(windowId, new Date(s.startsAt).toISOString())) return;
         try {
           await client.expireSilence(s.id);
           report.expired += 1;
         } catch (err) {
-          const windowId = parseSilenceKey(s.comment)?.windowId;
-          if (windowId) failures.set(windowId, (err as Error).message);
+          failures.set(windowId, (err as Error).message);
         }
       });
     } catch (err) {
@@ -223,7 +231,7 @@ export class Reconciler {
     const firstFailure = failures.values().next();
     report.error = listError ?? (firstFailure.done ? null : firstFailure.value);
     report.ok = report.error === null;
-    report.durationMs = Date.now() - started;
+    report.durationMs = Math.round(performance.now() - started);
 
     const atIso = at.toISOString();
     const states = relevant.map(({ window }): SilenceTargetState => {
@@ -241,7 +249,7 @@ export class Reconciler {
         return {
           ...base,
           state: 'pending',
-          message: `${deferred} upcoming silence(s) left for the next cycle`,
+          message: `${deferred} write(s) to upcoming silences left for the next cycle`,
           lastSyncAt: null,
         };
       }
