@@ -139,6 +139,142 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     expect((await call('GET', `/incidents/${id}/timeline`)).json().items).toEqual([]);
   });
 
+  describe('PATCH corrects times in step with the status', () => {
+    const at = (minutes: number) => new Date(Date.parse(T0) + minutes * MIN).toISOString();
+    const patch = (id: string, body: Record<string, unknown>) =>
+      call('PATCH', `/incidents/${id}`, body, 'ana');
+    const refused = async (
+      id: string,
+      body: Record<string, unknown>,
+      field: string,
+      ...messages: RegExp[]
+    ) => {
+      const before = (await call('GET', `/incidents/${id}`)).json();
+      const res = await patch(id, { ...body, version: before.version });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'validation_failed' });
+      expect(res.json().details).toEqual(messages.map((m) => ({ field, message: expect.stringMatching(m) })));
+      expect((await call('GET', `/incidents/${id}`)).json()).toEqual(before);
+    };
+
+    test('resolvedAt is set and cleared only by the status actions', async () => {
+      const { id } = await declare();
+      await refused(
+        id,
+        { resolvedAt: at(0) },
+        'body.resolvedAt',
+        /^is set by resolving \(POST \/api\/v1\/incidents\/:id\/resolve\); the incident is investigating$/,
+      );
+      clock.set(at(30));
+      expect((await call('POST', `/incidents/${id}/resolve`, {})).statusCode).toBe(200);
+      await refused(
+        id,
+        { resolvedAt: null },
+        'body.resolvedAt',
+        /^cannot be cleared while the incident is resolved; reopen it with POST \/api\/v1\/incidents\/:id\/status$/,
+      );
+    });
+
+    test('a corrected resolution stays after the other times and before now, and moves the postmortem', async () => {
+      // Resolved Monday 2026-12-07 10:00, so due Monday 2026-12-14; truly resolved Friday 2026-12-04.
+      const { id } = await declare({
+        startedAt: '2026-12-01T09:00:00.000Z',
+        detectedAt: '2026-12-01T09:05:00.000Z',
+      });
+      clock.set('2026-12-04T12:00:00Z');
+      await call('POST', `/incidents/${id}/status`, { status: 'monitoring' });
+      clock.set('2026-12-07T10:00:00Z');
+      await call('POST', `/incidents/${id}/resolve`, {});
+      expect((await call('GET', `/incidents/${id}/postmortem`)).json().dueAt).toBe(
+        '2026-12-14T23:59:59.999Z',
+      );
+
+      await refused(
+        id,
+        { resolvedAt: '2026-12-04T11:00:00.000Z' },
+        'body.resolvedAt',
+        /^must not be before acknowledgedAt \(2026-12-04T12:00:00.000Z\)$/,
+        /^must not be before mitigatedAt \(2026-12-04T12:00:00.000Z\)$/,
+      );
+      await refused(
+        id,
+        { resolvedAt: '2026-12-07T10:00:01.000Z' },
+        'body.resolvedAt',
+        /^must not be in the future/,
+      );
+
+      const res = await patch(id, { resolvedAt: '2026-12-04T15:00:00.000Z', version: 3 });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'resolved', resolvedAt: '2026-12-04T15:00:00.000Z' });
+      expect((await call('GET', `/incidents/${id}/postmortem`)).json().dueAt).toBe(
+        '2026-12-11T23:59:59.999Z',
+      );
+    });
+
+    test('start, detection and acknowledgement stay in order', async () => {
+      const { id } = await declare({ startedAt: at(-10), detectedAt: at(-5) });
+      await refused(id, { detectedAt: at(-11) }, 'body.detectedAt', /^must not be before startedAt/);
+      await refused(id, { startedAt: at(-4) }, 'body.startedAt', /^must not be after detectedAt \(/);
+      await refused(
+        id,
+        { detectedAt: at(1) },
+        'body.detectedAt',
+        /^must not be in the future \(the server's clock says 2026-12-01T10:00:00.000Z\)$/,
+      );
+      const moved = await patch(id, { startedAt: at(-20), detectedAt: at(-12), version: 1 });
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json()).toMatchObject({ startedAt: at(-20), detectedAt: at(-12) });
+
+      await call('POST', `/incidents/${id}/acknowledge`);
+      await refused(id, { acknowledgedAt: at(-13) }, 'body.acknowledgedAt', /^must not be before detectedAt/);
+      expect((await patch(id, { acknowledgedAt: at(-2), version: 3 })).json().acknowledgedAt).toBe(at(-2));
+    });
+
+    test('acknowledging belongs to its action; mitigation stays while monitoring', async () => {
+      const { id } = await declare({ startedAt: at(-10) });
+      await refused(
+        id,
+        { acknowledgedAt: at(-1) },
+        'body.acknowledgedAt',
+        /^is set by acknowledging \(POST \/api\/v1\/incidents\/:id\/acknowledge\)/,
+      );
+      const mitigated = await patch(id, { mitigatedAt: at(-3), version: 1 });
+      expect(mitigated.json()).toMatchObject({ status: 'investigating', mitigatedAt: at(-3) });
+      await call('POST', `/incidents/${id}/status`, { status: 'monitoring' });
+      await refused(id, { acknowledgedAt: null }, 'body.acknowledgedAt', /^cannot be cleared/);
+      await refused(
+        id,
+        { mitigatedAt: null },
+        'body.mitigatedAt',
+        /^cannot be cleared while the incident is monitoring/,
+      );
+      await refused(id, { mitigatedAt: at(-11) }, 'body.mitigatedAt', /^must not be before startedAt/);
+    });
+
+    test('declaring refuses times out of order or in the future, naming the field', async () => {
+      for (const [body, field] of [
+        [{ startedAt: at(-10), detectedAt: at(-11) }, 'body.detectedAt'],
+        [{ startedAt: at(-10), acknowledgedAt: at(-20), detectedAt: at(-15) }, 'body.acknowledgedAt'],
+        [{ startedAt: at(5) }, 'body.startedAt'],
+      ] as const) {
+        const res = await call('POST', '/incidents', { title: 'x', severity: 'S2', service: 'api', ...body });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+    });
+
+    test('raising a resolved incident to S1 schedules its postmortem', async () => {
+      const { id } = await declare({ severity: 'S3' });
+      await call('POST', `/incidents/${id}/resolve`, {});
+      expect((await call('GET', `/incidents/${id}/postmortem`)).statusCode).toBe(404);
+      expect((await patch(id, { severity: 'S1', version: 2 })).statusCode).toBe(200);
+      expect((await call('GET', `/incidents/${id}/postmortem`)).json()).toMatchObject({
+        status: 'draft',
+        dueAt: '2026-12-08T23:59:59.999Z',
+      });
+    });
+  });
+
   test('unknown incidents are 404 for every action', async () => {
     for (const [m, url, body] of [
       ['POST', '/incidents/nope/acknowledge', undefined],

@@ -1,10 +1,12 @@
 // The CRUD routes every resource shares: list (filters, keyset pages), create, read, update (If-Match or
 // version), delete. Resources declare their schemas once; validation and OpenAPI come from them.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { ErrorBody, Page } from '@opsdeck/common';
 import { ApiError, badRequest } from '../errors';
 import type { DocumentRepository, ListFilter, StoredDocument, WriteContext } from '../store/documents';
+import type { Database } from '../store/schema';
 
 export interface CrudResource<
   T extends StoredDocument,
@@ -27,8 +29,17 @@ export interface CrudResource<
     ctx: WriteContext,
     app: FastifyInstance,
   ): Omit<T, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>;
-  /** The document after a validated patch; may throw ApiError to refuse it. */
-  apply(current: T, patch: Omit<z.output<U>, 'version'>, ctx: WriteContext, app: FastifyInstance): T;
+  /**
+   * The document after a validated patch; may throw ApiError to refuse it. `tx` is the update's
+   * transaction, for what must change with the document (an incident's postmortem due date).
+   */
+  apply(
+    current: T,
+    patch: Omit<z.output<U>, 'version'>,
+    ctx: WriteContext,
+    app: FastifyInstance,
+    tx: Transaction<Database>,
+  ): T | Promise<T>;
   /** List filters from a validated query (besides limit, cursor, from, to). */
   filter(query: z.output<Q>): Pick<ListFilter, 'eq' | 'ne'>;
 }
@@ -163,7 +174,7 @@ export function registerCrud<
       const updated = await repo.update(
         (request.params as Id).id,
         expected,
-        (cur) => r.apply(cur, patch, ctx, fastify),
+        (cur, tx) => r.apply(cur, patch, ctx, fastify, tx),
         ctx,
       );
       etag(reply, updated.version);

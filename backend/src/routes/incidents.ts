@@ -18,15 +18,22 @@ import {
   PostmortemWrite,
   TimelineEntry,
   TimelineEntryCreate,
+  incidentTimestampProblems,
   statusPageApplies,
   statusPageEntry,
   statusPageMarkdown,
 } from '@opsdeck/common';
 import { IncidentActions } from '../incidents/actions';
 import { registerIncidentMetrics } from '../incidents/metrics';
-import { listActionItems, listPostmortems, readPostmortem, writePostmortem } from '../incidents/postmortems';
+import {
+  listActionItems,
+  listPostmortems,
+  readPostmortem,
+  schedulePostmortem,
+  writePostmortem,
+} from '../incidents/postmortems';
 import { readTimeline } from '../incidents/timeline';
-import { notFound, unprocessable } from '../errors';
+import { ApiError, notFound, unprocessable } from '../errors';
 import { IdParams, errorResponses, etag, expectedVersion, registerCrud, writeContext } from './crud';
 import { mergePatch } from './merge-patch';
 
@@ -83,6 +90,19 @@ const ActionItemListItem = z.object({
   overdue: z.boolean(),
 });
 
+/** A 400 naming each time that is in the future, out of order or at odds with the status. */
+function refuseTimestampProblems(...args: Parameters<typeof incidentTimestampProblems>): void {
+  const problems = incidentTimestampProblems(...args).map((p) => ({ ...p, field: `body.${p.field}` }));
+  if (problems.length > 0) {
+    throw new ApiError(
+      400,
+      'validation_failed',
+      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+      problems,
+    );
+  }
+}
+
 export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
   const metrics = registerIncidentMetrics(fastify.metrics, fastify.store, fastify.clock);
   const actions = new IncidentActions(fastify, metrics);
@@ -95,17 +115,32 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
     update: IncidentUpdate,
     listQuery: IncidentListQuery,
     repo: (a) => a.repos.incidents,
-    build: (input, ctx) => ({
-      ...input,
-      id: randomUUID(),
-      startedAt: input.startedAt ?? ctx.at.toISOString(),
-      detectedAt: input.detectedAt ?? null,
-      acknowledgedAt: input.acknowledgedAt ?? null,
-      mitigatedAt: input.mitigatedAt ?? null,
-      resolvedAt: input.status === 'resolved' ? ctx.at.toISOString() : null,
-    }),
-    // IncidentUpdate refuses `status`: lifecycle moves go through POST /status.
-    apply: (current, patch) => mergePatch(current, patch),
+    build: (input, ctx) => {
+      const incident = {
+        ...input,
+        id: randomUUID(),
+        startedAt: input.startedAt ?? ctx.at.toISOString(),
+        detectedAt: input.detectedAt ?? null,
+        acknowledgedAt: input.acknowledgedAt ?? null,
+        mitigatedAt: input.mitigatedAt ?? null,
+        resolvedAt: input.status === 'resolved' ? ctx.at.toISOString() : null,
+      };
+      refuseTimestampProblems(undefined, incident, ctx.at);
+      return incident;
+    },
+    // IncidentUpdate refuses `status`: lifecycle moves go through POST /status. Times may be corrected
+    // in step with the status; the postmortem is due from the (corrected) resolution and severity.
+    apply: async (current, patch, ctx, _app, tx) => {
+      const next = mergePatch(current, patch);
+      refuseTimestampProblems(current, next, ctx.at);
+      if (
+        next.status === 'resolved' &&
+        (next.resolvedAt !== current.resolvedAt || next.severity !== current.severity)
+      ) {
+        await schedulePostmortem(tx, next, ctx);
+      }
+      return next;
+    },
     filter: (q) => ({
       eq: { service: q.service, severity: q.severity, status: q.status === 'open' ? undefined : q.status },
       ne: { status: q.status === 'open' ? 'resolved' : undefined },

@@ -100,18 +100,39 @@ export const IncidentCreate = z.strictObject({
 });
 export type IncidentCreate = z.input<typeof IncidentCreate>;
 
-/** The status path of the incident actions, the only way to move an incident through its lifecycle. */
-const INCIDENT_STATUS_ACTION = 'POST /api/v1/incidents/:id/status';
+/** The incident actions that move it through its lifecycle; only they write the timeline. */
+export const INCIDENT_ACTIONS = {
+  status: 'POST /api/v1/incidents/:id/status',
+  acknowledge: 'POST /api/v1/incidents/:id/acknowledge',
+  resolve: 'POST /api/v1/incidents/:id/resolve',
+} as const;
 
-// Status moves write the timeline and schedule the postmortem, so a PATCH cannot make them.
+const CORRECTED_TIME =
+  'corrects the recorded time; must stay in order (startedAt ≤ detectedAt ≤ acknowledgedAt ≤ resolvedAt, startedAt ≤ mitigatedAt ≤ resolvedAt) and not in the future';
+
+// Status moves write the timeline and schedule the postmortem, so a PATCH cannot make them; it only
+// corrects the times the actions recorded (see incidentTimestampProblems).
 export const IncidentUpdate = z
-  .strictObject({ ...IncidentFields, resolvedAt: Timestamp.nullable() })
+  .strictObject({
+    ...IncidentFields,
+    startedAt: IncidentFields.startedAt.describe(`when impact began; ${CORRECTED_TIME}`),
+    detectedAt: IncidentFields.detectedAt.describe(`when it was detected; ${CORRECTED_TIME}`),
+    acknowledgedAt: IncidentFields.acknowledgedAt.describe(
+      `${CORRECTED_TIME}; set it with ${INCIDENT_ACTIONS.acknowledge}, never cleared`,
+    ),
+    mitigatedAt: IncidentFields.mitigatedAt.describe(
+      `${CORRECTED_TIME}; not cleared while monitoring or resolved`,
+    ),
+    resolvedAt: Timestamp.nullable().describe(
+      `only while resolved: ${CORRECTED_TIME}; the postmortem due date follows it. Resolve or reopen with ${INCIDENT_ACTIONS.status}`,
+    ),
+  })
   .partial()
   .extend({
     status: z
-      .never({ error: `is not edited here; send {status, text?} to ${INCIDENT_STATUS_ACTION}` })
+      .never({ error: `is not edited here; send {status, text?} to ${INCIDENT_ACTIONS.status}` })
       .optional()
-      .describe(`not accepted: use ${INCIDENT_STATUS_ACTION}`),
+      .describe(`not accepted: use ${INCIDENT_ACTIONS.status}`),
     ...VersionField,
   });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;

@@ -4,6 +4,7 @@ import {
   checkIncidentTransition,
   checklistState,
   incidentFlags,
+  incidentTimestampProblems,
   postmortemDueAt,
   postmortemDueDate,
   postmortemOverdue,
@@ -187,6 +188,117 @@ describe('lifecycle', () => {
     ).toEqual({
       resolvedAt: at(40).toISOString(),
     });
+  });
+});
+
+describe('timestamps an edit may write', () => {
+  const t = (minutes: number) => at(minutes).toISOString();
+  const now = at(60);
+  const resolved = incident({
+    status: 'resolved',
+    detectedAt: t(2),
+    acknowledgedAt: t(5),
+    mitigatedAt: t(20),
+    resolvedAt: t(40),
+  });
+
+  test.each([
+    [
+      'a resolution time on an open incident',
+      'resolvedAt',
+      incident(),
+      { resolvedAt: t(30) },
+      /^is set by resolving/,
+    ],
+    [
+      'clearing the resolution of a resolved one',
+      'resolvedAt',
+      resolved,
+      { resolvedAt: null },
+      /^cannot be cleared while the incident is resolved/,
+    ],
+    [
+      'resolution before mitigation',
+      'resolvedAt',
+      resolved,
+      { resolvedAt: t(10) },
+      /^must not be before mitigatedAt/,
+    ],
+    ['start after detection', 'startedAt', resolved, { startedAt: t(3) }, /^must not be after detectedAt/],
+    [
+      'acknowledgement before detection',
+      'acknowledgedAt',
+      resolved,
+      { acknowledgedAt: t(1) },
+      /^must not be before detectedAt/,
+    ],
+    [
+      'acknowledgement after resolution',
+      'acknowledgedAt',
+      resolved,
+      { acknowledgedAt: t(41) },
+      /^must not be after resolvedAt/,
+    ],
+    [
+      'detection in the future',
+      'detectedAt',
+      incident(),
+      { detectedAt: t(61) },
+      /^must not be in the future/,
+    ],
+    [
+      'acknowledging by an edit',
+      'acknowledgedAt',
+      incident(),
+      { acknowledgedAt: t(5) },
+      /^is set by acknowledging/,
+    ],
+    [
+      'clearing an acknowledgement',
+      'acknowledgedAt',
+      resolved,
+      { acknowledgedAt: null },
+      /^cannot be cleared/,
+    ],
+    [
+      'clearing mitigation while monitoring',
+      'mitigatedAt',
+      incident({ status: 'monitoring', mitigatedAt: t(20) }),
+      { mitigatedAt: null },
+      /^cannot be cleared while the incident is monitoring/,
+    ],
+  ] as const)('refuses %s, naming %s', (_label, field, before, edit, message) => {
+    expect(incidentTimestampProblems(before, { ...before, ...edit }, now)).toEqual([
+      { field, message: expect.stringMatching(message) },
+    ]);
+  });
+
+  test.each([
+    ['a corrected resolution', resolved, { resolvedAt: t(25) }],
+    ['times moved together', resolved, { startedAt: t(-30), detectedAt: t(-25) }],
+    ['mitigation while investigating', incident(), { mitigatedAt: t(10) }],
+    ['mitigation cleared while investigating', incident({ mitigatedAt: t(10) }), { mitigatedAt: null }],
+    ['a time equal to now', incident(), { detectedAt: t(60) }],
+  ] as const)('accepts %s', (_label, before, edit) => {
+    expect(incidentTimestampProblems(before, { ...before, ...edit }, now)).toEqual([]);
+  });
+
+  test('judges only rules that touch a changed field, so an old inconsistency does not block an edit', () => {
+    const old = incident({ detectedAt: t(-5), acknowledgedAt: t(-6) });
+    expect(incidentTimestampProblems(old, old, now)).toEqual([]);
+    expect(incidentTimestampProblems(old, { ...old, acknowledgedAt: t(-7) }, now)).toEqual([
+      { field: 'acknowledgedAt', message: `must not be before startedAt (${START})` },
+      { field: 'acknowledgedAt', message: `must not be before detectedAt (${t(-5)})` },
+    ]);
+  });
+
+  test('on creation every given time is judged, the later of two named', () => {
+    expect(
+      incidentTimestampProblems(undefined, incident({ detectedAt: t(-1), acknowledgedAt: t(61) }), now),
+    ).toEqual([
+      { field: 'acknowledgedAt', message: expect.stringMatching(/^must not be in the future/) },
+      { field: 'detectedAt', message: `must not be before startedAt (${START})` },
+    ]);
   });
 });
 

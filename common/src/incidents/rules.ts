@@ -1,13 +1,14 @@
 // Incident rules from the guide's incident-response section: lifecycle, due times, checklist,
 // status-page entry and postmortem deadlines. Pure: every function takes `now` from its caller.
-import type {
-  ActionItem,
-  ChecklistItemView,
-  ChecklistView,
-  Incident,
-  IncidentFlags,
-  IncidentStatus,
-  TimelineEntry,
+import {
+  type ActionItem,
+  type ChecklistItemView,
+  type ChecklistView,
+  INCIDENT_ACTIONS,
+  type Incident,
+  type IncidentFlags,
+  type IncidentStatus,
+  type TimelineEntry,
 } from '../api/incident';
 import {
   addBusinessDays,
@@ -107,6 +108,109 @@ export function statusTimestamps(
   if ((to === 'monitoring' || to === 'resolved') && !incident.mitigatedAt) out.mitigatedAt = at;
   out.resolvedAt = to === 'resolved' ? at : null;
   return out;
+}
+
+/** The lifecycle times of an incident; only startedAt is always set. */
+export const INCIDENT_TIMESTAMPS = [
+  'startedAt',
+  'detectedAt',
+  'acknowledgedAt',
+  'mitigatedAt',
+  'resolvedAt',
+] as const;
+export type IncidentTimestamp = (typeof INCIDENT_TIMESTAMPS)[number];
+
+/**
+ * Which time cannot come before which: impact starts first, a detection is acknowledged after it, and
+ * resolution comes last. Mitigation may come before detection or acknowledgement (an automatic
+ * rollback noticed later), so it is ordered only against start and resolution.
+ */
+const TIMESTAMP_ORDER: ReadonlyArray<readonly [IncidentTimestamp, IncidentTimestamp]> = [
+  ['startedAt', 'detectedAt'],
+  ['startedAt', 'acknowledgedAt'],
+  ['startedAt', 'mitigatedAt'],
+  ['startedAt', 'resolvedAt'],
+  ['detectedAt', 'acknowledgedAt'],
+  ['detectedAt', 'resolvedAt'],
+  ['acknowledgedAt', 'resolvedAt'],
+  ['mitigatedAt', 'resolvedAt'],
+];
+
+export interface TimestampProblem {
+  field: IncidentTimestamp;
+  message: string;
+}
+
+type TimestampFacts = Pick<IncidentFacts, 'status' | IncidentTimestamp>;
+
+/**
+ * What is wrong with an incident's times after a write, each problem on the field the write changed:
+ * a time in the future, two times out of order, or a time that contradicts the status (resolvedAt is
+ * set exactly while resolved; mitigatedAt stays set while monitoring or resolved). An edit corrects
+ * times but does not acknowledge, resolve or reopen: the actions do that and write the timeline.
+ * `before` is the stored incident, undefined on creation. Only rules that touch a changed field are
+ * judged, so an old inconsistency never blocks an unrelated edit.
+ */
+export function incidentTimestampProblems(
+  before: TimestampFacts | undefined,
+  after: TimestampFacts,
+  now: Date,
+): TimestampProblem[] {
+  const changed = (f: IncidentTimestamp) => before === undefined || before[f] !== after[f];
+  const problems: TimestampProblem[] = [];
+  const future = new Set<IncidentTimestamp>();
+  for (const f of INCIDENT_TIMESTAMPS) {
+    const at = after[f];
+    if (at !== null && changed(f) && ms(at) > now.getTime()) {
+      future.add(f);
+      problems.push({ field: f, message: `must not be in the future (the server's clock says ${iso(now)})` });
+    }
+  }
+  for (const [earlier, later] of TIMESTAMP_ORDER) {
+    const a = after[earlier];
+    const b = after[later];
+    if (a === null || b === null || future.has(earlier) || future.has(later) || ms(a) <= ms(b)) continue;
+    if (changed(later)) problems.push({ field: later, message: `must not be before ${earlier} (${a})` });
+    else if (changed(earlier))
+      problems.push({ field: earlier, message: `must not be after ${later} (${b})` });
+  }
+  const resolved = after.status === 'resolved';
+  if (changed('resolvedAt') && resolved && after.resolvedAt === null) {
+    problems.push({
+      field: 'resolvedAt',
+      message: `cannot be cleared while the incident is resolved; reopen it with ${INCIDENT_ACTIONS.status}`,
+    });
+  }
+  if (changed('resolvedAt') && !resolved && after.resolvedAt !== null) {
+    problems.push({
+      field: 'resolvedAt',
+      message: `is set by resolving (${INCIDENT_ACTIONS.resolve}); the incident is ${after.status}`,
+    });
+  }
+  if (before === undefined) return problems;
+  if (before.acknowledgedAt === null && after.acknowledgedAt !== null) {
+    problems.push({
+      field: 'acknowledgedAt',
+      message: `is set by acknowledging (${INCIDENT_ACTIONS.acknowledge}); an edit only corrects its time`,
+    });
+  }
+  if (before.acknowledgedAt !== null && after.acknowledgedAt === null) {
+    problems.push({
+      field: 'acknowledgedAt',
+      message: 'cannot be cleared: the incident was acknowledged; an edit only corrects its time',
+    });
+  }
+  if (
+    before.mitigatedAt !== null &&
+    after.mitigatedAt === null &&
+    (after.status === 'monitoring' || resolved)
+  ) {
+    problems.push({
+      field: 'mitigatedAt',
+      message: `cannot be cleared while the incident is ${after.status}; correct its time instead`,
+    });
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
