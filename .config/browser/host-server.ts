@@ -1,16 +1,12 @@
 // Serves the browser check: the host page and script, each plugin's dist/ under Grafana's
 // /public/plugins/<id>/ path, and the data source proxy route (/api/datasources/proxy/uid/<uid>/<route>/…)
-// that forwards to the backend with the token added, as Grafana's server does from plugin.json.
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import {
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-  createServer,
-  request as httpRequest,
-} from 'node:http';
+// through the plugins' shared Grafana proxy emulation, which forwards to the backend with the token added.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import datasourcePlugin from '../../datasource-plugin/src/plugin.json';
+import { type ProxySettings, proxyRequest } from '../test-support/grafana-proxy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOST_DIR = path.join(ROOT, '.tmp', 'browser-host');
@@ -40,25 +36,6 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
-interface Route {
-  path: string;
-  url: string;
-  headers?: Array<{ name: string; content: string }>;
-}
-
-const datasourceRoutes = (): Route[] =>
-  JSON.parse(readFileSync(path.join(ROOT, 'datasource-plugin', 'src', 'plugin.json'), 'utf8')).routes;
-
-function fill(template: string, opts: HostOptions): string {
-  return template
-    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
-      String((opts.jsonData as Record<string, string>)[k] ?? ''),
-    )
-    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_m, k: string) =>
-      String((opts.secureJsonData as Record<string, string>)[k] ?? ''),
-    );
-}
-
 function sendFile(res: ServerResponse, file: string) {
   if (!existsSync(file) || !statSync(file).isFile()) {
     res.writeHead(404).end('not found');
@@ -68,36 +45,19 @@ function sendFile(res: ServerResponse, file: string) {
   createReadStream(file).pipe(res);
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, route: Route, rest: string, opts: HostOptions) {
-  const target = new URL(fill(route.url, opts).replace(/\/+$/, '') + rest);
-  const headers: Record<string, string> = {
-    'content-type': req.headers['content-type'] ?? 'application/json',
-  };
-  for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = fill(h.content, opts);
-  const upstream = httpRequest(target, { method: req.method, headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, {
-      'content-type': answer.headers['content-type'] ?? 'application/json',
-    });
-    answer.pipe(res);
-  });
-  upstream.on('error', () =>
-    res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Bad Gateway"}'),
-  );
-  req.pipe(upstream);
-}
-
 export async function startHostServer(opts: HostOptions): Promise<HostServer> {
-  const routes = datasourceRoutes();
-  const proxyPrefix = `/api/datasources/proxy/uid/${opts.uid}/`;
+  // Data source routes declare no reqRole, so the signed-in user's role does not matter here.
+  const proxy: ProxySettings = {
+    prefix: `/api/datasources/proxy/uid/${opts.uid}/`,
+    routes: datasourcePlugin.routes,
+    jsonData: opts.jsonData,
+    secureJsonData: opts.secureJsonData,
+    role: 'Viewer',
+  };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname === '/') return sendFile(res, path.join(__dirname, 'index.html'));
-    if (url.pathname.startsWith(proxyPrefix)) {
-      const after = url.pathname.slice(proxyPrefix.length);
-      const route = routes.find((r) => after === r.path || after.startsWith(`${r.path}/`));
-      if (!route) return res.writeHead(404).end('no such route');
-      return proxy(req, res, route, after.slice(route.path.length) + url.search, opts);
-    }
+    if (url.pathname.startsWith(proxy.prefix)) return proxyRequest(req, res, proxy);
     const plugin = /^\/public\/plugins\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (plugin && PLUGIN_DIRS[plugin[1]!]) {
       const dir = PLUGIN_DIRS[plugin[1]!]!;

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { lastValueFrom } from 'rxjs';
 import appPlugin from '../../app-plugin/src/plugin.json';
 import datasourcePlugin from '../../datasource-plugin/src/plugin.json';
-import { type ProxiedCall, type ProxySettings, grafanaProxy, resolveRoute } from './grafana-proxy';
+import {
+  type ProxiedCall,
+  type ProxySettings,
+  grafanaProxy,
+  proxyRequest,
+  resolveRoute,
+} from './grafana-proxy';
 
 const app = (role: ProxySettings['role'], backendUrl = 'http://backend:3001'): ProxySettings => ({
   prefix: '/api/plugin-proxy/opsdeck-sre-app/',
@@ -59,7 +65,7 @@ describe('resolveRoute', () => {
   });
 });
 
-describe('grafanaProxy', () => {
+describe('grafanaProxy and proxyRequest', () => {
   let server: Server;
   let base: string;
   beforeAll(async () => {
@@ -133,5 +139,59 @@ describe('grafanaProxy', () => {
       status: 502,
       data: { message: 'Bad Gateway' },
     });
+  });
+
+  /** A host server answering every request with proxyRequest, as the browser checks' host servers do. */
+  async function hostFor(settings: ProxySettings) {
+    const host = createServer((req, res) => proxyRequest(req, res, settings));
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    return { url, close: () => new Promise<void>((resolve) => host.close(() => resolve())) };
+  }
+
+  it('answers a page through the route: method, path, query, body and token forwarded, status kept', async () => {
+    const host = await hostFor(app('Editor', base));
+    try {
+      const res = await fetch(`${host.url}/api/plugin-proxy/opsdeck-sre-app/opsdeck/api/v1/incidents?x=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"title":"t"}',
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        method: 'POST',
+        url: '/api/v1/incidents?x=1',
+        auth: 'Bearer s3cret',
+        body: '{"title":"t"}',
+      });
+      const missing = await fetch(`${host.url}/api/plugin-proxy/opsdeck-sre-app/opsdeck/missing`);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ url: '/missing' });
+    } finally {
+      await host.close();
+    }
+  });
+
+  it("answers Grafana's 404 off the routes, 403 below reqRole and 502 when the backend does not answer", async () => {
+    const viewer = await hostFor(app('Viewer', base));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const dead = await hostFor(datasource(deadUrl));
+    try {
+      const offRoute = await fetch(`${viewer.url}/api/plugin-proxy/opsdeck-sre-app/elsewhere`);
+      expect([offRoute.status, await offRoute.json()]).toEqual([404, { message: 'Not found' }]);
+      const write = await fetch(`${viewer.url}/api/plugin-proxy/opsdeck-sre-app/opsdeck/api/v1/incidents`, {
+        method: 'POST',
+        body: '{}',
+      });
+      expect([write.status, await write.json()]).toEqual([403, { message: 'Permission denied' }]);
+      const gone = await fetch(`${dead.url}/api/datasources/proxy/uid/opsdeck/opsdeck/api/v1/query`);
+      expect([gone.status, await gone.json()]).toEqual([502, { message: 'Bad Gateway' }]);
+    } finally {
+      await viewer.close();
+      await dead.close();
+    }
   });
 });

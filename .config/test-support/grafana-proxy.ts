@@ -1,8 +1,9 @@
 // Grafana's plugin route proxy for the plugins' tests: maps `<proxy prefix><route path>/…` to the route
 // from plugin.json (matching method and reqRole like Grafana), fills {{ .JsonData.* }} and
 // {{ .SecureJsonData.* }}, and calls the real backend over HTTP. The app's /api/plugin-proxy/<id>/ and a
-// data source's /api/datasources/proxy/uid/<uid>/ work the same way; only the prefix differs.
-import { request as httpRequest } from 'node:http';
+// data source's /api/datasources/proxy/uid/<uid>/ work the same way; only the prefix differs. jsdom tests
+// call it as a BackendSrv (grafanaProxy); the browser checks' host servers answer with it (proxyRequest).
+import { type IncomingMessage, type ServerResponse, request as httpRequest } from 'node:http';
 import type { BackendSrv, BackendSrvRequest, FetchResponse } from '@grafana/runtime';
 import { Observable } from 'rxjs';
 
@@ -66,6 +67,29 @@ export function resolveRoute(url: string, method: string, settings: ProxySetting
   return { target, headers };
 }
 
+const BAD_GATEWAY = { message: 'Bad Gateway' };
+
+/**
+ * Grafana's server answering a page's `<prefix>…` request: the route resolved as above, the backend's
+ * answer streamed back, Grafana's 404/403 off the routes and 502 when the route's URL does not answer.
+ */
+export function proxyRequest(req: IncomingMessage, res: ServerResponse, settings: ProxySettings): void {
+  const answer = (status: number, body: unknown) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const resolved = resolveRoute(req.url ?? '/', (req.method ?? 'GET').toUpperCase(), settings);
+  if ('status' in resolved) return void answer(resolved.status, { message: resolved.message });
+  const headers = { ...resolved.headers };
+  if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+  const upstream = httpRequest(resolved.target, { method: req.method, headers }, (backend) => {
+    res.writeHead(backend.statusCode ?? 502, {
+      'content-type': backend.headers['content-type'] ?? 'application/json',
+    });
+    backend.pipe(res);
+  });
+  upstream.on('error', () => answer(502, BAD_GATEWAY));
+  req.pipe(upstream);
+}
+
 function send(
   url: URL,
   method: string,
@@ -122,7 +146,7 @@ export function grafanaProxy(settings: ProxySettings, calls: ProxiedCall[] = [])
           subscriber.complete();
         },
         // Grafana answers 502 Bad Gateway when the route's URL does not answer.
-        () => fail(502, { message: 'Bad Gateway' }),
+        () => fail(502, BAD_GATEWAY),
       );
       return undefined;
     });

@@ -1,11 +1,11 @@
 // Serves the app's browser check: the host page at every /a/opsdeck-sre-app/… URL, the host script,
 // the built app under /public/plugins/opsdeck-sre-app/, and Grafana's plugin proxy route to the backend.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { type Server, createServer, request as httpRequest } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { APP_BASE, PLUGIN_ID } from '../src/constants';
-import { type AppSettings, resolveRoute } from '../src/test-support/app-proxy';
+import { type AppSettings, proxyAppRequest } from '../src/test-support/app-proxy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOST_DIR = path.join(ROOT, '.tmp', 'browser-app-host');
@@ -32,27 +32,8 @@ function sendFile(res: import('node:http').ServerResponse, file: string) {
 export async function startAppHost(settings: AppSettings): Promise<AppHost> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
-    if (url.pathname.startsWith(`/api/plugin-proxy/${PLUGIN_ID}/`)) {
-      const resolved = resolveRoute(url.pathname + url.search, req.method ?? 'GET', settings);
-      if ('status' in resolved)
-        return void res
-          .writeHead(resolved.status, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ message: resolved.message }));
-      const headers = {
-        ...resolved.headers,
-        ...(req.headers['content-type'] ? { 'content-type': req.headers['content-type'] } : {}),
-      };
-      const upstream = httpRequest(resolved.target, { method: req.method, headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, {
-          'content-type': answer.headers['content-type'] ?? 'application/json',
-        });
-        answer.pipe(res);
-      });
-      upstream.on('error', () =>
-        res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Bad Gateway"}'),
-      );
-      return void req.pipe(upstream);
-    }
+    if (url.pathname.startsWith(`/api/plugin-proxy/${PLUGIN_ID}/`))
+      return proxyAppRequest(req, res, settings);
     if (url.pathname.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
       const file = path.join(
         APP_DIST,

@@ -1,11 +1,11 @@
 // Grafana's plugin proxy as the app sees it, for tests: the shared emulation in
 // .config/test-support/grafana-proxy.ts with the app's /api/plugin-proxy/<app id>/ prefix and routes.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type GrafanaRole,
   type ProxiedCall,
-  type Resolved,
   grafanaProxy,
-  resolveRoute as resolveProxyRoute,
+  proxyRequest,
 } from '../../../.config/test-support/grafana-proxy';
 import { PLUGIN_ID } from '../constants';
 import pluginJson from '../plugin.json';
@@ -25,8 +25,9 @@ const withRoutes = (settings: AppSettings) => ({
   routes: pluginJson.routes,
 });
 
-export const resolveRoute = (url: string, method: string, settings: AppSettings): Resolved =>
-  resolveProxyRoute(url, method, withRoutes(settings));
+/** Answers a page's /api/plugin-proxy/<app id>/… request as Grafana's server would. */
+export const proxyAppRequest = (req: IncomingMessage, res: ServerResponse, settings: AppSettings) =>
+  proxyRequest(req, res, withRoutes(settings));
 
 export const appProxy = (settings: AppSettings, calls?: ProxiedCall[]) =>
   grafanaProxy(withRoutes(settings), calls);
