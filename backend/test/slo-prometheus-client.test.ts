@@ -31,8 +31,11 @@ afterAll(async () => {
   await prom?.remove();
 });
 
-/** Forwards to Prometheus, recording headers and the most calls seen in flight at once. */
-async function startProxy(): Promise<{
+/**
+ * Forwards to Prometheus, recording headers and the most calls seen in flight at once; with a prefix,
+ * serves Prometheus under it (as a reverse proxy at /prometheus would) and answers 404 elsewhere.
+ */
+async function startProxy(prefix = ''): Promise<{
   url: string;
   headers: IncomingHttpHeaders[];
   maxInFlight: () => number;
@@ -43,11 +46,21 @@ async function startProxy(): Promise<{
   let max = 0;
   const target = new URL(prom.url);
   const server: Server = createServer((req, res) => {
+    if (!req.url?.startsWith(`${prefix}/`)) {
+      res.writeHead(404).end();
+      return;
+    }
     headers.push(req.headers);
     inFlight++;
     max = Math.max(max, inFlight);
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: req.url.slice(prefix.length),
+        method: req.method,
+        headers: req.headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -151,6 +164,18 @@ describe('PrometheusClient against a real Prometheus', () => {
       expect(proxy.maxInFlight()).toBeLessThanOrEqual(2);
       expect(proxy.headers).toHaveLength(7);
       for (const h of proxy.headers) expect(h['x-scope-orgid']).toBe('tenant-a');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('keeps the path of a Prometheus served under a prefix', async () => {
+    const proxy = await startProxy('/prometheus');
+    try {
+      const client = new PrometheusClient({ url: `${proxy.url}/prometheus/` });
+      expect(await client.instant('scalar(vector(2.5))', at)).toEqual([{ labels: {}, value: 2.5 }]);
+      expect(await client.recordingRules()).toHaveLength(1);
+      expect(proxy.headers).toHaveLength(2);
     } finally {
       await proxy.close();
     }
