@@ -82,6 +82,23 @@ const SLOS: SloSpec[] = [
       sliceSeconds: 60,
     },
   },
+  // no request answered 599: the error counter never appeared
+  {
+    ...base,
+    id: 'never-failed',
+    objective: 99.9,
+    window: '30d',
+    indicator: { ...availability, errors: 'http_requests_total{service="api",code="599"}' },
+  },
+  // only /search answers 404: /orders has no 404 series
+  {
+    ...base,
+    id: 'not-found-by-route',
+    objective: 95,
+    window: '30d',
+    groupBy: ['route'],
+    indicator: { ...availability, errors: 'http_requests_total{service="api",code="404"}' },
+  },
 ];
 
 /** The SLOs' recording rules that `keep` selects, as a rule file (JSON is YAML). */
@@ -251,6 +268,27 @@ describe.each(SLOS.filter((s) => recordedWindow(s.window) !== null).map((s) => [
     });
   },
 );
+
+describe('an SLO whose error counter has not appeared, from recording rules', () => {
+  const noErrors = (s: Pick<SloStatus, 'sli' | 'errorBudget' | 'burnRates'>) => {
+    expect(s.sli).toBe(1);
+    expect(s.errorBudget.consumed).toBe(0);
+    for (const w of Object.keys(s.burnRates)) expect(s.burnRates[w]).toBe(0);
+  };
+  it('is 100 % good when no error ever happened', () => {
+    const status = recorded.get('never-failed')!;
+    expect(status.source).toBe('rules');
+    noErrors(status);
+    within(status.events, raw.get('never-failed')!.events, 0.001);
+    expect(batch.items.find((s) => s.id === 'never-failed')).toEqual(status);
+  });
+  it('is 100 % good in the groups without errors', () => {
+    const status = recorded.get('not-found-by-route')!;
+    expect(status.groups!.map((g) => g.labels.route)).toEqual(['/orders', '/search']);
+    noErrors(status.groups![0]!);
+    expect(status.groups![1]!.sli).toBeLessThan(1);
+  });
+});
 
 describe('batch status from recording rules', () => {
   it('equals each SLO evaluated on its own, in fewer Prometheus calls', () => {

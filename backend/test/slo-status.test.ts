@@ -302,3 +302,71 @@ describe('a grouped SLO', () => {
     expect(status.alerts).toEqual({ page: true, ticket: true });
   });
 });
+
+describe('an SLO whose error counter has not appeared', () => {
+  const total = (route?: string) => `http_requests_total{service="api"${route ? `,route="${route}"` : ''}}`;
+  const notFound = (route?: string) =>
+    `http_requests_total{service="api"${route ? `,route="${route}"` : ''},code="404"}`;
+  const ratio30d = (errors: string, all: string) =>
+    `sum(increase(${errors}[30d])) / sum(increase(${all}[30d]))`;
+
+  it('is 100 % good, with every burn rate 0, when no error ever happened', async () => {
+    // no request of the golden history answered 599: the error selector matches no series at all
+    const slo: SloSpec = {
+      ...base,
+      id: 'never-failed',
+      objective: 99.9,
+      window: '30d',
+      indicator: { kind: 'ratio', errors: 'http_requests_total{service="api",code="599"}', total: total() },
+    };
+    expect(await client.instant(`http_requests_total{code="599"}`, at)).toEqual([]);
+    const status = await evaluator.status(slo);
+    expect(status.sli).toBe(1);
+    expect(status.errorBudget).toEqual({ total: 0.001, consumed: 0, remaining: 1 });
+    expect(status.burnRates).toEqual(Object.fromEntries(WINDOWS.map((w) => [w, 0])));
+    expect(status.alerts).toEqual({ page: false, ticket: false });
+    close(status.events, await scalar(`sum(increase(${total()}[30d]))`));
+  });
+
+  it('is 100 % good in the groups without errors and exact in the others', async () => {
+    // only /search ever answers 404; /orders has no 404 series
+    const slo: SloSpec = {
+      ...base,
+      id: 'not-found-by-route',
+      objective: 95,
+      window: '30d',
+      groupBy: ['route'],
+      indicator: { kind: 'ratio', errors: notFound(), total: total() },
+    };
+    expect(await client.instant(`count by (route) (${notFound()})`, at)).toEqual([
+      { labels: { route: '/search' }, value: 1 },
+    ]);
+    const status = await evaluator.status(slo);
+    close(status.sli, await scalar(`1 - ${ratio30d(notFound(), total())}`));
+    const [orders, search] = status.groups!;
+    expect(orders!.labels).toEqual({ route: '/orders' });
+    expect(orders!.sli).toBe(1);
+    expect(orders!.errorBudget.consumed).toBe(0);
+    expect(orders!.burnRates).toEqual(Object.fromEntries(WINDOWS.map((w) => [w, 0])));
+    close(orders!.events, await scalar(`sum(increase(${total('/orders')}[30d]))`));
+    expect(search!.labels).toEqual({ route: '/search' });
+    const searchRatio = await scalar(ratio30d(notFound('/search'), total('/search')));
+    expect(searchRatio).toBeGreaterThan(0);
+    close(search!.sli, 1 - searchRatio);
+  });
+});
+
+describe('batch status from raw queries', () => {
+  it('equals each SLO evaluated on its own, SLOs over one indicator sharing its queries', async () => {
+    const slos = [...CASES.map((c) => c.slo), { ...CASES[0]!.slo, id: 'availability-30d-99', objective: 99 }];
+    const oneByOne = new PrometheusClient({ url: prom.url, cacheTtlMs: 0 });
+    const single = new SloEvaluator({ prometheus: oneByOne, clock: new ManualClock(at) });
+    const expected: SloStatus[] = [];
+    for (const slo of slos) expected.push(await single.status(slo));
+    const together = new PrometheusClient({ url: prom.url, cacheTtlMs: 0 });
+    const batch = await new SloEvaluator({ prometheus: together, clock: new ManualClock(at) }).statuses(slos);
+    expect(batch.errors).toEqual([]);
+    expect(batch.items).toEqual(expected);
+    expect(together.requests).toBeLessThan(oneByOne.requests);
+  });
+});

@@ -11,14 +11,17 @@ import {
   calendarPeriod,
   errorBudget,
   errorBudgetRatio,
+  errorRatioFromCounts,
   errorRatioQuery,
   errorsQuery,
+  eventCountQueries,
   eventsQuery,
   formatDuration,
   objectiveFraction,
   parseWindow,
   RECORDED,
   rangeSeconds,
+  recordedBatchQuery,
   recordedWindow,
   recordingExpressions,
   sli,
@@ -68,8 +71,20 @@ function groupKey(labels: Record<string, string>, groupBy: readonly string[]): s
   return JSON.stringify(groupBy.map((l) => labels[l] ?? ''));
 }
 
-/** Recorded series per record name and SLO id, read for many SLOs at once (`sum by (slo) (record)`). */
+/** Recorded series per record name and SLO id, read for many SLOs at once (`recordedBatchQuery`). */
 type RecordedBatch = Map<string, Map<string, number>>;
+
+/** A window's answer per group: its error ratio, and its events where they were asked for. */
+interface WindowAnswer {
+  ratios: Sample[];
+  events: Sample[];
+}
+
+/**
+ * Raw window answers of one batch evaluation by indicator, grouping and range: SLOs over the same
+ * indicator (another objective, another window, the same burn-rate windows) share them.
+ */
+type WindowMemo = Map<string, Promise<WindowAnswer>>;
 
 export class SloEvaluator {
   constructor(private readonly options: SloEvaluatorOptions) {}
@@ -112,6 +127,7 @@ export class SloEvaluator {
     at: Date,
     batch?: RecordedBatch,
     knownMode?: QueryMode,
+    memo?: WindowMemo,
   ): Promise<SloStatus> {
     const mode = knownMode ?? (await this.modeFor(slo));
     const elapsed = windowAt(slo.window, slo.timeZone, at).elapsed;
@@ -123,9 +139,9 @@ export class SloEvaluator {
     const overallMode: QueryMode = slo.groupBy.length > 0 ? 'raw' : mode;
     const batched = mode === 'rules' && batch ? this.fromBatch(slo, batch) : undefined;
     const [total, groups] = await Promise.all([
-      batched ? Promise.resolve(batched) : this.indicators(overall, range, mode, overallMode, at),
+      batched ? Promise.resolve(batched) : this.indicators(overall, range, mode, overallMode, at, memo),
       slo.groupBy.length > 0
-        ? this.indicators(slo, range, mode, mode, at)
+        ? this.indicators(slo, range, mode, mode, at, memo)
         : Promise.resolve(new Map<string, Indicators & { labels: Record<string, string> }>()),
     ]);
     const one = total.get(groupKey({}, [])) ?? {
@@ -160,17 +176,22 @@ export class SloEvaluator {
 
   /**
    * Status of every SLO; one that cannot be evaluated is reported beside the others, not thrown.
-   * Ungrouped SLOs on rules with rolling windows share one query per recorded series (a dozen for
-   * any number of SLOs) instead of ten queries each; the rest are evaluated one by one.
+   * Ungrouped SLOs on rules with rolling windows are answered by one query for all of them, sent
+   * alongside the read of the loaded rules (it does not depend on it: it asks for every such SLO,
+   * and only those the rules cover use the answer); the rest are evaluated one by one.
    */
   async statuses(
     slos: EvaluatedSlo[],
   ): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
     const at = this.now();
     // a failed rules or batch read leaves every SLO to its own queries, which report their own errors
+    const recorded = this.readRecorded(this.batchable(slos), at).catch(() => undefined);
     const modes = await this.modesFor(slos).catch(() => undefined);
-    const batch = modes ? await this.readRecorded(slos, modes, at).catch(() => undefined) : undefined;
-    const results = await Promise.allSettled(slos.map((s, i) => this.evaluate(s, at, batch, modes?.[i])));
+    const batch = modes ? await recorded : undefined;
+    const memo: WindowMemo = new Map();
+    const results = await Promise.allSettled(
+      slos.map((s, i) => this.evaluate(s, at, batch, modes?.[i], memo)),
+    );
     const items: SloStatus[] = [];
     const errors: { id: string; error: unknown }[] = [];
     results.forEach((r, i) =>
@@ -179,37 +200,30 @@ export class SloEvaluator {
     return { items, errors };
   }
 
-  /** SLOs whose whole status the batch can answer: ungrouped, rolling window, every rule loaded. */
-  private batchable(slos: EvaluatedSlo[], modes: QueryMode[]): EvaluatedSlo[] {
-    return slos.filter(
-      (s, i) => modes[i] === 'rules' && s.groupBy.length === 0 && recordedWindow(s.window) !== null,
-    );
+  /** SLOs whose whole status the batch can answer once on rules: ungrouped, rolling window. */
+  private batchable(slos: EvaluatedSlo[]): EvaluatedSlo[] {
+    return slos.filter((s) => s.groupBy.length === 0 && recordedWindow(s.window) !== null);
   }
 
-  /**
-   * The recorded series those SLOs read, one instant query per record name for all of them:
-   * `sum by (slo) (record)` answers per SLO what `sum(record{slo="…"})` answers for one.
-   */
-  private async readRecorded(
-    slos: EvaluatedSlo[],
-    modes: QueryMode[],
-    at: Date,
-  ): Promise<RecordedBatch | undefined> {
-    const eligible = this.batchable(slos, modes);
-    if (eligible.length === 0) return undefined;
-    const windows = eligible.map((s) => recordedWindow(s.window)!);
+  /** The recorded series those SLOs read, in one instant query for all of them. */
+  private async readRecorded(slos: EvaluatedSlo[], at: Date): Promise<RecordedBatch | undefined> {
+    if (slos.length === 0) return undefined;
+    const windows = slos.map((s) => recordedWindow(s.window)!);
     const records = new Set([
       ...windows.flatMap((w) => [RECORDED.errorEvents(w), RECORDED.events(w)]),
       ...BURN_RATE_WINDOWS.map((w) => RECORDED.errorRatio(w)),
-      ...(eligible.some((s) => s.minEvents > 0) ? GUARD_WINDOWS.map((w) => RECORDED.events(w)) : []),
+      ...(slos.some((s) => s.minEvents > 0) ? GUARD_WINDOWS.map((w) => RECORDED.events(w)) : []),
     ]);
-    const batch: RecordedBatch = new Map();
-    await Promise.all(
-      [...records].map(async (record) => {
-        const samples = await this.options.prometheus.instant(`sum by (slo) (${record})`, at);
-        batch.set(record, new Map(samples.map((s) => [s.labels.slo ?? '', s.value])));
-      }),
+    const samples = await this.options.prometheus.instant(
+      recordedBatchQuery([...records], [...new Set(slos.map((s) => s.id))]),
+      at,
     );
+    const batch: RecordedBatch = new Map();
+    for (const s of samples) {
+      const record = s.labels.__name__ ?? '';
+      const bySlo = batch.get(record) ?? batch.set(record, new Map()).get(record)!;
+      bySlo.set(s.labels.slo ?? '', s.value);
+    }
     return batch;
   }
 
@@ -260,14 +274,14 @@ export class SloEvaluator {
     mode: QueryMode,
     burnMode: QueryMode,
     at: Date,
+    memo?: WindowMemo,
   ): Promise<Map<string, Indicators & { labels: Record<string, string> }>> {
-    const prom = this.options.prometheus;
     const guardWindows = slo.minEvents > 0 ? GUARD_WINDOWS : [];
-    const [ratio, events, burns, guards] = await Promise.all([
-      prom.instant(errorRatioQuery(slo, range, mode), at),
-      prom.instant(eventsQuery(slo, range, mode), at),
-      Promise.all(BURN_RATE_WINDOWS.map((w) => prom.instant(errorRatioQuery(slo, w, burnMode), at))),
-      Promise.all(guardWindows.map((w) => prom.instant(eventsQuery(slo, w, mode), at))),
+    // raw guard counts are the burn windows' event queries again, answered once by the client
+    const [window, burns, guards] = await Promise.all([
+      this.window(slo, range, mode, at, true, memo),
+      Promise.all(BURN_RATE_WINDOWS.map((w) => this.window(slo, w, burnMode, at, false, memo))),
+      Promise.all(guardWindows.map((w) => this.options.prometheus.instant(eventsQuery(slo, w, mode), at))),
     ]);
     const out = new Map<string, Indicators & { labels: Record<string, string> }>();
     const entry = (labels: Record<string, string>) => {
@@ -282,12 +296,55 @@ export class SloEvaluator {
     };
     const file = (samples: Sample[], put: (e: Indicators, v: number) => void) =>
       samples.forEach((s) => put(entry(s.labels), s.value));
-    file(ratio, (e, v) => (e.errorRatio = v));
-    file(events, (e, v) => (e.events = v));
-    burns.forEach((samples, i) => file(samples, (e, v) => (e.errorRatios[BURN_RATE_WINDOWS[i]!] = v)));
+    file(window.ratios, (e, v) => (e.errorRatio = v));
+    file(window.events, (e, v) => (e.events = v));
+    burns.forEach((b, i) => file(b.ratios, (e, v) => (e.errorRatios[BURN_RATE_WINDOWS[i]!] = v)));
     guards.forEach((samples, i) => file(samples, (e, v) => (e.guardEvents[guardWindows[i]!] = v)));
     if (slo.groupBy.length === 0) entry({});
     return out;
+  }
+
+  /**
+   * Error ratio (and events, when asked) over `range` per group. Raw: the events and the bad (or good)
+   * events as two queries, divided here, so each series is read once and the events need no query
+   * of their own; the answer goes into `memo` for SLOs over the same indicator. Rules: the recorded
+   * ratio and, when asked, the recorded events.
+   */
+  private window(
+    slo: EvaluatedSlo,
+    range: string,
+    mode: QueryMode,
+    at: Date,
+    withEvents: boolean,
+    memo?: WindowMemo,
+  ): Promise<WindowAnswer> {
+    const prom = this.options.prometheus;
+    if (mode === 'rules') {
+      return Promise.all([
+        prom.instant(errorRatioQuery(slo, range, mode), at),
+        withEvents ? prom.instant(eventsQuery(slo, range, mode), at) : Promise.resolve([]),
+      ]).then(([ratios, events]) => ({ ratios, events }));
+    }
+    if (!memo) return this.rawWindow(slo, range, at);
+    const key = JSON.stringify([slo.indicator, slo.groupBy, range]);
+    let answer = memo.get(key);
+    if (!answer) {
+      answer = this.rawWindow(slo, range, at);
+      memo.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async rawWindow(slo: EvaluatedSlo, range: string, at: Date): Promise<WindowAnswer> {
+    const prom = this.options.prometheus;
+    const q = eventCountQueries(slo, range);
+    const [totals, counted] = await Promise.all([prom.instant(q.total, at), prom.instant(q.counted, at)]);
+    const countedByGroup = new Map(counted.map((s) => [groupKey(s.labels, slo.groupBy), s.value]));
+    const ratios = totals.map((t) => ({
+      labels: t.labels,
+      value: errorRatioFromCounts(t.value, countedByGroup.get(groupKey(t.labels, slo.groupBy)), q.countedIs),
+    }));
+    return { ratios, events: totals };
   }
 
   /**

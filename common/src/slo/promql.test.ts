@@ -1,10 +1,13 @@
 import { SloCreate } from './spec';
 import {
   burnRateQuery,
+  errorRatioFromCounts,
   errorRatioQuery,
   errorsQuery,
+  eventCountQueries,
   eventsQuery,
   leMatcher,
+  recordedBatchQuery,
   recordedWindow,
   recordingExpressions,
   totalQuery,
@@ -199,6 +202,70 @@ describe('errorRatioQuery', () => {
 
   test('a range that is not a duration is refused', () => {
     expect(() => errorRatioQuery(ratio, '30 days')).toThrow(/not a duration/);
+  });
+});
+
+describe('eventCountQueries', () => {
+  test.each([
+    [
+      'ratio: the error counter alone, no fallback',
+      ratio,
+      'sum(increase(http_requests_total{service="api"}[30d]))',
+      'sum(increase(http_requests_total{service="api",code=~"5.."}[30d]))',
+      'bad',
+    ],
+    [
+      'ratio grouped',
+      perRoute,
+      'sum by (route, method) (increase(http_requests_total{service="api"}[30d]))',
+      'sum by (route, method) (increase(http_requests_total{service="api",code=~"5.."}[30d]))',
+      'bad',
+    ],
+    [
+      'latency: the good observations, bucket{le}',
+      latency,
+      'sum(increase(http_request_duration_seconds_count{service="api",method=~"GET|HEAD"}[30d]))',
+      'sum(increase(http_request_duration_seconds_bucket{service="api",method=~"GET|HEAD",le="0.5"}[30d]))',
+      'good',
+    ],
+    [
+      'threshold: the missed slices',
+      threshold,
+      'sum by (pipeline) (count_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[30d:1m]))',
+      'sum by (pipeline) (sum_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[30d:1m]))',
+      'bad',
+    ],
+  ])('%s', (_name, slo, total, counted, countedIs) => {
+    expect(eventCountQueries(slo, '30d')).toEqual({ total, counted, countedIs });
+  });
+  test('a range that is not a duration is refused', () => {
+    expect(() => eventCountQueries(ratio, '30 days')).toThrow(/not a duration/);
+  });
+});
+
+describe('errorRatioFromCounts', () => {
+  test.each<[string, number | undefined, number | undefined, 'bad' | 'good', number]>([
+    ['bad of total', 1000, 25, 'bad', 0.025],
+    ['no error series yet: none bad', 1000, undefined, 'bad', 0],
+    ['good of total', 1000, 900, 'good', 0.1],
+    ['no bucket series: unknown', 1000, undefined, 'good', NaN],
+    ['no events: unknown', undefined, 3, 'bad', NaN],
+    ['zero events: unknown', 0, 0, 'bad', NaN],
+  ])('%s', (_name, total, counted, countedIs, expected) => {
+    expect(errorRatioFromCounts(total, counted, countedIs)).toBe(expected);
+  });
+});
+
+describe('recordedBatchQuery', () => {
+  test('every named record of the listed SLOs, summed per record and SLO', () => {
+    expect(recordedBatchQuery(['slo:total:increase30d', 'slo:sli_error:ratio_rate1h'], ['api', 'web'])).toBe(
+      'sum by (__name__, slo) ({__name__=~"slo:total:increase30d|slo:sli_error:ratio_rate1h", slo=~"api|web"})',
+    );
+  });
+  test('a dot in an id matches only a dot', () => {
+    expect(recordedBatchQuery(['slo:total:increase30d'], ['api.v2'])).toBe(
+      'sum by (__name__, slo) ({__name__=~"slo:total:increase30d", slo=~"api\\\\.v2"})',
+    );
   });
 });
 

@@ -97,6 +97,17 @@ export function totalQuery(slo: SloQueryInput, range: string): string {
   }
 }
 
+/** Good events over `range` of a latency indicator: observations at or under the threshold. */
+function goodLatencyQuery(
+  slo: SloQueryInput & { indicator: Extract<Indicator, { kind: 'latency' }> },
+  range: string,
+): string {
+  return sumBy(
+    slo.groupBy,
+    `increase(${histogramSelector(slo.indicator, 'bucket', leMatcher(slo.indicator.le))}[${range}])`,
+  );
+}
+
 /**
  * Bad events over `range` from the source metrics, grouped. Ratio errors fall back to 0 × total so a
  * group that never failed answers 0 instead of vanishing (error counters often appear only on the first
@@ -108,13 +119,53 @@ export function errorsQuery(slo: SloQueryInput, range: string): string {
     case 'ratio':
       return `${sumBy(slo.groupBy, `increase(${ind.errors}[${range}])`)} or 0 * ${totalQuery(slo, range)}`;
     case 'latency':
-      return `${totalQuery(slo, range)} - ${sumBy(
-        slo.groupBy,
-        `increase(${histogramSelector(ind, 'bucket', leMatcher(ind.le))}[${range}])`,
-      )}`;
+      return `${totalQuery(slo, range)} - ${goodLatencyQuery({ ...slo, indicator: ind }, range)}`;
     case 'threshold':
       return sumBy(slo.groupBy, `sum_over_time(${badSlice(ind)}[${range}:${sliceStep(ind)}])`);
   }
+}
+
+/**
+ * The two counts an error ratio over `range` divides, as separate queries, for dividing outside
+ * Prometheus: all events, and the bad ones (ratio, threshold) or the good ones (latency: bad = total
+ * − good). `errorRatioQuery` reads the events two or three times in one expression (in the division,
+ * in the ratio fallback `or 0 × total`, in count − bucket); apart, each series is read once, and the
+ * events query doubles as the window's event count. An absent bad count is no error yet: see
+ * `errorRatioFromCounts`.
+ */
+export interface EventCountQueries {
+  total: string;
+  counted: string;
+  countedIs: 'bad' | 'good';
+}
+
+export function eventCountQueries(slo: SloQueryInput, range: string): EventCountQueries {
+  parseDuration(range);
+  const ind = slo.indicator;
+  const total = totalQuery(slo, range);
+  switch (ind.kind) {
+    case 'ratio':
+      return { total, counted: sumBy(slo.groupBy, `increase(${ind.errors}[${range}])`), countedIs: 'bad' };
+    case 'latency':
+      return { total, counted: goodLatencyQuery({ ...slo, indicator: ind }, range), countedIs: 'good' };
+    case 'threshold':
+      return { total, counted: errorsQuery(slo, range), countedIs: 'bad' };
+  }
+}
+
+/**
+ * Error ratio from the answers to `eventCountQueries`. A bad count that is absent while events exist
+ * is 0 (the error counter appears on the first error); an absent good count leaves the ratio unknown
+ * (NaN), as the histogram bucket is missing, not empty; no events leaves it unknown too.
+ */
+export function errorRatioFromCounts(
+  total: number | undefined,
+  counted: number | undefined,
+  countedIs: EventCountQueries['countedIs'],
+): number {
+  if (total === undefined) return NaN;
+  if (countedIs === 'bad') return (counted ?? 0) / total;
+  return counted === undefined ? NaN : (total - counted) / total;
 }
 
 /** True when the rules record a ratio for this window (the burn-rate windows). */
@@ -184,6 +235,22 @@ export function eventsQuery(slo: SloQueryInput, range: string, mode: QueryMode =
   if (GUARD_WINDOWS.includes(range) || isRecordedSloWindow(slo, range))
     return sumBy(slo.groupBy, recordedSelector(RECORDED.events(range), slo.id));
   return `${sumBy(slo.groupBy, `sum_over_time(${recordedSelector(RECORDED.total, slo.id)}[${range}])`)} / ${RECORD_OVERLAP}`;
+}
+
+/** `['a', 'b.c']` → `a|b\\.c`: an RE2 alternation of exactly these values, escaped for a PromQL string. */
+function exactAlternation(values: readonly string[]): string {
+  return values
+    .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')
+    .replace(/\\/g, '\\\\');
+}
+
+/**
+ * One instant query for recorded series of many SLOs: `sum by (__name__, slo)` over the named records
+ * of the listed SLOs answers, per record and SLO, what `sum(record{slo="…"})` answers for one.
+ */
+export function recordedBatchQuery(records: readonly string[], sloIds: readonly string[]): string {
+  return `sum by (__name__, slo) ({__name__=~"${exactAlternation(records)}", slo=~"${exactAlternation(sloIds)}"})`;
 }
 
 export interface RecordingExpression {
