@@ -116,6 +116,7 @@ export async function run(): Promise<BenchResult[]> {
     const [edit, editSeconds] = await timed(() => silencer.runCycle());
 
     failures.push(...edit.targets.flatMap((t) => (t.error ? [t.error] : [])));
+    for (const f of failures) process.stderr.write(`  silencer bench: a target failed: ${f}\n`);
     const worst = Math.max(...first, editSeconds, ...steady);
     return [
       {
@@ -127,6 +128,7 @@ export async function run(): Promise<BenchResult[]> {
           start_first_cycle_deferred: firstDeferred,
           start_cycles_until_all_created: first.length,
           start_s_until_all_created: round(startSeconds),
+          start_first_cycle_s: round(first[0]!),
           start_cycle_max_s: round(Math.max(...first)),
           steady_cycle_median_s: round(steady.sort((a, b) => a - b)[Math.floor(steady.length / 2)]!),
           steady_cycle_max_s: round(Math.max(...steady)),
