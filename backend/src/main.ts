@@ -7,7 +7,10 @@ import { openStore } from './store/db';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = await openStore(config.DATABASE_URL);
+  // Until the app's logger exists, a lost PostgreSQL connection is told on stderr.
+  let connectionLost = (err: Error): unknown =>
+    process.stderr.write(`store: connection lost: ${err.message}\n`);
+  const store = await openStore(config.DATABASE_URL, { onConnectionError: (err) => connectionLost(err) });
   const app = await buildApp({
     config,
     store,
@@ -19,6 +22,8 @@ async function main(): Promise<void> {
     },
   });
   app.addHook('onClose', async () => store.close());
+  connectionLost = (err) =>
+    app.log.warn({ err: err.message }, 'store: PostgreSQL ended an idle connection; reconnecting on demand');
 
   const provisioned = await loadProvisioning(app, config.OPSDECK_PROVISIONING_DIR);
   for (const p of provisioned.problems)

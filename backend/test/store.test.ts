@@ -1,9 +1,10 @@
 // The store keeps what it acknowledged across close and reopen, and migrations run on empty and existing databases.
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { migrate, openStore, withStatementCache } from '../src/store/db';
 import { MIGRATIONS } from '../src/store/migrations';
-import { STORE_KINDS, auth, createTestApp, createTestDatabase } from './support/app';
+import { PG_ADMIN_URL, STORE_KINDS, auth, createTestApp, createTestDatabase } from './support/app';
 
 describe.each(STORE_KINDS)('store on %s', (kind) => {
   it('loses nothing acknowledged when the store is closed and reopened', async () => {
@@ -83,6 +84,33 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
       expect(await migrate(reopened)).toEqual([]);
       await reopened.close();
     } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('PostgreSQL store', () => {
+  it('lives through PostgreSQL ending its idle connections and reconnects on the next query', async () => {
+    const database = await createTestDatabase('postgres');
+    const lost: Error[] = [];
+    const store = await openStore(database.url, { onConnectionError: (err) => lost.push(err) });
+    try {
+      // a few pooled connections, then idle
+      await Promise.all([1, 2, 3].map((n) => sql`select pg_sleep(0.05), ${n}::int as n`.execute(store.db)));
+      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      const killed = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [new URL(database.url).pathname.slice(1)],
+      );
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      for (let i = 0; i < 100 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(lost.length).toBeGreaterThan(0);
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(store.db);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await store.close();
       await database.drop();
     }
   });

@@ -55,7 +55,7 @@ export function withStatementCache(database: SQLite.Database, size = STATEMENT_C
   };
 }
 
-function openDb(url: string): { db: Kysely<Database>; dialect: Dialect } {
+function openDb(url: string, opts: StoreOptions): { db: Kysely<Database>; dialect: Dialect } {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -81,8 +81,21 @@ function openDb(url: string): { db: Kysely<Database>; dialect: Dialect } {
           : pg.types.getTypeParser(oid, format),
     },
   });
+  // An idle pooled connection that PostgreSQL ends (a restart, idle_session_timeout, pg_terminate_backend)
+  // is an 'error' on the pool; unheard, it would end the process. The pool replaces it on the next query.
+  pool.on('error', (err) => (opts.onConnectionError ?? logConnectionError)(err));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }
+
+export interface StoreOptions {
+  /** Told when PostgreSQL ends an idle pooled connection; the default writes one line to stderr. */
+  onConnectionError?: (err: Error) => void;
+}
+
+const logConnectionError = (err: Error) =>
+  process.stderr.write(
+    `store: PostgreSQL ended an idle connection (${err.message}); reconnecting on demand\n`,
+  );
 
 /** Applies every migration not yet applied; safe to run from several replicas (Kysely locks). */
 export async function migrate(store: Pick<Store, 'db' | 'dialect'>): Promise<string[]> {
@@ -95,8 +108,8 @@ export async function migrate(store: Pick<Store, 'db' | 'dialect'>): Promise<str
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-export async function openStore(url: string): Promise<Store> {
-  const { db, dialect } = openDb(url);
+export async function openStore(url: string, opts: StoreOptions = {}): Promise<Store> {
+  const { db, dialect } = openDb(url, opts);
   try {
     await migrate({ db, dialect });
   } catch (err) {
