@@ -2,7 +2,8 @@
 // through the evaluator on raw queries, the same PromQL sent straight to Prometheus, and through the
 // evaluator on promtool-backfilled recording rules — in one run.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Indicator, type SloSpec, sloRuleGroups, sloRulesYaml } from '@opsdeck/common';
 import { ManualClock } from '../clock';
@@ -13,7 +14,8 @@ import { backfillRules, startPrometheus } from './prometheus-process';
 import type { BenchResult } from './result';
 
 const SLO_COUNT = 100;
-const ROUNDS = 3;
+/** rounds of each kind, alternated where there are two; the median is reported */
+const ROUNDS = 7;
 /** generous: the machine may be shared, and a timeout would end the run without figures */
 const TIMEOUT_MS = 120_000;
 /** Calls in flight at once, for the evaluator and the direct baseline alike. */
@@ -67,30 +69,72 @@ function benchSlos(): SloSpec[] {
 
 /** A client that also notes every instant query it is asked, to replay them directly. */
 class RecordingClient extends PrometheusClient {
-  readonly queries: { query: string; time: Date }[] = [];
+  readonly queries: Query[] = [];
   override async instant(query: string, time: Date): Promise<Sample[]> {
     this.queries.push({ query, time });
     return super.instant(query, time);
   }
 }
 
-/** The queries sent straight to Prometheus with fetch, CONCURRENCY at a time: Prometheus's own time. */
-async function direct(url: string, queries: { query: string; time: Date }[]): Promise<number> {
+type Query = { query: string; time: Date };
+
+/** Sends the queries CONCURRENCY at a time, each through `send`; the wall time of all of them. */
+async function replay(queries: Query[], send: (q: Query) => Promise<unknown>): Promise<number> {
   const started = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < queries.length) {
-      const q = queries[next++]!;
-      const res = await fetch(`${url}/api/v1/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ query: q.query, time: String(q.time.getTime() / 1000) }).toString(),
-      });
-      await res.json();
-    }
+    while (next < queries.length) await send(queries[next++]!);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return performance.now() - started;
+}
+
+const form = (q: Query) =>
+  new URLSearchParams({ query: q.query, time: String(q.time.getTime() / 1000) }).toString();
+
+/**
+ * The queries sent straight to Prometheus over kept-alive connections with Node's http module, the
+ * leanest client at hand: as near Prometheus's own time as a client can measure it.
+ */
+function direct(url: string, queries: Query[]): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(`${url}/api/v1/query`);
+  const send = (q: Query) =>
+    new Promise<unknown>((resolve, reject) => {
+      const body = form(q);
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return replay(queries, send).finally(() => agent.destroy());
+}
+
+/** The same with fetch, the baseline's client up to 2026-11-29, reported beside it for comparison. */
+function directFetch(url: string, queries: Query[]): Promise<number> {
+  return replay(queries, async (q) => {
+    const res = await fetch(`${url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form(q),
+    });
+    return res.json();
+  });
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -99,30 +143,45 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function tsdbMetric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
+/** Values of the named metrics (unlabelled samples) on Prometheus's own /metrics page. */
+async function ownMetrics(url: string, names: string[]): Promise<number[]> {
+  const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+  return names.map((name) => {
+    const line = lines.find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.split(' ')[1]) : NaN;
+  });
 }
 
 /**
- * Waits for the vertical compaction Prometheus runs about a minute after start on the overlapping
- * backfilled blocks, so it does not compete with the measured queries.
+ * Waits for the compactions Prometheus runs after start on the overlapping backfilled blocks (the
+ * vertical one about a minute in, then level compactions of the merged blocks, each several seconds
+ * long) so they do not compete with the measured queries: settled is five seconds in a row with no
+ * block being written, the same blocks and compaction count, and under a fifth of a core busy.
  */
 async function settled(url: string): Promise<void> {
   const deadline = performance.now() + 300_000;
+  const sleep = () => new Promise((r) => setTimeout(r, 1000));
   while (
     performance.now() < deadline &&
-    !((await tsdbMetric(url, 'prometheus_tsdb_vertical_compactions_total')) >= 1)
+    !((await ownMetrics(url, ['prometheus_tsdb_vertical_compactions_total']))[0]! >= 1)
   ) {
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep();
   }
-  let blocks = NaN;
+  const watched = [
+    'prometheus_tsdb_blocks_loaded',
+    'prometheus_tsdb_compactions_total',
+    'prometheus_tsdb_compaction_populating_block',
+    'process_cpu_seconds_total',
+  ];
+  let before = await ownMetrics(url, watched);
   for (let stable = 0; stable < 5 && performance.now() < deadline;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const now = await tsdbMetric(url, 'prometheus_tsdb_blocks_loaded');
-    stable = now === blocks ? stable + 1 : 0;
-    blocks = now;
+    await sleep();
+    const now = await ownMetrics(url, watched);
+    const [blocks, compactions, populating, cpu] = now;
+    const quiet =
+      blocks === before[0] && compactions === before[1] && populating === 0 && cpu! - before[3]! < 0.2;
+    stable = quiet ? stable + 1 : 0;
+    before = now;
   }
 }
 
@@ -139,11 +198,15 @@ export async function run(): Promise<BenchResult[]> {
   const work = mkdtempSync(join(tmpdir(), 'opsdeck-bench-slo-'));
   let server = await startPrometheus({ blocks: [golden] });
   try {
-    // a client without cache: every round asks Prometheus again
-    const evaluate = async (url: string, record = false) => {
-      const client = record
-        ? new RecordingClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS })
-        : new PrometheusClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS });
+    // a new client without answer cache: every round asks Prometheus again, the rule list included
+    const newClient = (url: string) =>
+      new PrometheusClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS });
+    const evaluate = async (url: string, record = false, given?: PrometheusClient) => {
+      const client =
+        given ??
+        (record
+          ? new RecordingClient({ url, concurrency: CONCURRENCY, cacheTtlMs: 0, timeoutMs: TIMEOUT_MS })
+          : newClient(url));
       const evaluator = new SloEvaluator({ prometheus: client, clock });
       const { items, errors } = await evaluator.statuses(slos);
       if (errors.length > 0 || items.length !== SLO_COUNT)
@@ -159,11 +222,14 @@ export async function run(): Promise<BenchResult[]> {
     const queries = [...distinct.values()];
     // warm Prometheus's page cache, then alternate evaluator and direct rounds
     await direct(server.url, queries);
+    await directFetch(server.url, queries);
     const rawMs: number[] = [];
     const directMs: number[] = [];
+    const directFetchMs: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       rawMs.push(await timed(() => evaluate(server.url)));
       directMs.push(await direct(server.url, queries));
+      directFetchMs.push(await directFetch(server.url, queries));
     }
 
     const backfillStarted = performance.now();
@@ -200,6 +266,13 @@ export async function run(): Promise<BenchResult[]> {
     const fromRules = check.items.filter((s) => s.source === 'rules').length;
     const rulesMs: number[] = [];
     for (let i = 0; i < ROUNDS; i++) rulesMs.push(await timed(() => evaluate(server.url)));
+    // The app keeps one client, whose rule list lasts 30 s: a dashboard refreshing within that reads
+    // only the recorded series. Reported beside the target, which is judged on the new-client rounds.
+    const kept = newClient(server.url);
+    await evaluate(server.url, false, kept);
+    const rulesKeptMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) rulesKeptMs.push(await timed(() => evaluate(server.url, false, kept)));
+    const load = loadavg()[0]!;
 
     const raw = median(rawMs);
     const own = median(directMs);
@@ -215,10 +288,11 @@ export async function run(): Promise<BenchResult[]> {
           queries_distinct: queries.length,
           evaluator_raw_ms: round(raw),
           rounds: ROUNDS,
+          load_average_1m: round(load, 2),
         },
         baseline: {
-          name: 'Prometheus answering the same queries directly',
-          figures: { direct_ms: round(own) },
+          name: 'Prometheus answering the same queries directly (Node http, kept-alive connections)',
+          figures: { direct_ms: round(own), direct_fetch_ms: round(median(directFetchMs)) },
         },
         ratio: round(overhead, 3),
         target: 'raw evaluation ≤ 1.2× Prometheus’s own time for the same PromQL',
@@ -229,11 +303,13 @@ export async function run(): Promise<BenchResult[]> {
         figures: {
           slos_from_rules: fromRules,
           evaluator_rules_ms: round(rules),
+          evaluator_rules_cached_rule_list_ms: round(median(rulesKeptMs)),
           rule_backfill_s: round(backfillSeconds),
+          load_average_1m: round(load, 2),
         },
         baseline: { name: 'evaluator on raw queries', figures: { evaluator_raw_ms: round(raw) } },
         ratio: round(speedup, 2),
-        target: 'with recording rules ≥ 10× faster than raw at 30 days',
+        target: 'with recording rules ≥ 10× faster than raw at 30 days (a new client each round)',
         pass: fromRules === SLO_COUNT && speedup >= 10,
       },
     ];

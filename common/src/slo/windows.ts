@@ -6,13 +6,24 @@ const UNIT_SECONDS = { w: 604_800, d: 86_400, h: 3_600, m: 60, s: 1 } as const;
 type Unit = keyof typeof UNIT_SECONDS;
 const FORMAT_UNITS: Unit[] = ['d', 'h', 'm', 's'];
 
+/**
+ * Durations already parsed: the same few (`5m`, `1h`, `30d`) are parsed thousands of times when the
+ * status of a hundred SLOs is built. Bounded, as calendar ranges (`12d3h4m5s`) keep changing.
+ */
+const parsedDurations = new Map<string, number>();
+const PARSED_DURATIONS_KEPT = 1000;
+
 /** Seconds in a Prometheus duration made of w/d/h/m/s parts, e.g. `5m`, `1h30m`, `4w`. */
 export function parseDuration(text: string): number {
+  const known = parsedDurations.get(text);
+  if (known !== undefined) return known;
   const parts = [...text.matchAll(/(\d+)([wdhms])/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
     throw new Error(`"${text}" is not a duration: use digits with w, d, h, m or s, e.g. 5m, 1h30m, 30d`);
   }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2] as Unit], 0);
+  const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2] as Unit], 0);
+  if (parsedDurations.size < PARSED_DURATIONS_KEPT) parsedDurations.set(text, seconds);
+  return seconds;
 }
 
 /** The shortest Prometheus duration for whole seconds: 300 → `5m`, 90000 → `1d1h`, 0 → `0s`. */
