@@ -190,6 +190,100 @@ describe('PrometheusClient against a real Prometheus', () => {
   });
 });
 
+describe('the rule list of PrometheusClient', () => {
+  /** Answers /api/v1/rules with one recording rule named `name`, or 503 while `down`. */
+  async function startRulesServer() {
+    const state = { name: 'a', down: false, calls: 0 };
+    const server = createServer((_req, res) => {
+      state.calls++;
+      if (state.down) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+        return;
+      }
+      const rule = { type: 'recording', name: state.name, labels: { slo: 'x' } };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { groups: [{ rules: [rule] }] } }));
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${port}`, state, close: () => new Promise((r) => server.close(r)) };
+  }
+  const names = (rules: { name: string }[]) => rules.map((r) => r.name);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('is reused while fresh, then answered at once while a fresh one is read, then waited for', async () => {
+    const server = await startRulesServer();
+    try {
+      const client = new PrometheusClient({ url: server.url, rulesTtlMs: 500, rulesStaleMs: 1000 });
+      expect(names(await client.recordingRules())).toEqual(['a']);
+      server.state.name = 'b';
+      expect(names(await client.recordingRules())).toEqual(['a']);
+      expect(server.state.calls).toBe(1);
+      await sleep(600);
+      // past its time to live: the list at hand now, the new one read in the background
+      expect(names(await client.recordingRules())).toEqual(['a']);
+      for (let i = 0; i < 100 && names(await client.recordingRules())[0] !== 'b'; i++) await sleep(10);
+      expect(names(await client.recordingRules())).toEqual(['b']);
+      expect(server.state.calls).toBe(2);
+      // past time to live and staleness: the caller waits for the new list
+      server.state.name = 'c';
+      await sleep(1600);
+      expect(names(await client.recordingRules())).toEqual(['c']);
+      expect(server.state.calls).toBe(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps answering the list at hand while re-reading fails, until it is too old', async () => {
+    const server = await startRulesServer();
+    try {
+      const client = new PrometheusClient({ url: server.url, rulesTtlMs: 200, rulesStaleMs: 500 });
+      await client.recordingRules();
+      server.state.down = true;
+      await sleep(300);
+      expect(names(await client.recordingRules())).toEqual(['a']);
+      await sleep(600);
+      const err = await client.recordingRules().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrometheusUnavailableError);
+      expect((err as Error).message).toContain('HTTP 503');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('kept-alive connections of PrometheusClient', () => {
+  it('tries a call once more on a new connection when a kept one turns out closed', async () => {
+    // answers the first request of each connection, and drops a connection asked a second time, as a
+    // server does that closed it while idle
+    const served = new WeakSet<object>();
+    let connections = 0;
+    const server = createServer((req, res) => {
+      if (served.has(req.socket)) {
+        req.socket.destroy();
+        return;
+      }
+      served.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [0, '1'] } }));
+    });
+    server.on('connection', () => connections++);
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const client = new PrometheusClient({ url: `http://127.0.0.1:${port}`, cacheTtlMs: 0 });
+      expect(await client.instant('1', at)).toEqual([{ labels: {}, value: 1 }]);
+      expect(await client.instant('1', at)).toEqual([{ labels: {}, value: 1 }]);
+      expect(client.requests).toBe(2);
+      expect(connections).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('PrometheusClient when Prometheus is not there', () => {
   it('reports a refused connection as 503 naming Prometheus', async () => {
     const port = await freePort();

@@ -16,6 +16,8 @@ export interface PrometheusClientOptions {
   cacheTtlMs?: number;
   /** how long the list of loaded rules is reused */
   rulesTtlMs?: number;
+  /** how long past that it is still answered, while a fresh one is read in the background */
+  rulesStaleMs?: number;
 }
 
 export interface Sample {
@@ -75,9 +77,14 @@ interface HttpAnswer {
   text: string;
 }
 
-/** The call took longer than the client's timeout (named like fetch's, for `transportError`). */
-class CallTimeout extends Error {
-  override readonly name = 'TimeoutError';
+/** The call took longer than the client's timeout. */
+class CallTimeout extends Error {}
+
+/** A kept-alive connection turned out closed on reuse: the call is worth one more try. */
+class StaleConnection extends Error {
+  constructor(readonly code: string | undefined) {
+    super(`kept-alive connection closed (${code})`);
+  }
 }
 
 /** A counting semaphore: at most `limit` holders, the rest queue in order. */
@@ -103,6 +110,9 @@ export class PrometheusClient {
   private readonly timeoutMs: number;
   private readonly cacheTtlMs: number;
   private readonly rulesTtlMs: number;
+  private readonly rulesStaleMs: number;
+  /** the rule list last read, and when (monotonic ms) */
+  private rules?: { readAt: number; list: RecordingRule[] };
   private readonly gate: Gate;
   /**
    * Kept-alive connections, as many as calls may be in flight. Node's http module rather than fetch:
@@ -137,6 +147,7 @@ export class PrometheusClient {
     this.agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.cacheTtlMs = options.cacheTtlMs ?? 5_000;
     this.rulesTtlMs = options.rulesTtlMs ?? 30_000;
+    this.rulesStaleMs = options.rulesStaleMs ?? 300_000;
   }
 
   /** Instant query at `time`; a scalar answer comes back as one sample without labels. */
@@ -173,14 +184,34 @@ export class PrometheusClient {
     }));
   }
 
-  /** The recording rules Prometheus has loaded: name and static labels of each. */
+  /**
+   * The recording rules Prometheus has loaded: name and static labels of each. Read again after
+   * `rulesTtlMs`; until `rulesStaleMs` later the list at hand is answered at once while the new one is
+   * read in the background, so a status never waits for the list (hundreds of kilobytes for a hundred
+   * SLOs) after the first one: a change of the loaded rules shows one evaluation later.
+   */
   async recordingRules(): Promise<RecordingRule[]> {
+    const age = this.rules ? performance.now() - this.rules.readAt : Infinity;
+    if (age < this.rulesTtlMs) return this.rules!.list;
+    const read = this.readRules();
+    if (age < this.rulesTtlMs + this.rulesStaleMs) {
+      // a failed re-read leaves the list at hand until it is too old, then the caller sees the error
+      read.catch(() => undefined);
+      return this.rules!.list;
+    }
+    return read;
+  }
+
+  private async readRules(): Promise<RecordingRule[]> {
+    const readAt = performance.now();
     const data = await this.call<{
       groups: { rules: { type: string; name: string; labels?: Record<string, string> }[] }[];
-    }>('/api/v1/rules', { type: 'record' }, this.rulesTtlMs, 'GET');
-    return data.groups.flatMap((g) =>
+    }>('/api/v1/rules', { type: 'record' }, 0, 'GET');
+    const list = data.groups.flatMap((g) =>
       g.rules.filter((r) => r.type === 'recording').map((r) => ({ name: r.name, labels: r.labels ?? {} })),
     );
+    if (!this.rules || this.rules.readAt < readAt) this.rules = { readAt, list };
+    return list;
   }
 
   /** Resolves when Prometheus answers a trivial query; throws PrometheusUnavailableError otherwise. */
@@ -258,8 +289,26 @@ export class PrometheusClient {
     throw this.invalid(`the answer to ${path} is not a Prometheus API response: ${res.text.slice(0, 200)}`);
   }
 
-  /** One HTTP exchange on a kept-alive connection, the whole of it (connect to last byte) within the timeout. */
-  private send(path: string, body: string, method: 'GET' | 'POST'): Promise<HttpAnswer> {
+  /**
+   * One HTTP exchange on a kept-alive connection, the whole of it (connect to last byte) within the
+   * timeout. A kept connection the server closed while it sat idle (a restarted Prometheus) fails on
+   * its first reuse: the call goes once more, on a connection of its own (the pool may hold more such).
+   */
+  private async send(path: string, body: string, method: 'GET' | 'POST'): Promise<HttpAnswer> {
+    try {
+      return await this.exchange(path, body, method);
+    } catch (err) {
+      if (!(err instanceof StaleConnection)) throw err;
+      return this.exchange(path, body, method, false);
+    }
+  }
+
+  private exchange(
+    path: string,
+    body: string,
+    method: 'GET' | 'POST',
+    agent: HttpAgent | false = this.agent,
+  ): Promise<HttpAnswer> {
     const { https, hostname, port, basePath } = this.target;
     const headers: Record<string, string | number> = {
       ...this.headers,
@@ -276,7 +325,7 @@ export class PrometheusClient {
           method,
           path: method === 'GET' ? `${basePath}${path}?${body}` : `${basePath}${path}`,
           headers,
-          agent: this.agent,
+          agent,
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
@@ -299,7 +348,9 @@ export class PrometheusClient {
       }, this.timeoutMs);
       function fail(err: unknown) {
         clearTimeout(timer);
-        reject(err);
+        const code = (err as { code?: string }).code;
+        const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
+        reject(stale ? new StaleConnection(code) : err);
       }
       req.on('error', fail);
       req.end(method === 'POST' ? body : undefined);

@@ -30,7 +30,7 @@ import {
   windowRecordingExpressions,
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
-import type { PrometheusClient, Sample, Series } from '../prometheus/client';
+import type { PrometheusClient, RecordingRule, Sample, Series } from '../prometheus/client';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
 /** The SLO fields evaluation reads; a stored `Slo` fits. */
@@ -87,6 +87,9 @@ interface WindowAnswer {
 type WindowMemo = Map<string, Promise<WindowAnswer>>;
 
 export class SloEvaluator {
+  /** Rule names by SLO id, indexed once per rule list read (the client answers the same list for a while). */
+  private readonly rulesBySlo = new WeakMap<readonly RecordingRule[], Map<string, Set<string>>>();
+
   constructor(private readonly options: SloEvaluatorOptions) {}
 
   /** The evaluation instant: the clock, to the whole second (so simultaneous panels share answers). */
@@ -104,18 +107,27 @@ export class SloEvaluator {
 
   /** `modeFor` of many SLOs, indexing the loaded rules once rather than scanning them per SLO. */
   private async modesFor(slos: EvaluatedSlo[]): Promise<QueryMode[]> {
-    const bySlo = new Map<string, Set<string>>();
-    for (const rule of await this.options.prometheus.recordingRules()) {
-      const id = rule.labels.slo;
-      if (id === undefined) continue;
-      const names = bySlo.get(id) ?? bySlo.set(id, new Set()).get(id)!;
-      names.add(rule.name);
-    }
+    const bySlo = this.indexRules(await this.options.prometheus.recordingRules());
     return slos.map((slo) => {
       const have = bySlo.get(slo.id) ?? new Set<string>();
       const needed = [...recordingExpressions(slo), ...windowRecordingExpressions(slo)];
       return needed.every((r) => have.has(r.record)) ? 'rules' : 'raw';
     });
+  }
+
+  private indexRules(rules: readonly RecordingRule[]): Map<string, Set<string>> {
+    let bySlo = this.rulesBySlo.get(rules);
+    if (!bySlo) {
+      bySlo = new Map();
+      for (const rule of rules) {
+        const id = rule.labels.slo;
+        if (id === undefined) continue;
+        const names = bySlo.get(id) ?? bySlo.set(id, new Set()).get(id)!;
+        names.add(rule.name);
+      }
+      this.rulesBySlo.set(rules, bySlo);
+    }
+    return bySlo;
   }
 
   async status(slo: EvaluatedSlo): Promise<SloStatus> {
