@@ -1,5 +1,6 @@
 // Service limits: request body size, per-token rate limiting, security headers (with the docs page still
 // working in a real browser), and timeouts on upstream calls that never answer.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { chromium } from 'playwright-core';
 import { AlertmanagerClient, AlertmanagerError } from '../src/silencer/alertmanager-client';
@@ -177,6 +178,36 @@ describe('upstream timeouts', () => {
       })
       .catch((e: unknown) => e);
     expect((err as Error).message).toContain('no answer within 200 ms');
+  });
+
+  it('probes Prometheus under its path with the URL credentials as basic auth, never showing them', async () => {
+    const seen: { url?: string; authorization?: string }[] = [];
+    let status = 200;
+    const server = createHttpServer((req, res) => {
+      seen.push({ url: req.url, authorization: req.headers.authorization });
+      res.writeHead(req.url === '/prometheus/-/ready' ? status : 404).end('ready');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const t = await createTestApp('sqlite', {
+      env: { PROMETHEUS_URL: `http://reader:s3cret-pw@127.0.0.1:${port}/prometheus` },
+    });
+    try {
+      const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.json().checks.prometheus).toEqual({ ok: true });
+      expect(seen[0]).toEqual({
+        url: '/prometheus/-/ready',
+        authorization: `Basic ${Buffer.from('reader:s3cret-pw').toString('base64')}`,
+      });
+      status = 503;
+      const down = await t.app.inject({ method: 'GET', url: '/readyz' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json().checks.prometheus.error).toContain(`127.0.0.1:${port}/prometheus answered HTTP 503`);
+      expect(down.body).not.toContain('s3cret-pw');
+    } finally {
+      await t.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers /readyz as not ready when Prometheus hangs instead of hanging with it', async () => {

@@ -181,6 +181,26 @@ describe('PrometheusClient against a real Prometheus', () => {
     }
   });
 
+  it('sends the credentials of a URL with user:password@ as basic auth', async () => {
+    const proxy = await startProxy();
+    try {
+      const url = new URL(proxy.url);
+      url.username = 'reader';
+      url.password = 'p@ss:word';
+      const client = new PrometheusClient({ url: url.toString() });
+      expect(await client.instant('scalar(vector(1))', at)).toEqual([{ labels: {}, value: 1 }]);
+      const expected = `Basic ${Buffer.from('reader:p@ss:word').toString('base64')}`;
+      expect(proxy.headers[0]?.authorization).toBe(expected);
+      await proxy.close();
+      const failed = await client.instant('scalar(vector(2))', at).catch((err: Error) => err);
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toContain(`Prometheus at ${proxy.url} is unavailable`);
+      expect((failed as Error).message).not.toContain('p@ss');
+    } finally {
+      await proxy.close().catch(() => undefined);
+    }
+  });
+
   it('serves a cached answer again only within its time to live', async () => {
     const client = new PrometheusClient({ url: prom.url, cacheTtlMs: 50 });
     await client.instant('vector(1)', at);

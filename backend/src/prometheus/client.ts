@@ -4,6 +4,7 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ApiError, UpstreamError } from '../errors';
+import { withoutCredentials } from './credentials';
 
 export interface PrometheusClientOptions {
   url: string;
@@ -120,7 +121,13 @@ export class PrometheusClient {
    * the CPU of the call itself, CPU that Prometheus on the same machine needs.
    */
   private readonly agent: HttpAgent;
-  private readonly target: { https: boolean; hostname: string; port: string; basePath: string };
+  private readonly target: {
+    https: boolean;
+    hostname: string;
+    port: string;
+    basePath: string;
+    auth?: string;
+  };
   private readonly inFlight = new Map<string, Promise<unknown>>();
   // Expiry uses the process's monotonic time, not the app clock: a pinned test clock must not
   // make cached answers immortal.
@@ -129,8 +136,10 @@ export class PrometheusClient {
   requests = 0;
 
   constructor(options: PrometheusClientOptions) {
-    this.url = options.url.replace(/\/+$/, '');
-    this.headers = options.headers ?? {};
+    // user:password@ in the URL becomes basic auth, and stays out of every message that names the URL
+    const { url: bare, authorization } = withoutCredentials(options.url);
+    this.url = bare.replace(/\/+$/, '');
+    this.headers = { ...(authorization ? { authorization } : {}), ...options.headers };
     this.timeoutMs = options.timeoutMs ?? 15_000;
     const concurrency = options.concurrency ?? 8;
     this.gate = new Gate(concurrency);
@@ -142,6 +151,10 @@ export class PrometheusClient {
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port,
       basePath: url.pathname.replace(/\/+$/, ''),
+      // user:password@ in the URL is basic auth, as fetch and Prometheus's own clients take it
+      auth: url.username
+        ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+        : undefined,
     };
     const agentOptions = { keepAlive: true, maxSockets: concurrency };
     this.agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withoutCredentials } from '../prometheus/credentials';
 
 const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
 const Ready = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), Check) });
@@ -41,8 +42,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 };
 
-async function probePrometheus(base: string, headers: Record<string, string>) {
-  const url = new URL('/-/ready', base).toString();
+async function probePrometheus(configured: string, configuredHeaders: Record<string, string>) {
+  const { url: base, authorization } = withoutCredentials(configured);
+  // under the configured path: a Prometheus behind a proxy at /prometheus answers /prometheus/-/ready
+  const url = `${base.replace(/\/+$/, '')}/-/ready`;
+  const headers = { ...(authorization ? { authorization } : {}), ...configuredHeaders };
   try {
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(3000) });
     return res.ok ? { ok: true } : { ok: false, error: `Prometheus at ${base} answered HTTP ${res.status}` };
