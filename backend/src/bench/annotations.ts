@@ -8,18 +8,13 @@ import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
+import Fastify from 'fastify';
 import { buildApp } from '../app';
 import { loadConfig } from '../config';
 import { openStore } from '../store/db';
+import { load } from './load';
 
-export interface BenchResult {
-  name: string;
-  figures: Record<string, number>;
-  baseline?: { name: string; figures: Record<string, number> };
-  ratio?: number;
-  target: string;
-  pass: boolean;
-}
+import type { BenchResult, LoadFigures } from './result';
 
 const ITEMS = 1_000_000;
 const TARGET_P95_MS = 10;
@@ -180,7 +175,12 @@ async function serve(dbUrl: string): Promise<void> {
   const store = await openStore(config.DATABASE_URL);
   const app = await buildApp({ config, store });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`);
+  // The baseline, in the same process: a bare Fastify route returning a constant.
+  const bare = Fastify();
+  bare.get('/bare', async () => ({ items: [] }));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
+  process.stdout.write(`${JSON.stringify({ port: port(app), barePort: port(bare) })}\n`);
   // The parent asks for CPU time used so far: a figure the shared machine's load does not inflate.
   process.on('SIGUSR2', () => {
     const cpu = process.cpuUsage();
@@ -189,8 +189,7 @@ async function serve(dbUrl: string): Promise<void> {
   process.on(
     'SIGTERM',
     () =>
-      void app
-        .close()
+      void Promise.all([app.close(), bare.close()])
         .then(() => store.close())
         .then(() => process.exit(0)),
   );
@@ -199,6 +198,7 @@ async function serve(dbUrl: string): Promise<void> {
 interface Server {
   child: ChildProcess;
   port: number;
+  barePort: number;
   /** CPU milliseconds the server process has used since it started. */
   cpuMs(): Promise<number>;
 }
@@ -217,10 +217,11 @@ async function startServer(dbUrl: string): Promise<Server> {
         resolve(line);
       });
     });
-  const port = (JSON.parse(await next()) as { port: number }).port;
+  const { port, barePort } = JSON.parse(await next()) as { port: number; barePort: number };
   return {
     child,
     port,
+    barePort,
     cpuMs: async () => {
       const answer = next();
       child.kill('SIGUSR2');
@@ -310,6 +311,12 @@ export async function run(): Promise<BenchResult[]> {
         ['annotations: one month, tag filter', '&tags=customer-facing'],
       ];
       const results: BenchResult[] = [];
+      const bare = new Map<number, LoadFigures>();
+      for (const connections of CONNECTION_COUNTS) {
+        const url = `http://127.0.0.1:${server.barePort}/bare`;
+        await load(url, { seconds: 2, connections });
+        bare.set(connections, await load(url, { seconds: SECONDS, connections }));
+      }
       for (const [name, extra] of cases) {
         for (const connections of CONNECTION_COUNTS) {
           const cpuBefore = await server.cpuMs();
@@ -327,6 +334,11 @@ export async function run(): Promise<BenchResult[]> {
               load_average_1m: round(os.loadavg()[0] ?? 0),
               cores: os.cpus().length,
             },
+            baseline: {
+              name: 'bare Fastify route returning a constant',
+              figures: { ...bare.get(connections)! },
+            },
+            ratio: round(figures.p95_ms / bare.get(connections)!.p95_ms),
             target: `p95 ≤ ${TARGET_P95_MS} ms on SQLite over HTTP on loopback`,
             pass: figures.errors === 0 && figures.p95_ms <= TARGET_P95_MS,
           });

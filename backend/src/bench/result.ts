@@ -10,6 +10,9 @@ export interface BenchResult {
   ratio?: number;
   target: string;
   pass: boolean;
+  /** The benchmark that measured it (its name for `npm run bench -- NAME`) and when; set by the runner. */
+  bench?: string;
+  at?: string;
 }
 
 export interface LoadFigures {

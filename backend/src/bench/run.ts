@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark (or those named on the command line), prints figures and ratios
 // against baselines measured in the same run, and writes bench-results/report.{md,json}.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as annotations from './annotations';
 import type { BenchResult } from './result';
@@ -18,11 +19,23 @@ const BENCHES: Record<string, { run(): Promise<BenchResult[]> }> = {
   soak,
 };
 
+const order = Object.keys(BENCHES);
+
+/** The entries of an earlier report for benchmarks not run now; none when there is no readable report. */
+function previous(file: string, running: string[]): BenchResult[] {
+  try {
+    const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResult[];
+    return Array.isArray(earlier) ? earlier.filter((r) => r.bench && !running.includes(r.bench)) : [];
+  } catch {
+    return [];
+  }
+}
+
 function markdown(results: BenchResult[]): string {
   const lines = [
     '# opsdeck benchmarks',
     '',
-    `Run ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`,
+    `Written ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}, ${os.cpus().length} cores; each benchmark below says when it ran.`,
     '',
     '| benchmark | target | ratio to baseline | result |',
     '|---|---|---|---|',
@@ -36,7 +49,7 @@ function markdown(results: BenchResult[]): string {
     lines.push(
       `## ${r.name}`,
       '',
-      `Target: ${r.target} — **${r.pass ? 'pass' : 'FAIL'}**${r.ratio !== undefined ? ` (ratio ${r.ratio})` : ''}`,
+      `Target: ${r.target} — **${r.pass ? 'pass' : 'FAIL'}**${r.ratio !== undefined ? ` (ratio ${r.ratio})` : ''}${r.at ? `; measured ${r.at}` : ''}`,
       '',
     );
     lines.push('| figure | value |', '|---|---|');
@@ -59,6 +72,8 @@ async function main(): Promise<void> {
     if (!bench) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(', ')}`);
     process.stdout.write(`bench: ${name}…\n`);
     for (const r of await bench.run()) {
+      r.bench = name;
+      r.at = new Date().toISOString();
       results.push(r);
       process.stdout.write(
         `  ${r.pass ? 'pass' : 'FAIL'} ${r.name}: ${JSON.stringify(r.figures)}${r.ratio !== undefined ? ` ratio=${r.ratio}` : ''}\n`,
@@ -67,8 +82,13 @@ async function main(): Promise<void> {
   }
   const out = path.resolve('bench-results');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(results, null, 2));
-  fs.writeFileSync(path.join(out, 'report.md'), markdown(results));
+  // Running some benchmarks replaces their entries and keeps the others' latest, so the report always
+  // covers every benchmark; each entry says when it was measured.
+  const report = [...previous(path.join(out, 'report.json'), names), ...results].sort(
+    (a, b) => order.indexOf(a.bench ?? '') - order.indexOf(b.bench ?? ''),
+  );
+  fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(report, null, 2));
+  fs.writeFileSync(path.join(out, 'report.md'), markdown(report));
   process.stdout.write(`bench: report in ${path.join(out, 'report.md')}\n`);
 }
 
