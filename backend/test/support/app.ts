@@ -95,18 +95,17 @@ export async function createTestApp(
  * Calls the API under /api/v1 as a viewer for GET and an editor otherwise, JSON bodies, optionally as
  * a Grafana user (X-Grafana-User).
  */
-const apiCaller =
-  (app: () => TestApp) => (method: string, url: string, body?: unknown, user?: string) =>
-    app().app.inject({
-      method: method as 'GET',
-      url: `/api/v1${url}`,
-      headers: {
-        ...auth(method === 'GET' ? 'viewer' : 'editor'),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(user ? { 'x-grafana-user': user } : {}),
-      },
-      payload: body === undefined ? undefined : JSON.stringify(body),
-    });
+const apiCaller = (app: () => TestApp) => (method: string, url: string, body?: unknown, user?: string) =>
+  app().app.inject({
+    method: method as 'GET',
+    url: `/api/v1${url}`,
+    headers: {
+      ...auth(method === 'GET' ? 'viewer' : 'editor'),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(user ? { 'x-grafana-user': user } : {}),
+    },
+    payload: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 /**
  * One app for a describe block on a clock pinned at `at`: built before its tests, closed after them,
