@@ -1,6 +1,12 @@
 // The blameless postmortem of an incident: the guide's sections and action items with owner and
 // due date, validated with common's PostmortemWrite and saved with its version (no lost updates).
-import { ACTION_ITEM_STATUSES, PostmortemWrite, type Incident, type Postmortem } from '@opsdeck/common';
+import {
+  ACTION_ITEM_STATUSES,
+  PostmortemWrite,
+  emptyPostmortem,
+  type Incident,
+  type Postmortem,
+} from '@opsdeck/common';
 import {
   Alert,
   Button,
@@ -47,16 +53,7 @@ interface Draft extends Record<SectionKey, string> {
   version?: number;
 }
 
-const EMPTY: Draft = {
-  impact: '',
-  detection: '',
-  rootCause: '',
-  contributingFactors: '',
-  wentWell: '',
-  wentBadly: '',
-  status: 'draft',
-  actionItems: [],
-};
+const EMPTY: Draft = emptyPostmortem();
 
 async function loadPostmortem(base: string): Promise<{ incident: Incident; postmortem: Postmortem | null }> {
   const incident = await api.get<Incident>(`${base}/detail`);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import {
+  emptyPostmortem,
   type ActionItem,
   type Incident,
   type Postmortem,
@@ -67,15 +68,10 @@ export async function readPostmortem(db: Db, incidentId: string): Promise<Postmo
   };
 }
 
-const emptyTemplate = (): Omit<PostmortemBody, 'version' | 'actionItems'> => ({
-  impact: '',
-  detection: '',
-  rootCause: '',
-  contributingFactors: '',
-  wentWell: '',
-  wentBadly: '',
-  status: 'draft',
-});
+function emptyTemplate(): Omit<PostmortemBody, 'version' | 'actionItems'> {
+  const { actionItems: _none, ...sections } = emptyPostmortem();
+  return sections;
+}
 
 /**
  * On resolution of an S1/S2 incident: a draft postmortem due 5 business days later, or the

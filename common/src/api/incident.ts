@@ -262,6 +262,8 @@ export const PostmortemFields = {
   status: z.enum(['draft', 'in-review', 'published']).default('draft'),
 };
 export const PostmortemWrite = z.strictObject({ ...PostmortemFields, ...VersionField });
+/** A postmortem nobody has written yet: every section empty, no action items, a draft. */
+export const emptyPostmortem = () => z.object(PostmortemFields).parse({});
 export const Postmortem = z.object({
   incidentId: z.string(),
   version: z.number().int(),
