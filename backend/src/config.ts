@@ -8,7 +8,12 @@ export interface TokenConfig {
   name: string;
   role: Role;
   secret: string;
+  /** Grafana's proxy token: only its requests may name the acting user (X-Grafana-User, X-Grafana-Context). */
+  grafanaProxy: boolean;
 }
+
+/** The last field of an OPSDECK_TOKENS entry that marks Grafana's proxy token. */
+export const GRAFANA_PROXY_FLAG = 'grafana-proxy';
 
 const csv = (s: string) =>
   s
@@ -22,12 +27,14 @@ const Tokens = z
   .transform((s, ctx): TokenConfig[] =>
     csv(s).flatMap((entry, i) => {
       const [name, role, ...rest] = entry.split(':');
-      const secret = rest.join(':');
+      // A secret may hold colons; only a last field that is exactly the flag marks the proxy token.
+      const grafanaProxy = rest.length > 1 && rest[rest.length - 1] === GRAFANA_PROXY_FLAG;
+      const secret = (grafanaProxy ? rest.slice(0, -1) : rest).join(':');
       const parsedRole = Role.safeParse(role);
       if (!name || !secret || !parsedRole.success) {
         ctx.addIssue({
           code: 'custom',
-          message: `entry ${i + 1} must be name:role:secret with role viewer, editor or admin`,
+          message: `entry ${i + 1} must be name:role:secret[:${GRAFANA_PROXY_FLAG}] with role viewer, editor or admin`,
         });
         return [];
       }
@@ -38,7 +45,7 @@ const Tokens = z
         });
         return [];
       }
-      return [{ name, role: parsedRole.data, secret }];
+      return [{ name, role: parsedRole.data, secret, grafanaProxy }];
     }),
   );
 
@@ -58,9 +65,20 @@ const Headers = z
     return out;
   });
 
+/** Addresses only this machine can reach; anything else needs tokens or an explicit opt-in. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+const Flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-export const ConfigSchema = z.object({
+const ConfigFields = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
@@ -84,6 +102,8 @@ export const ConfigSchema = z.object({
     .default(24 * 60),
   ALERTMANAGER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   OPSDECK_TOKENS: Tokens,
+  // Serving without tokens on a non-loopback HOST (an anonymous admin API) only when asked for by name.
+  OPSDECK_ALLOW_ANONYMOUS: Flag,
   OPSDECK_PROVISIONING_DIR: z.string().default('./provisioning'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
@@ -94,6 +114,16 @@ export const ConfigSchema = z.object({
     .default(1024 * 1024),
   // Requests per minute per bearer token (0 turns limiting off); health, metrics and docs are exempt.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+});
+
+export const ConfigSchema = ConfigFields.superRefine((c, ctx) => {
+  if (c.OPSDECK_TOKENS.length === 0 && !isLoopbackHost(c.HOST) && !c.OPSDECK_ALLOW_ANONYMOUS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OPSDECK_TOKENS'],
+      message: `is empty while HOST=${c.HOST} is reachable from other machines, which would serve an anonymous admin API: set OPSDECK_TOKENS=name:role:secret,… (or OPSDECK_ALLOW_ANONYMOUS=true to accept that on purpose)`,
+    });
+  }
 });
 export type Config = z.output<typeof ConfigSchema>;
 

@@ -270,10 +270,10 @@ describe.each(STORE_KINDS)('API contract on %s', (kind) => {
     expect(s1.items.map((i: { title: string }) => i.title)).toEqual(['paged 3', 'paged 1']);
   });
 
-  it('records X-Grafana-User as the actor and writes every change to the audit log', async () => {
+  it("records X-Grafana-User from Grafana's proxy token as the actor, and the token beside it in the audit log", async () => {
     const created = await inject('POST', '/api/v1/incidents', {
       body: { title: 'audited', severity: 'S3', service: 'audit' },
-      headers: { ...auth('editor'), 'x-grafana-user': 'alice' },
+      headers: { ...auth('grafana'), 'x-grafana-user': 'alice' },
     });
     const id = created.json().id;
     expect(created.json().createdBy).toBe('alice');
@@ -286,9 +286,11 @@ describe.each(STORE_KINDS)('API contract on %s', (kind) => {
     });
     expect(log.statusCode).toBe(200);
     const items = log.json().items;
-    expect(items.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
-      ['update', 'editor'],
-      ['create', 'alice'],
+    expect(
+      items.map((e: { action: string; actor: string; token: string }) => [e.action, e.actor, e.token]),
+    ).toEqual([
+      ['update', 'editor', 'editor'],
+      ['create', 'alice', 'grafana'],
     ]);
     expect(items[0].before.severity).toBe('S3');
     expect(items[0].after.severity).toBe('S2');

@@ -64,7 +64,7 @@ describe('long X-Grafana-User', () => {
       method: 'POST',
       url: `/api/v1/incidents/${id}/acknowledge`,
       payload: {},
-      headers: { ...auth('editor'), 'x-grafana-user': 'u'.repeat(101) },
+      headers: { ...auth('grafana'), 'x-grafana-user': 'u'.repeat(101) },
     });
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.json()).toEqual({
@@ -76,7 +76,7 @@ describe('long X-Grafana-User', () => {
       method: 'POST',
       url: `/api/v1/incidents/${id}/acknowledge`,
       payload: {},
-      headers: { ...auth('editor'), 'x-grafana-user': 'u'.repeat(100) },
+      headers: { ...auth('grafana'), 'x-grafana-user': 'u'.repeat(100) },
     });
     expect(longest.statusCode).toBe(200);
     const read = await t.app.inject({

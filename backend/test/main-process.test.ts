@@ -53,6 +53,20 @@ describe('the backend process', () => {
     expect(lines[0]).toMatch(new RegExp(`^opsdeck: invalid configuration: ${name}: `));
   });
 
+  it('will not serve an anonymous admin API on a non-loopback HOST: one line naming OPSDECK_TOKENS', () => {
+    const res = spawnSync(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', HOST: '0.0.0.0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^opsdeck: invalid configuration: OPSDECK_TOKENS: is empty while HOST=0\.0\.0\.0 /,
+      ),
+    ]);
+  });
+
   describe('on SIGTERM', () => {
     let database: TestDatabase;
     let slowPrometheus: http.Server;

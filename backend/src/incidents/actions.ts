@@ -71,7 +71,7 @@ export class IncidentActions {
               author: ctx.actor,
               data: { item: 'acknowledge' },
             },
-            ctx.at,
+            ctx,
           );
           return {
             ...cur,
@@ -120,7 +120,7 @@ export class IncidentActions {
               author: ctx.actor,
               data: { from: cur.status, to },
             },
-            ctx.at,
+            ctx,
           );
           if (to === 'resolved') await schedulePostmortem(tx, next, ctx);
           return next;
@@ -159,7 +159,7 @@ export class IncidentActions {
               author: ctx.actor,
               data: Object.fromEntries(changed.map((r) => [r, roles[r]])),
             },
-            ctx.at,
+            ctx,
           );
           const next = { ...cur.roles };
           for (const r of changed) next[r] = roles[r] ?? null;
@@ -212,7 +212,7 @@ export class IncidentActions {
               author: ctx.actor,
               data: { item, done },
             },
-            ctx.at,
+            ctx,
           );
           return {
             ...cur,
@@ -246,7 +246,7 @@ export class IncidentActions {
           author: ctx.actor,
           data: entry.data ?? null,
         },
-        ctx.at,
+        ctx,
       ),
     );
   }

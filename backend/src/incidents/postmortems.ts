@@ -106,6 +106,7 @@ export async function schedulePostmortem(tx: Db, incident: Incident, ctx: WriteC
   }
   await recordAudit(tx, {
     actor: ctx.actor,
+    token: ctx.token,
     at: ctx.at,
     action: 'postmortem.schedule',
     entity: 'incident',
@@ -176,6 +177,7 @@ export async function writePostmortem(
     const after = (await readPostmortem(tx, incident.id)) as Postmortem;
     await recordAudit(tx, {
       actor: ctx.actor,
+      token: ctx.token,
       at: ctx.at,
       action: 'postmortem.write',
       entity: 'incident',

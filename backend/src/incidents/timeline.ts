@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { TimelineEntry, TimelineKind } from '@opsdeck/common';
 import { recordAudit } from '../store/audit';
+import type { WriteContext } from '../store/documents';
 import type { Database } from '../store/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -29,7 +30,12 @@ export interface NewTimelineEntry {
   data?: Record<string, unknown> | null;
 }
 
-export async function appendTimeline(db: Db, e: NewTimelineEntry, auditAt: Date): Promise<TimelineEntry> {
+/** Appends `e`; the audit entry carries the write's time and token (`e.at` may be backdated). */
+export async function appendTimeline(
+  db: Db,
+  e: NewTimelineEntry,
+  write: WriteContext,
+): Promise<TimelineEntry> {
   const entry: TimelineEntry = {
     id: entryId(e.at),
     incidentId: e.incidentId,
@@ -53,7 +59,8 @@ export async function appendTimeline(db: Db, e: NewTimelineEntry, auditAt: Date)
     .execute();
   await recordAudit(db, {
     actor: e.author,
-    at: auditAt,
+    token: write.token,
+    at: write.at,
     action: 'timeline.append',
     entity: 'incident',
     entityId: e.incidentId,

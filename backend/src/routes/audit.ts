@@ -7,7 +7,13 @@ import { errorResponses } from './crud';
 const AuditEntry = z.object({
   id: z.number(),
   at: z.string(),
-  actor: z.string(),
+  actor: z
+    .string()
+    .describe("who acted: the token name, or the Grafana user when Grafana's proxy token sent it"),
+  token: z
+    .string()
+    .nullable()
+    .describe('the token that authenticated the write; null for the system and open mode'),
   action: z.string(),
   entity: z.string(),
   entityId: z.string(),

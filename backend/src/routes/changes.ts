@@ -63,7 +63,7 @@ const Readiness = z.object({
 function gateFor(fastify: FastifyInstance, request: FastifyRequest): GateAsker {
   return async (service) => {
     const headers: Record<string, string> = {};
-    for (const h of ['authorization', 'x-grafana-user']) {
+    for (const h of ['authorization', 'x-grafana-user', 'x-grafana-context']) {
       const v = request.headers[h];
       if (typeof v === 'string') headers[h] = v;
     }

@@ -55,7 +55,7 @@ export const errorResponses = {
 };
 
 export function writeContext(request: FastifyRequest): WriteContext {
-  return { actor: request.actor, at: request.server.clock.now() };
+  return { actor: request.actor, at: request.server.clock.now(), token: request.tokenName || undefined };
 }
 
 /** The version a write expects, from If-Match ("3", W/"3") or the body's `version`. */

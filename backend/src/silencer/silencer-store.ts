@@ -4,6 +4,7 @@ import type { OccurrenceAdjustment, SilenceTargetState } from '@opsdeck/common';
 import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../store/audit';
 import type { Store } from '../store/db';
+import type { WriteContext } from '../store/documents';
 import type { Database } from '../store/schema';
 
 type AdjustmentsTable = {
@@ -64,7 +65,7 @@ export class SilencerStore {
     windowId: string,
     occurrence: { start: string; end: string },
     end: Date,
-    ctx: { actor: string; at: Date; action: 'end' | 'extend' },
+    ctx: WriteContext & { action: 'end' | 'extend' },
   ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx
@@ -84,6 +85,7 @@ export class SilencerStore {
         .execute();
       await recordAudit(tx as unknown as Kysely<Database>, {
         actor: ctx.actor,
+        token: ctx.token,
         action: ctx.action,
         entity: 'maintenance window',
         entityId: windowId,

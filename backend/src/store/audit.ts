@@ -1,9 +1,11 @@
-// The audit log: who changed what, when, with the document before and after.
+// The audit log: who changed what, when, through which token, with the document before and after.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema';
 
 export interface AuditRecord {
   actor: string;
+  /** the token that authenticated the write (absent for the system's own writes and open mode) */
+  token?: string;
   action: string;
   entity: string;
   entityId: string;
@@ -21,6 +23,7 @@ export async function recordAudit(
     .values({
       at: r.at.getTime(),
       actor: r.actor,
+      token: r.token ?? null,
       action: r.action,
       entity: r.entity,
       entity_id: r.entityId,
@@ -34,6 +37,7 @@ export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
+  token: string | null;
   action: string;
   entity: string;
   entityId: string;
@@ -54,6 +58,7 @@ export async function listAudit(
     id: Number(r.id),
     at: new Date(r.at).toISOString(),
     actor: r.actor,
+    token: r.token,
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,

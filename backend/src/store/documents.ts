@@ -44,6 +44,8 @@ export interface PageOf<T> {
 export interface WriteContext {
   actor: string;
   at: Date;
+  /** the token that authenticated the write; absent for the system's own writes */
+  token?: string;
 }
 
 // Kysely cannot type a table chosen at run time; the repository is the one place that steps outside it.
@@ -298,6 +300,7 @@ export class DocumentRepository<T extends StoredDocument> {
 
 const auditBase = (ctx: WriteContext, entity: string, entityId: string) => ({
   actor: ctx.actor,
+  token: ctx.token,
   at: ctx.at,
   entity,
   entityId,
@@ -308,7 +311,8 @@ const alreadyExists = (entity: string, id: string) =>
     { field: 'body.id', message: 'already exists' },
   ]);
 
-function isUniqueViolation(err: unknown): boolean {
+/** A primary-key or unique-index conflict, as SQLite and PostgreSQL report it. */
+export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string };
   return (
     e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE'

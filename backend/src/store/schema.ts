@@ -79,6 +79,8 @@ export interface ApiTokensTable {
   secret_hash: string;
   created_at: number;
   created_by: string;
+  /** 1 for Grafana's proxy token */
+  grafana_proxy: Generated<number>;
 }
 
 export interface AuditLogTable {
@@ -90,6 +92,8 @@ export interface AuditLogTable {
   entity_id: string;
   before: string | null;
   after: string | null;
+  /** name of the token that authenticated the write; null for the system and open mode */
+  token: string | null;
 }
 
 export interface Database {

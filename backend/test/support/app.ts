@@ -14,8 +14,10 @@ export const TOKENS = {
   viewer: 'viewer-secret-0001',
   editor: 'editor-secret-0002',
   admin: 'admin-secret-00003',
+  /** Grafana's proxy token (an editor): the only one whose requests may name the acting user */
+  grafana: 'grafana-secret-0004',
 };
-export const TOKENS_ENV = `viewer:viewer:${TOKENS.viewer},editor:editor:${TOKENS.editor},admin:admin:${TOKENS.admin}`;
+export const TOKENS_ENV = `viewer:viewer:${TOKENS.viewer},editor:editor:${TOKENS.editor},admin:admin:${TOKENS.admin},grafana:editor:${TOKENS.grafana}:grafana-proxy`;
 
 export const auth = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` });
 
@@ -93,14 +95,14 @@ export async function createTestApp(
 
 /**
  * Calls the API under /api/v1 as a viewer for GET and an editor otherwise, JSON bodies, optionally as
- * a Grafana user (X-Grafana-User).
+ * a Grafana user (X-Grafana-User, sent with Grafana's proxy token as the app's proxy sends it).
  */
 const apiCaller = (app: () => TestApp) => (method: string, url: string, body?: unknown, user?: string) =>
   app().app.inject({
     method: method as 'GET',
     url: `/api/v1${url}`,
     headers: {
-      ...auth(method === 'GET' ? 'viewer' : 'editor'),
+      ...auth(user ? 'grafana' : method === 'GET' ? 'viewer' : 'editor'),
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(user ? { 'x-grafana-user': user } : {}),
     },
