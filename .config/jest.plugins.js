@@ -52,13 +52,17 @@ function pluginProject(dir) {
   };
 }
 
-/** The plugin.json checks over every plugin folder and the plugins' shared test support, in node. */
+/** The plugin.json checks and route walk over every plugin folder, and the shared test support, in node. */
 const pluginJsonProject = {
   displayName: 'plugin-json',
   rootDir: ROOT,
   roots: ['<rootDir>/.config'],
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/.config/plugin-json.test.ts', '<rootDir>/.config/test-support/*.test.ts'],
+  testMatch: [
+    '<rootDir>/.config/plugin-json.test.ts',
+    '<rootDir>/.config/plugin-routes.test.ts',
+    '<rootDir>/.config/test-support/*.test.ts',
+  ],
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: { '^@opsdeck/common$': '<rootDir>/common/src/index.ts' },
 };

@@ -6,7 +6,7 @@ import { type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import datasourcePlugin from '../../datasource-plugin/src/plugin.json';
-import { type ProxySettings, proxyRequest } from '../test-support/grafana-proxy';
+import { type ProxySettings, prefixOf, proxyRequest } from '../test-support/grafana-proxy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOST_DIR = path.join(ROOT, '.tmp', 'browser-host');
@@ -46,18 +46,19 @@ function sendFile(res: ServerResponse, file: string) {
 }
 
 export async function startHostServer(opts: HostOptions): Promise<HostServer> {
-  // Data source routes declare no reqRole, so the signed-in user's role does not matter here.
+  // Data source routes declare no reqRole: a Viewer may use every one of them.
   const proxy: ProxySettings = {
-    prefix: `/api/datasources/proxy/uid/${opts.uid}/`,
+    kind: 'datasource',
+    uid: opts.uid,
     routes: datasourcePlugin.routes,
     jsonData: opts.jsonData,
     secureJsonData: opts.secureJsonData,
-    role: 'Viewer',
+    user: { login: 'viewer', role: 'Viewer' },
   };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname === '/') return sendFile(res, path.join(__dirname, 'index.html'));
-    if (url.pathname.startsWith(proxy.prefix)) return proxyRequest(req, res, proxy);
+    if (url.pathname.startsWith(`${prefixOf(proxy)}/`)) return proxyRequest(req, res, proxy);
     const plugin = /^\/public\/plugins\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (plugin && PLUGIN_DIRS[plugin[1]!]) {
       const dir = PLUGIN_DIRS[plugin[1]!]!;

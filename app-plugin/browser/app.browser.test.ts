@@ -12,7 +12,8 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import webpack, { type Configuration } from 'webpack';
 import pluginConfig from '../../.config/webpack.config.js';
 import {
-  EDITOR_TOKEN,
+  APP_TOKEN,
+  PLUGIN_TEST_TOKENS,
   type Running,
   freePort,
   startPrometheus,
@@ -59,7 +60,7 @@ async function startBackend(
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${path.join(dir, 'opsdeck.db')}`,
       PROMETHEUS_URL: prometheusUrl,
-      OPSDECK_TOKENS: `grafana:editor:${EDITOR_TOKEN}`,
+      OPSDECK_TOKENS: PLUGIN_TEST_TOKENS,
       OPSDECK_PROVISIONING_DIR: path.join(ROOT, 'provisioning'),
       LOG_LEVEL: 'warn',
     },
@@ -85,7 +86,7 @@ beforeAll(async () => {
   backend = await startBackend(prometheus.url);
   host = await startAppHost({
     jsonData: { backendUrl: backend.url },
-    secureJsonData: { token: EDITOR_TOKEN },
+    secureJsonData: { token: APP_TOKEN },
     role: 'Editor',
     login: 'alice',
   });

@@ -36,11 +36,12 @@ function dataSource(backendUrl: string | undefined, token: string, calls: Proxie
   setBackendSrv(
     grafanaProxy(
       {
-        prefix: `${INSTANCE_URL}/`,
+        kind: 'datasource',
+        uid: 'opsdeck',
         routes: pluginJson.routes,
         jsonData: { url: backendUrl },
         secureJsonData: { token },
-        role: 'Viewer',
+        user: { login: 'viewer', role: 'Viewer' },
       },
       calls,
     ),
@@ -179,10 +180,12 @@ describe('testDatasource', () => {
     expect(await dataSource(backend.url, VIEWER_TOKEN).testDatasource()).toMatchObject({ status: 'success' });
   });
 
-  it('says the token was rejected', async () => {
+  it("says the token was rejected when Grafana turns the backend's 401 into its 400", async () => {
     const result = await dataSource(backend.url, 'not-a-token').testDatasource();
     expect(result.status).toBe('error');
-    expect(result.message).toMatch(/rejected the token \(HTTP 401\)/);
+    expect(result.message).toBe(
+      `The opsdeck API at ${backend.url} rejected the token (Grafana reports "Authentication to data source failed"): enter a valid viewer token under Authentication.`,
+    );
   });
 
   it('says Prometheus is down when the backend cannot reach it', async () => {

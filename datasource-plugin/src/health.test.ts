@@ -1,4 +1,4 @@
-import { healthResult } from './health';
+import { GRAFANA_AUTH_FAILED, healthResult } from './health';
 
 const URL = 'http://opsdeck:3001';
 
@@ -18,6 +18,11 @@ describe('healthResult', () => {
       unauthorized: healthResult({ status: 200, data: { status: 'ready', checks: {} } }, URL, {
         status: 401,
         data: { error: 'unauthorized' },
+      }),
+      // What the browser gets through Grafana's data source proxy when the backend answers 401.
+      rejectedThroughGrafana: healthResult({ status: 200, data: { status: 'ready', checks: {} } }, URL, {
+        status: 400,
+        data: GRAFANA_AUTH_FAILED,
       }),
       prometheusDown: healthResult(
         {
@@ -48,6 +53,9 @@ describe('healthResult', () => {
       notOpsdeck: healthResult({ status: 404 }, URL),
     };
     for (const result of Object.values(cases)) expect(result.status).toBe('error');
+    expect(cases.rejectedThroughGrafana.message).toMatch(
+      /rejected the token \(Grafana reports "Authentication to data source failed"\)/,
+    );
     expect(cases.noUrl.message).toMatch(/Set the opsdeck API URL/);
     expect(cases.unreachable.message).toMatch(/^Cannot reach the opsdeck API at http:\/\/opsdeck:3001/);
     expect(cases.noAnswer.message).toBe(cases.unreachable.message);
@@ -61,11 +69,12 @@ describe('healthResult', () => {
         cases.noUrl,
         cases.unreachable,
         cases.unauthorized,
+        cases.rejectedThroughGrafana,
         cases.prometheusDown,
         cases.storeDown,
         cases.notOpsdeck,
       ].map((r) => r.message),
     );
-    expect(distinct.size).toBe(6);
+    expect(distinct.size).toBe(7);
   });
 });

@@ -2,6 +2,9 @@
 // "Save & test" result with one distinct message per cause: unreachable, rejected token, Prometheus
 // down, store down. /readyz is public, so the token is judged on the authenticated read alone.
 
+/** What Grafana's data source proxy answers (HTTP 400, text) in place of an upstream 401. */
+export const GRAFANA_AUTH_FAILED = 'Authentication to data source failed';
+
 export type HealthStatus = 'success' | 'error';
 
 export interface HealthResult {
@@ -41,6 +44,12 @@ export function healthResult(
     return {
       status: 'error',
       message: `Cannot reach the opsdeck API${where}: check the URL and that Grafana's server can connect to it.`,
+    };
+  }
+  if (authenticated.status === 400 && authenticated.data === GRAFANA_AUTH_FAILED) {
+    return {
+      status: 'error',
+      message: `The opsdeck API${where} rejected the token (Grafana reports "${GRAFANA_AUTH_FAILED}"): enter a valid viewer token under Authentication.`,
     };
   }
   if (authenticated.status === 401 || authenticated.status === 403) {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type GrafanaRole,
   type ProxiedCall,
+  type ProxySettings,
   grafanaProxy,
   proxyRequest,
 } from '../../../.config/test-support/grafana-proxy';
@@ -15,14 +16,21 @@ export type { GrafanaRole, ProxiedCall };
 export interface AppSettings {
   jsonData: { backendUrl?: string };
   secureJsonData: { token?: string };
+  /** the signed-in user's org role and login */
   role: GrafanaRole;
   login?: string;
+  /** Grafana's [dataproxy] send_user_header; off by default, as in Grafana */
+  sendUserHeader?: boolean;
 }
 
-const withRoutes = (settings: AppSettings) => ({
-  ...settings,
-  prefix: `/api/plugin-proxy/${PLUGIN_ID}/`,
+const withRoutes = (settings: AppSettings): ProxySettings => ({
+  kind: 'app',
+  pluginId: PLUGIN_ID,
   routes: pluginJson.routes,
+  jsonData: settings.jsonData,
+  secureJsonData: settings.secureJsonData,
+  user: { login: settings.login ?? 'admin', role: settings.role },
+  sendUserHeader: settings.sendUserHeader,
 });
 
 /** Answers a page's /api/plugin-proxy/<app id>/… request as Grafana's server would. */

@@ -5,6 +5,7 @@ import { OrgRole } from '@grafana/data';
 import { config, locationService, setBackendSrv } from '@grafana/runtime';
 import { configure } from '@testing-library/react';
 import {
+  APP_TOKEN,
   EDITOR_TOKEN,
   type Running,
   freePort,
@@ -27,7 +28,7 @@ export async function deadUrl(): Promise<string> {
 export function useApp(backendUrl: string, role: GrafanaRole = 'Editor', login = 'alice'): ProxiedCall[] {
   const calls: ProxiedCall[] = [];
   setBackendSrv(
-    appProxy({ jsonData: { backendUrl }, secureJsonData: { token: EDITOR_TOKEN }, role, login }, calls),
+    appProxy({ jsonData: { backendUrl }, secureJsonData: { token: APP_TOKEN }, role, login }, calls),
   );
   const user = { ...config.bootData.user, login, orgRole: OrgRole[role], isGrafanaAdmin: false };
   config.bootData = { ...config.bootData, user };

@@ -12,6 +12,9 @@ export const BACKEND_MAIN = path.join(ROOT, 'backend', 'dist', 'main.js');
 
 export const VIEWER_TOKEN = 'viewer-secret-for-plugin-tests';
 export const EDITOR_TOKEN = 'editor-secret-for-plugin-tests';
+/** The app's token, marked as Grafana's proxy token (OPSDECK_TOKENS `…:grafana-proxy`), as the stack ships it. */
+export const APP_TOKEN = 'app-proxy-secret-for-plugin-tests';
+export const PLUGIN_TEST_TOKENS = `grafana:viewer:${VIEWER_TOKEN},ci:editor:${EDITOR_TOKEN},grafana-app:editor:${APP_TOKEN}:grafana-proxy`;
 
 export interface Running {
   url: string;
@@ -83,7 +86,7 @@ function run(
   );
 }
 
-/** The built backend with viewer and editor tokens; `prometheusUrl` may point nowhere on purpose. */
+/** The built backend with viewer, editor and app tokens; `prometheusUrl` may point nowhere on purpose. */
 export async function startBackend(prometheusUrl: string): Promise<Running> {
   if (!existsSync(BACKEND_MAIN))
     throw new Error(`${BACKEND_MAIN} is missing: run "npx tsc -b common backend" first`);
@@ -97,7 +100,7 @@ export async function startBackend(prometheusUrl: string): Promise<Running> {
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${path.join(dir, 'opsdeck.db')}`,
       PROMETHEUS_URL: prometheusUrl,
-      OPSDECK_TOKENS: `grafana:viewer:${VIEWER_TOKEN},ci:editor:${EDITOR_TOKEN}`,
+      OPSDECK_TOKENS: PLUGIN_TEST_TOKENS,
       OPSDECK_PROVISIONING_DIR: dir,
       LOG_LEVEL: 'warn',
     },
