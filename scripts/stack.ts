@@ -34,7 +34,8 @@ export type ComponentName = 'backend' | 'demo' | 'prometheus' | 'alertmanager';
 export interface Stack {
   urls: Partial<Record<ComponentName, string>>;
   /** Tokens the backend accepts: `admin` (admin role) and `grafana` (editor, for Grafana's data source). */
-  tokens: { admin: string; grafana: string };
+  /** admin; the app's Grafana proxy token (editor); the data source's viewer token */
+  tokens: { admin: string; grafana: string; datasource: string };
   /**
    * How the SLO rules file came about: `cli` (`opsdeck rules`), `api` (`GET /api/v1/slos/rules`),
    * `slos` (the backend's SLO list through the shared rule generator), or `none`.
@@ -185,7 +186,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const address = (p: number | undefined) => (p === undefined ? undefined : `127.0.0.1:${p}`);
   const urls: Stack['urls'] = {};
-  const tokens = { admin: randomBytes(12).toString('hex'), grafana: randomBytes(12).toString('hex') };
+  const secret = () => randomBytes(12).toString('hex');
+  const tokens = { admin: secret(), grafana: secret(), datasource: secret() };
   const children: ChildProcess[] = [];
 
   const start = async (
@@ -225,7 +227,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PORT: String(ports.backend),
       DATABASE_URL: `sqlite:${join(dataDir, 'opsdeck.db')}`,
       OPSDECK_PROVISIONING_DIR: provisioning,
-      OPSDECK_TOKENS: `admin:admin:${tokens.admin},grafana:editor:${tokens.grafana}`,
+      OPSDECK_TOKENS: `admin:admin:${tokens.admin},grafana:editor:${tokens.grafana}:grafana-proxy,grafana-datasource:viewer:${tokens.datasource}`,
       PROMETHEUS_URL: ports.prometheus ? `http://${address(ports.prometheus)}` : 'http://127.0.0.1:9090',
       ALERTMANAGER_URLS: ports.alertmanager ? `http://${address(ports.alertmanager)}` : '',
       ...options.backendEnv,
@@ -351,7 +353,8 @@ function banner(stack: Stack): string {
       : '  Alertmanager  not installed; the silencer has nothing to manage',
     `  SLO rules     ${stack.rulesSource === 'none' ? 'none generated' : `generated (${stack.rulesSource}) into ${join(stack.dataDir, 'prometheus', 'rules')}`}`,
     `  admin token   ${tokens.admin}`,
-    `  grafana token ${tokens.grafana}  (editor; for the opsdeck data source in your Grafana)`,
+    `  app token     ${tokens.grafana}  (editor, Grafana's proxy token; for the opsdeck app in your Grafana)`,
+    `  data source   ${tokens.datasource}  (viewer; for the opsdeck data source in your Grafana)`,
     '',
     'Burn the api error budget:',
     `  node demo/dist/cli.js inject --url ${urls.demo} --service api --error-rate 0.2 --for 10m`,

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
 import { DEFAULT_OPTIONS as SLO_PANEL_DEFAULTS } from '../../panel-plugin/src/options';
 import { COMMANDS } from '../src/cli';
+import { loadConfig } from '../src/config';
 import {
   dashboardQueries,
   provisionedDashboards,
@@ -25,6 +26,8 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = Record<string, any>;
 const yamlFile = (path: string) => parse(read(path)) as Yaml;
+/** Compose's `${VAR:-default}` with nothing set: the defaults the stack runs with. */
+const expandDefaults = (v: string) => v.replace(/\$\{\w+:-([^}]*)\}/g, '$1');
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -168,11 +171,23 @@ describe('docker-compose.yml', () => {
     expect(read('package.json')).toMatch(/"build:plugins": ".*opsdeck-sre-app/);
   });
 
-  it('points Grafana at the backend with the token the backend accepts as an editor', () => {
+  it("gives Grafana the app's proxy token (editor) and the data source's viewer token, and the user header", () => {
     const env = services.grafana.environment;
-    const [, secretVar] = /\$\{(\w+):-/.exec(env.OPSDECK_GRAFANA_TOKEN) ?? [];
-    expect(services.backend.environment.OPSDECK_TOKENS).toContain(`grafana:editor:\${${secretVar}:-`);
-    expect(env.OPSDECK_URL).toBe(`http://backend:${services.backend.environment.PORT}`);
+    const backendEnv = services.backend.environment;
+    const tokens = loadConfig({
+      ...Object.fromEntries(Object.entries(backendEnv).map(([k, v]) => [k, expandDefaults(String(v))])),
+      DATABASE_URL: 'sqlite:/tmp/x.db',
+    }).OPSDECK_TOKENS;
+    expect(tokens.find((t) => t.secret === expandDefaults(env.OPSDECK_GRAFANA_TOKEN))).toMatchObject({
+      role: 'editor',
+      grafanaProxy: true,
+    });
+    expect(tokens.find((t) => t.secret === expandDefaults(env.OPSDECK_DATASOURCE_TOKEN))).toMatchObject({
+      role: 'viewer',
+      grafanaProxy: false,
+    });
+    expect(env.GF_DATAPROXY_SEND_USER_HEADER).toBe('true');
+    expect(env.OPSDECK_URL).toBe(`http://backend:${backendEnv.PORT}`);
   });
 });
 
@@ -336,8 +351,15 @@ describe('Grafana provisioning', () => {
       expect([ds.type, CORE_DATASOURCES.has(ds.type) || pluginIds.has(ds.type)]).toEqual([ds.type, true]);
     const opsdeck = grafanaDatasources.find((d) => d.type === 'opsdeck-api-datasource');
     expect(opsdeck?.jsonData?.url).toBe('${OPSDECK_URL}');
-    expect(opsdeck?.secureJsonData?.token).toBe('${OPSDECK_GRAFANA_TOKEN}');
-    for (const variable of ['OPSDECK_URL', 'OPSDECK_GRAFANA_TOKEN', 'PROMETHEUS_URL'])
+    expect(opsdeck?.secureJsonData?.token).toBe('${OPSDECK_DATASOURCE_TOKEN}');
+    // No URL of its own: paths the data source's routes do not match are not sent to the backend.
+    expect(opsdeck).not.toHaveProperty('url');
+    for (const variable of [
+      'OPSDECK_URL',
+      'OPSDECK_GRAFANA_TOKEN',
+      'OPSDECK_DATASOURCE_TOKEN',
+      'PROMETHEUS_URL',
+    ])
       expect(services.grafana.environment).toHaveProperty(variable);
   });
 
