@@ -24,9 +24,21 @@ describe('toApiError', () => {
       code: 'backend_unreachable',
       message: expect.stringContaining('backend URL'),
     });
-    expect(toApiError({ status: 403, data: { message: 'Permission denied' } }).message).toContain(
-      'your role may not change this',
+    // The bodies Grafana answers with itself (docs/grafana-contract.md).
+    expect(toApiError({ status: 403, data: { message: 'plugin proxy route access denied' } }).message).toBe(
+      'Grafana refused the request (HTTP 403): your role may not change this — plugin proxy route access denied.',
     );
+    expect(toApiError({ status: 404, data: { message: 'plugin route match not found' } }).message).toMatch(
+      /^Grafana has no app proxy route for this call/,
+    );
+    expect(
+      toApiError({ status: 404, data: { message: 'Plugin not found, no installed plugin with that id' } })
+        .message,
+    ).toMatch(/does not know the opsdeck app/);
+    // A backend 404 keeps the backend's own words.
+    expect(
+      toApiError({ status: 404, data: { error: 'not_found', message: 'incident "x" not found' } }).message,
+    ).toBe('incident "x" not found');
     expect(toApiError({ status: 500, data: 'boom' })).toMatchObject({
       code: 'http_500',
       message: 'HTTP 500: boom',

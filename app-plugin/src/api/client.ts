@@ -85,8 +85,11 @@ function proxyMessage(status: number, said?: string): string {
     return 'The opsdeck backend does not answer: check the backend URL on the app configuration page.';
   if (status === 403)
     return `Grafana refused the request (HTTP 403): your role may not change this${said ? ` — ${said}` : ''}.`;
-  if (status === 404 && said === 'Not found')
-    return 'The app proxy route is missing: is the app enabled and configured?';
+  // Grafana's own 404s (pkg/api/pluginproxy/pluginproxy.go, pkg/api/plugin_proxy.go), not the backend's.
+  if (status === 404 && said === 'plugin route match not found')
+    return "Grafana has no app proxy route for this call: restart Grafana after installing this version of the app (it reads plugin.json's routes at start).";
+  if (status === 404 && said?.startsWith('Plugin not found'))
+    return 'Grafana does not know the opsdeck app: is it installed and enabled in this org?';
   return `HTTP ${status}${said ? `: ${said}` : ''}`;
 }
 
