@@ -520,8 +520,8 @@ const AUTHS: Record<string, string>[] = [
 ];
 
 export interface GeneratorContext {
-  /** the bearer secrets of the admin, editor and viewer tokens */
-  secrets: { admin: string; editor: string; viewer: string };
+  /** the bearer secrets of the admin, editor and viewer tokens, and of Grafana's proxy token (an editor) */
+  secrets: { admin: string; editor: string; viewer: string; grafana: string };
   /** existing ids for a path parameter, by the path's first segment after /api/v1 */
   knownIds: (template: string, param: string) => string[];
   /** body size that must exceed the limit, 0 to leave oversized bodies out */
@@ -555,6 +555,8 @@ export function requestFor(op: Operation, ctx: GeneratorContext): fc.Arbitrary<H
     { weight: 12, arbitrary: fc.constant({ authorization: `Bearer ${ctx.secrets.admin}` }) },
     { weight: 2, arbitrary: fc.constant({ authorization: `Bearer ${ctx.secrets.editor}` }) },
     { weight: 2, arbitrary: fc.constant({ authorization: `Bearer ${ctx.secrets.viewer}` }) },
+    // The only token whose X-Grafana-User is read, so hostile user names reach the actor fields.
+    { weight: 2, arbitrary: fc.constant({ authorization: `Bearer ${ctx.secrets.grafana}` }) },
     { weight: 1, arbitrary: fc.constantFrom(...AUTHS) },
   );
   const grafanaUser = fc.option(
