@@ -1,13 +1,13 @@
 // The local opsdeck stack without Docker: the backend on SQLite with the provisioning loaded, the
-// demo traffic, and, where their binaries are installed, Prometheus (with the generated SLO rules)
-// and Alertmanager configured from provisioning/. `npm run stack` starts it; Ctrl-C stops it.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+// demo traffic, and Prometheus (with the generated SLO rules) and Alertmanager configured from
+// provisioning/, installed from Debian when missing. `npm run stack` starts it; Ctrl-C stops it.
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { SloCreate, sloRulesYaml } from '@opsdeck/common';
+import { SLO_ALERT_NAME, SloCreate, sloRulesYaml } from '@opsdeck/common';
 import { parse, stringify } from 'yaml';
 
 export interface StackOptions {
@@ -52,6 +52,54 @@ const DEFAULT_PORTS: Record<ComponentName, number> = {
   alertmanager: 9093,
 };
 const READY_TIMEOUT_MS = 60_000;
+const COMPONENT_TITLES: Record<ComponentName, string> = {
+  backend: 'the opsdeck backend',
+  demo: 'the demo traffic',
+  prometheus: 'Prometheus',
+  alertmanager: 'Alertmanager',
+};
+
+/**
+ * The Debian packages the stack runs, each with the program that shows it is installed; Prometheus's
+ * package also brings promtool, which the stack does not need.
+ */
+export const STACK_PACKAGES: { component: ComponentName; package: string; programs: string[] }[] = [
+  { component: 'prometheus', package: 'prometheus', programs: ['prometheus'] },
+  {
+    component: 'alertmanager',
+    package: 'prometheus-alertmanager',
+    programs: ['prometheus-alertmanager', 'alertmanager'],
+  },
+];
+
+const programsOf = (component: ComponentName) =>
+  STACK_PACKAGES.find((p) => p.component === component)?.programs ?? [];
+
+/** The line that installs what is missing, for the banner and for a user without root. */
+export function installLine(components: ComponentName[]): string {
+  const packages = STACK_PACKAGES.filter((p) => components.includes(p.component)).map((p) => p.package);
+  return `sudo apt-get install -y ${packages.join(' ')}`;
+}
+
+/**
+ * Installs the stack's missing Debian packages through the test suite's install step
+ * (`.ci/debian-packages`): as root it installs them, otherwise it prints the install line and the
+ * stack starts without them.
+ */
+export function installMissingPackages(root: string): void {
+  const missing = STACK_PACKAGES.filter((p) => findBinary(programsOf(p.component)) === null);
+  if (missing.length === 0) return;
+  const script = join(root, '.ci', 'debian-packages');
+  const pairs = missing.map((p) => `${p.package}:${p.programs[0]}`);
+  const result = spawnSync('bash', [script, '--best-effort', ...pairs], { stdio: 'inherit' });
+  if (result.status !== 0)
+    process.stderr.write('stack: installing packages failed; starting what is there\n');
+}
+
+/** The generated SLO rule file, under the data dir. */
+const RULES_FILE = join('prometheus', 'rules', 'slo-rules.yml');
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function listenOnce(port: number): Promise<number> {
   return new Promise((done, fail) => {
@@ -172,11 +220,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mkdirSync(dir, { recursive: true });
 
   const prometheusBin =
-    options.prometheusBin === undefined ? findBinary(['prometheus']) : options.prometheusBin;
+    options.prometheusBin === undefined ? findBinary(programsOf('prometheus')) : options.prometheusBin;
   const alertmanagerBin =
-    options.alertmanagerBin === undefined
-      ? findBinary(['prometheus-alertmanager', 'alertmanager'])
-      : options.alertmanagerBin;
+    options.alertmanagerBin === undefined ? findBinary(programsOf('alertmanager')) : options.alertmanagerBin;
   const port = async (name: ComponentName) => freePort(options.ports?.[name] ?? DEFAULT_PORTS[name]);
   const ports = {
     backend: await port('backend'),
@@ -208,7 +254,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     child.stderr?.pipe(out);
     children.push(child);
     const url = `http://${address(ports[name])}`;
+    const began = Date.now();
+    log(`starting ${COMPONENT_TITLES[name]}…`);
     await waitUntilReady(name, `${url}${readyPath}`, child, options.signal);
+    log(`  ${COMPONENT_TITLES[name]} ready at ${url} (${seconds(Date.now() - began)})`);
     urls[name] = url;
   };
   const stop = async () => {
@@ -233,7 +282,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...options.backendEnv,
     });
 
-    const rulesFile = join(dataDir, 'prometheus', 'rules', 'slo-rules.yml');
+    const rulesFile = join(dataDir, RULES_FILE);
     const rulesSource = await generateRules(root, urls.backend!, tokens.admin, provisioning, rulesFile);
     if (rulesSource === 'none') log('note: no SLO rules generated: the backend returned no SLOs');
 
@@ -338,27 +387,151 @@ async function generateRules(
   return 'slos';
 }
 
-function banner(stack: Stack): string {
+/** What the stack's SLOs looked like when waiting for them ended. */
+export interface SloReadiness {
+  /** Prometheus has every group of the generated rule file loaded. */
+  rulesLoaded: boolean;
+  /** SLO ids whose status has a numeric SLI, and the others. */
+  numeric: string[];
+  pending: string[];
+  elapsedMs: number;
+}
+
+/**
+ * Waits, reporting progress, until Prometheus has loaded the SLO rules and the first SLO status (or,
+ * with `until: 'all'`, every one) is numeric, or until the timeout. Prometheus needs two scrapes of a
+ * counter before an increase exists, and the recording rules one evaluation of their group (1m, and
+ * 2m30s for the window group) before their series do.
+ */
+export async function waitForSlos(
+  stack: Stack,
+  options: {
+    log?: (line: string) => void;
+    until?: 'first' | 'all';
+    /** log the progress lines, not only the outcome; default true */
+    progress?: boolean;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+  } = {},
+): Promise<SloReadiness> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const progress = options.progress === false ? () => undefined : log;
+  const enough = (r: SloReadiness) =>
+    r.numeric.length > 0 && (options.until !== 'all' || r.pending.length === 0);
+  const began = Date.now();
+  const deadline = began + (options.timeoutMs ?? 300_000);
+  const pause = () => new Promise((r) => setTimeout(r, 1000));
+  const live = () => Date.now() < deadline && !options.signal?.aborted;
+  const readiness: SloReadiness = { rulesLoaded: false, numeric: [], pending: [], elapsedMs: 0 };
+  const prometheus = stack.urls.prometheus;
+  if (!prometheus) {
+    log(`SLO status needs Prometheus, which is not installed: ${installLine(['prometheus'])}`);
+    return readiness;
+  }
+
+  const rulesFile = join(stack.dataDir, RULES_FILE);
+  const wanted = existsSync(rulesFile)
+    ? ((parse(readFileSync(rulesFile, 'utf8')) as { groups?: { name: string }[] } | null)?.groups ?? []).map(
+        (g) => g.name,
+      )
+    : [];
+  progress(`waiting for Prometheus to load the ${wanted.length} SLO rule groups…`);
+  while (live()) {
+    const body = await fetch(`${prometheus}/api/v1/rules`)
+      .then((r) => r.json() as Promise<{ data?: { groups?: { name: string }[] } }>)
+      .catch(() => null);
+    const loaded = new Set((body?.data?.groups ?? []).map((g) => g.name));
+    if (wanted.every((name) => loaded.has(name))) {
+      readiness.rulesLoaded = true;
+      progress(`  rules loaded (${seconds(Date.now() - began)})`);
+      break;
+    }
+    await pause();
+  }
+
+  progress(
+    `waiting for ${options.until === 'all' ? 'every SLO status' : 'the first SLO status'} to be numeric (Prometheus scrapes, then the recording rules evaluate; about a minute)…`,
+  );
+  let reported = -1;
+  let lastReport = 0;
+  while (live()) {
+    const res = await fetch(`${stack.urls.backend}/api/v1/slos/status`, {
+      headers: { authorization: `Bearer ${stack.tokens.admin}` },
+    }).catch(() => null);
+    const body = res?.ok
+      ? ((await res.json()) as { items: { id: string; sli: number | null }[]; errors: { id: string }[] })
+      : { items: [], errors: [] };
+    readiness.numeric = body.items.filter((i) => typeof i.sli === 'number').map((i) => i.id);
+    readiness.pending = [
+      ...body.items.filter((i) => typeof i.sli !== 'number').map((i) => i.id),
+      ...body.errors.map((e) => e.id),
+    ];
+    const total = readiness.numeric.length + readiness.pending.length;
+    if (enough(readiness)) break;
+    if (readiness.numeric.length !== reported || Date.now() - lastReport > 10_000) {
+      progress(`  ${readiness.numeric.length} of ${total} SLOs numeric (${seconds(Date.now() - began)})`);
+      reported = readiness.numeric.length;
+      lastReport = Date.now();
+    }
+    await pause();
+  }
+  readiness.elapsedMs = Date.now() - began;
+  const total = readiness.numeric.length + readiness.pending.length;
+  if (enough(readiness))
+    log(`  ${readiness.numeric.length} of ${total} SLOs numeric (${seconds(readiness.elapsedMs)})`);
+  else if (!options.signal?.aborted)
+    log(
+      `note: still no numeric status for ${readiness.pending.join(', ') || 'any SLO'}; see ${join(stack.dataDir, 'logs')}`,
+    );
+  return readiness;
+}
+
+/** The closing lines: where everything is, the tokens, and first commands to try. */
+export function banner(stack: Stack, readiness?: SloReadiness, now = new Date()): string {
   const { urls, tokens } = stack;
+  const auth = `-H 'Authorization: Bearer ${tokens.admin}'`;
+  const sloId = readiness?.numeric.includes('api-availability')
+    ? 'api-availability'
+    : (readiness?.numeric[0] ?? 'api-availability');
+  const window = JSON.stringify({
+    name: 'silence the api page',
+    schedule: {
+      kind: 'once',
+      start: now.toISOString(),
+      end: new Date(now.getTime() + 3_600_000).toISOString(),
+    },
+    matchers: [
+      { name: 'alertname', op: '=', value: SLO_ALERT_NAME },
+      { name: 'slo', op: '=', value: 'api-availability' },
+    ],
+  });
   const lines = [
     '',
     'opsdeck stack is up:',
-    `  backend       ${urls.backend}  (OpenAPI: ${urls.backend}/api/v1/openapi.json)`,
+    `  backend       ${urls.backend}  (API docs: ${urls.backend}/api/v1/docs)`,
     `  demo traffic  ${urls.demo}/metrics`,
     urls.prometheus
       ? `  Prometheus    ${urls.prometheus}  (alerts: ${urls.prometheus}/alerts)`
-      : '  Prometheus    not installed; SLO status needs it',
+      : `  Prometheus    not installed, so SLO status answers 503: ${installLine(['prometheus'])}`,
     urls.alertmanager
-      ? `  Alertmanager  ${urls.alertmanager}`
-      : '  Alertmanager  not installed; the silencer has nothing to manage',
-    `  SLO rules     ${stack.rulesSource === 'none' ? 'none generated' : `generated (${stack.rulesSource}) into ${join(stack.dataDir, 'prometheus', 'rules')}`}`,
+      ? `  Alertmanager  ${urls.alertmanager}  (silences: ${urls.alertmanager}/#/silences)`
+      : `  Alertmanager  not installed, so the silencer has nothing to manage: ${installLine(['alertmanager'])}`,
+    `  SLO rules     ${stack.rulesSource === 'none' ? 'none generated' : `generated (${stack.rulesSource}) into ${join(stack.dataDir, RULES_FILE)}`}`,
+    ...(readiness && urls.prometheus
+      ? [
+          `  SLO status    ${readiness.numeric.length} of ${readiness.numeric.length + readiness.pending.length} numeric after ${seconds(readiness.elapsedMs)}`,
+        ]
+      : []),
     `  admin token   ${tokens.admin}`,
     `  app token     ${tokens.grafana}  (editor, Grafana's proxy token; for the opsdeck app in your Grafana)`,
     `  data source   ${tokens.datasource}  (viewer; for the opsdeck data source in your Grafana)`,
     '',
-    'Burn the api error budget:',
+    'Try:',
+    `  curl -s ${auth} ${urls.backend}/api/v1/slos/${sloId}/status`,
+    '  # burn the api error budget: SloErrorBudgetBurn pages in Prometheus, then in Alertmanager',
     `  node demo/dist/cli.js inject --url ${urls.demo} --service api --error-rate 0.2 --for 10m`,
-    `  curl -H 'Authorization: Bearer ${tokens.admin}' ${urls.backend}/api/v1/slos`,
+    '  # a maintenance window for the next hour silences it in Alertmanager within seconds',
+    `  curl -s ${auth} -H 'Content-Type: application/json' ${urls.backend}/api/v1/maintenance-windows -d '${window}'`,
     `Logs and data: ${stack.dataDir}. Ctrl-C stops everything.`,
   ];
   return lines.join('\n');
@@ -375,13 +548,16 @@ if (require.main === module) {
     if (stopping) return;
     stopping = true;
     process.stdout.write('\nstopping the stack…\n');
+    startup.abort();
     if (running) void running.stop().then(() => process.exit(0));
-    else startup.abort();
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  const root = resolve(__dirname, '..', '..');
+  const began = Date.now();
+  installMissingPackages(root);
   startStack({
-    root: resolve(__dirname, '..', '..'),
+    root,
     dataDir: env.STACK_DATA_DIR,
     scrapeInterval: env.STACK_SCRAPE_INTERVAL,
     ports: {
@@ -391,14 +567,24 @@ if (require.main === module) {
       alertmanager: num(env.STACK_ALERTMANAGER_PORT),
     },
     signal: startup.signal,
-  }).then(
-    (stack) => {
+  })
+    .then(async (stack) => {
       running = stack;
-      process.stdout.write(`${banner(stack)}\n`);
-    },
-    (err: unknown) => {
+      const first = await waitForSlos(stack, { signal: startup.signal });
+      if (stopping) return;
+      process.stdout.write(`${banner(stack, first)}\nUp in ${seconds(Date.now() - began)}.\n`);
+      if (first.pending.length === 0) return;
+      // the other SLOs follow as their recording rules first evaluate: one line when all have
+      const all = await waitForSlos(stack, { until: 'all', log: () => undefined, signal: startup.signal });
+      if (stopping) return;
+      process.stdout.write(
+        all.pending.length === 0
+          ? `every SLO status is numeric, ${seconds(Date.now() - began)} after the start\n`
+          : `note: still no numeric status for ${all.pending.join(', ')}; see ${join(stack.dataDir, 'logs')}\n`,
+      );
+    })
+    .catch((err: unknown) => {
       process.stderr.write(`stack: ${(err as Error).message}\n`);
       process.exit(stopping ? 0 : 1);
-    },
-  );
+    });
 }

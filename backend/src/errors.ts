@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody } from '@opsdeck/common';
+import { YAML_MEDIA_TYPES } from './http/media-types';
 
 export interface FieldProblem {
   field: string;
@@ -91,10 +92,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       body = { error: 'payload_too_large', message: 'request body is larger than the limit' };
     } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       status = 415;
+      // the route's own context knows whether it also parses YAML (see http/yaml-body.ts)
+      const accepted = request.server.hasContentTypeParser(YAML_MEDIA_TYPES[0])
+        ? ['application/json', ...YAML_MEDIA_TYPES].join(', ')
+        : 'application/json';
       body = {
         error: 'unsupported_media_type',
-        message: `content-type "${request.headers['content-type'] ?? ''}" is not supported: send application/json`,
-        details: [{ field: 'content-type', message: 'use application/json' }],
+        message: `content-type "${request.headers['content-type'] ?? ''}" is not supported: send ${accepted}`,
+        details: [{ field: 'content-type', message: `use ${accepted}` }],
       };
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       status = err.statusCode;

@@ -103,17 +103,17 @@ describe('SLO import of YAML with aliases', () => {
       'an alias bomb',
       `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(10).fill('*c').join(', ')}]\n`,
     ],
-  ])('answers 422 naming the YAML problem for %s', async (_name, yaml) => {
+  ])('answers 400 naming the YAML problem for %s', async (_name, yaml) => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/slos/import',
       payload: { format: 'sloth', yaml },
       headers: auth('editor'),
     });
-    expect(res.statusCode).toBe(422);
+    expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
-      error: 'import_failed',
-      details: [{ field: expect.stringContaining('yaml') }],
+      error: 'invalid_yaml',
+      details: [{ field: 'body.yaml' }],
     });
   });
 });

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startStack } from '../../scripts/stack';
+import { banner, freePort, startStack, waitForSlos } from '../../scripts/stack';
 
 const root = join(__dirname, '..', '..');
 let dataDir: string;
@@ -25,7 +25,7 @@ const listening = (url: string) =>
     () => false,
   );
 
-it('starts backend and demo with the provisioning and SLO rules, and stop() ends them', async () => {
+it('starts backend and demo with the provisioning and SLO rules, says what to install, and stop() ends them', async () => {
   const stack = await startStack({
     root,
     dataDir,
@@ -44,6 +44,18 @@ it('starts backend and demo with the provisioning and SLO rules, and stop() ends
     expect(stack.rulesSource).toBe('cli');
     expect(readFileSync(join(dataDir, 'prometheus/rules/slo-rules.yml'), 'utf8')).toContain(
       'opsdeck-slo-api-availability',
+    );
+    // without Prometheus nothing is waited for, and both the wait and the banner say what to install
+    const said: string[] = [];
+    const readiness = await waitForSlos(stack, { log: (line) => said.push(line) });
+    expect(readiness).toMatchObject({ rulesLoaded: false, numeric: [] });
+    expect(said).toEqual([
+      'SLO status needs Prometheus, which is not installed: sudo apt-get install -y prometheus',
+    ]);
+    const text = banner(stack, readiness);
+    expect(text).toContain('not installed, so SLO status answers 503: sudo apt-get install -y prometheus\n');
+    expect(text).toContain(
+      'not installed, so the silencer has nothing to manage: sudo apt-get install -y prometheus-alertmanager',
     );
   } finally {
     await stack.stop();

@@ -5,6 +5,7 @@ import { convertOpenSlo, isOpenSlo } from './openslo';
 import { convertPyrra, isPyrra } from './pyrra';
 import {
   UnmappableField,
+  YAML_SYNTAX_FIELD,
   field,
   validated,
   type Emit,
@@ -14,6 +15,7 @@ import {
 import { convertSloth, isSloth } from './sloth';
 
 export type { ImportProblem, ImportResult } from './result';
+export { YAML_SYNTAX_FIELD } from './result';
 export { SLOTH_DEFAULT_WINDOW } from './sloth';
 
 export const IMPORT_FORMATS = ['openslo', 'sloth', 'pyrra', 'opsdeck'] as const;
@@ -48,12 +50,19 @@ export function importSlos(text: string, format?: ImportFormat): ImportResult {
 
   const docs = parseAllDocuments(text).map((doc) => {
     if ('errors' in doc && doc.errors.length > 0)
-      return { errors: doc.errors.map((e) => e.message.split('\n')[0] ?? e.message) };
+      return {
+        errors: doc.errors.map((e) => ({
+          message: e.message.split('\n')[0] ?? e.message,
+          line: e.linePos?.[0].line,
+        })),
+      };
     // toJS throws on an alias without its anchor and on alias bombs (too many expansions).
     try {
       return { value: doc.toJS() as unknown };
     } catch (error) {
-      return { errors: [error instanceof Error ? error.message : String(error)] };
+      return {
+        errors: [{ message: error instanceof Error ? error.message : String(error), line: undefined }],
+      };
     }
   });
   // OpenSLO SLOs may point at SLI documents anywhere in the text
@@ -66,7 +75,8 @@ export function importSlos(text: string, format?: ImportFormat): ImportResult {
   docs.forEach((doc, i) => {
     const where = `document ${i + 1}`;
     if (doc.errors) {
-      for (const message of doc.errors) problems.push({ document: where, field: '(yaml)', message });
+      for (const { message, line } of doc.errors)
+        problems.push({ document: where, field: YAML_SYNTAX_FIELD, message, ...(line ? { line } : {}) });
       return;
     }
     const value = doc.value;

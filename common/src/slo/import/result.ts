@@ -8,10 +8,15 @@ import { SelectorError } from './selector';
 export interface ImportProblem {
   /** which document: format, kind and name, e.g. `sloth myservice/requests-availability (document 1)` */
   document: string;
-  /** dotted path of the field in the source document */
+  /** dotted path of the field in the source document, or YAML_SYNTAX_FIELD when the text is no YAML */
   field: string;
   message: string;
+  /** 1-based line in the whole text, for YAML syntax problems */
+  line?: number;
 }
+
+/** The `field` of a problem in the YAML itself (syntax, an alias without its anchor, an alias bomb). */
+export const YAML_SYNTAX_FIELD = '(yaml)';
 
 export interface ImportResult {
   slos: SloSpec[];
