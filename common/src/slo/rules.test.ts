@@ -38,7 +38,7 @@ describe('sloRuleGroup', () => {
       `sum_over_time(slo:errors:increase5m{slo="api-availability"}[${w}]) / sum_over_time(slo:total:increase5m{slo="api-availability"}[${w}])`;
     const labels = { slo: 'api-availability', service: 'api' };
     const alert = (
-      severity: string,
+      tier: 'page' | 'ticket',
       long: string,
       short: string,
       threshold: number,
@@ -51,7 +51,15 @@ describe('sloRuleGroup', () => {
       alert: 'SloErrorBudgetBurn',
       expr: `slo:sli_error:ratio_rate${long}{slo="api-availability"} > ${threshold} and slo:sli_error:ratio_rate${short}{slo="api-availability"} > ${threshold}${guard}`,
       for: forDuration,
-      labels: { team: 'core', slo: 'api-availability', service: 'api', severity, long, short },
+      labels: {
+        team: 'core',
+        slo: 'api-availability',
+        service: 'api',
+        severity: tier === 'page' ? 'S2' : 'S3',
+        slo_tier: tier,
+        long,
+        short,
+      },
       annotations: {
         summary: `API availability: error budget burning ${factor}x too fast`,
         description: `The error ratio of SLO api-availability (api) over ${long} is {{ $value | humanizePercentage }} and stays above ${pct} over ${short}, a burn rate above ${factor}x (the 99.9% objective allows 0.1%). At this rate the month error budget is gone in ${exhaustion}.`,
@@ -132,7 +140,9 @@ describe('sloRuleGroup', () => {
     expect(page?.annotations.summary).toBe(
       '5xx rate: error budget burning 14.4x too fast (service={{ $labels.service }})',
     );
-    expect(page?.annotations.runbook_url).toBeUndefined();
+    expect(page?.annotations.runbook_url).toBe(
+      'http://localhost:3000/a/opsdeck-sre-app/runbooks?rbService=platform',
+    );
   });
 
   test.each([
@@ -226,7 +236,7 @@ describe('sloRulesYaml', () => {
       indicator: { kind: 'latency', metric: 'web_lcp_seconds', le: 2.5 },
     });
     const yaml = sloRulesYaml([availability, lcp]);
-    expect(sloRuleFile([availability, lcp]).groups.map((g) => g.name)).toEqual([
+    expect(sloRuleFile([availability, lcp]).file.groups.map((g) => g.name)).toEqual([
       'opsdeck-slo-api-availability',
       'opsdeck-slo-web-lcp',
       'opsdeck-slo-web-lcp:window',
