@@ -91,8 +91,6 @@ export function quoteString(value: string): string {
   return `${out}"`;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 const text = (source: string, node: SyntaxNode) => source.slice(node.from, node.to);
 
 /** How a parse problem reads; `shift` is the length of a wrapper around the caller's text. */
@@ -147,8 +145,6 @@ function readMatcher(source: string, node: SyntaxNode): Matcher {
     op: OPS[opNode.name]!,
     value: decodeStringLiteral(text(source, valueNode)),
   };
-  if (LONE_SURROGATE.test(matcher.value))
-    throw new SelectorError(`the value of ${matcher.name} is not valid Unicode (a lone surrogate)`);
   if (matcher.op === '=~' || matcher.op === '!~') {
     const problem = re2SyntaxError(matcher.value);
     if (problem)
@@ -227,11 +223,9 @@ export function parseMatcherList(source: string, reserved: readonly string[] = [
     shift: 2,
     hint: 'write label matchers only, e.g. job="api",method="GET"',
   });
-  const bad = matchers.find((m) => m.name === '__name__' || reserved.includes(m.name));
-  if (bad)
-    throw new SelectorError(
-      `${bad.name} cannot be matched here: ${bad.name === '__name__' ? 'the metric is given apart' : 'the SLO math sets it'}`,
-    );
+  // __name__ never gets here: the wrapper already names the metric
+  const bad = matchers.find((m) => reserved.includes(m.name));
+  if (bad) throw new SelectorError(`${bad.name} cannot be matched here: the SLO math sets it`);
   return matchers;
 }
 
