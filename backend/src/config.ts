@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start-up.
 import { z } from 'zod';
+import { DEFAULT_APP_URL, SRE_APP_PATH } from '@opsdeck/common';
 
 const Role = z.enum(['viewer', 'editor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -88,9 +89,18 @@ const ConfigFields = z.object({
   PROMETHEUS_URL: HttpUrl.default('http://127.0.0.1:9090'),
   PROMETHEUS_HEADERS: Headers,
   PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  // Prometheus calls in flight at once, and slots kept apart for deploy gates on top of them, so
+  // that dashboards queueing heavy queries cannot make a gate wait.
+  PROMETHEUS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  PROMETHEUS_GATE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // Budget of one POST /query: the points its SLO targets ask for (targets × SLOs × steps).
+  QUERY_MAX_POINTS: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
   ALERTMANAGER_URLS: z.string().default('').transform(csv).pipe(z.array(HttpUrl)),
   GRAFANA_URL: z.union([z.literal(''), HttpUrl]).default(''),
   GRAFANA_TOKEN: z.string().default(''),
+  // The opsdeck app's URL in Grafana, linked from generated alerts (runbook_url of SLOs without one);
+  // empty: GRAFANA_URL (or Grafana's default http://localhost:3000) followed by the app's path.
+  OPSDECK_APP_URL: z.union([z.literal(''), HttpUrl]).default(''),
   // Silencer: cycle interval, and how far ahead silences are placed so Alertmanager already holds
   // them if opsdeck is down when a window opens; each Alertmanager request gives up after the timeout.
   SILENCER_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(10),
@@ -129,14 +139,29 @@ export type Config = z.output<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
 
-/** Parses the environment; a bad value throws one line naming the variable and the fix. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** OPSDECK_APP_URL, or the app's path under GRAFANA_URL (Grafana's default address when that is empty too). */
+export function appUrlOf(config: Pick<Config, 'OPSDECK_APP_URL' | 'GRAFANA_URL'>): string {
+  if (config.OPSDECK_APP_URL) return config.OPSDECK_APP_URL.replace(/\/+$/, '');
+  return config.GRAFANA_URL ? `${config.GRAFANA_URL.replace(/\/+$/, '')}${SRE_APP_PATH}` : DEFAULT_APP_URL;
+}
+
+/** Parses the environment with `schema`; a bad value throws one line naming the variable and the fix. */
+function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = ConfigSchema.safeParse(present);
+  const result = schema.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     throw new ConfigError(`invalid configuration: ${name}: ${issue.message}`);
   }
   return result.data;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  return parseEnv(ConfigSchema, env);
+}
+
+/** The app URL alone from the environment (for commands that need no other configuration). */
+export function appUrlFromEnv(env: Record<string, string | undefined>): string {
+  return appUrlOf(parseEnv(ConfigSchema.pick({ OPSDECK_APP_URL: true, GRAFANA_URL: true }), env));
 }

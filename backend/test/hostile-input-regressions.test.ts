@@ -137,8 +137,9 @@ describe('SLO budget with a step or a query Prometheus refuses', () => {
     prom = await startPrometheus();
     t = await createTestApp('sqlite', { env: { PROMETHEUS_URL: prom.url } });
     process.on('unhandledRejection', record);
-    // A regex Prometheus cannot compile makes every query of this SLO fail there.
-    for (const body of [slo('api', 'x{code="5"}'), slo('bad-regex', 'x{code=~"("}')]) {
+    // A regex Prometheus cannot compile makes every query of this SLO fail there. `(?<n>…)` is RE2
+    // (so the write passes) that Debian's Prometheus 2.42, built with Go 1.19, does not know yet.
+    for (const body of [slo('api', 'x{code="5"}'), slo('bad-regex', 'x{code=~"(?<n>5)"}')]) {
       const res = await t.app.inject({
         method: 'POST',
         url: '/api/v1/slos',

@@ -103,7 +103,7 @@ const SLOS: SloSpec[] = [
 
 /** The SLOs' recording rules that `keep` selects, as a rule file (JSON is YAML). */
 function ruleFile(keep: (r: PrometheusRule) => boolean): string {
-  const groups = SLOS.flatMap(sloRuleGroups).map((g) => ({
+  const groups = SLOS.flatMap((slo) => sloRuleGroups(slo)).map((g) => ({
     ...g,
     rules: g.rules.filter((r) => 'record' in r && keep(r)),
   }));

@@ -66,10 +66,10 @@ function firingAt(slo: SloSpec, minute: number, rows: Row[], group = '') {
   return {
     expr: `ALERTS{slo="${slo.id}",alertstate="firing"}`,
     eval_time: `${minute}m`,
-    exp_samples: rows.map(([severity, long, short]) => ({
+    exp_samples: rows.map(([tier, long, short]) => ({
       labels:
         `ALERTS{alertname="${SLO_ALERT_NAME}",alertstate="firing",long="${long}",${group}service="${slo.service}",` +
-        `severity="${severity}",short="${short}",slo="${slo.id}"}`,
+        `severity="${tier === 'page' ? 'S2' : 'S3'}",short="${short}",slo="${slo.id}",slo_tier="${tier}"}`,
       value: 1,
     })),
   };
@@ -172,7 +172,7 @@ test('a slow burn opens tickets and never pages', async () => {
         ['ticket', '3d', '6h'],
       ]),
       {
-        expr: `count_over_time(ALERTS{slo="slow",severity="page"}[250m])`,
+        expr: `count_over_time(ALERTS{slo="slow",slo_tier="page"}[250m])`,
         eval_time: '250m',
         exp_samples: [],
       },
@@ -221,7 +221,7 @@ test('the minimum-traffic guard holds a page back on thin traffic', async () => 
       firingAt(unguarded, 70, [['page', '1h', '5m']]),
       // ... while the guarded SLO never paged, not even pending
       {
-        expr: `count_over_time(ALERTS{slo="guarded",severity="page"}[135m])`,
+        expr: `count_over_time(ALERTS{slo="guarded",slo_tier="page"}[135m])`,
         eval_time: '135m',
         exp_samples: [],
       },

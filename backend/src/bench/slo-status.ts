@@ -240,7 +240,7 @@ export async function run(): Promise<BenchResult[]> {
     }
 
     const backfillStarted = performance.now();
-    const groups = slos.flatMap(sloRuleGroups);
+    const groups = slos.flatMap((slo) => sloRuleGroups(slo));
     const file = (keep: (expr: string, record: string) => boolean) =>
       JSON.stringify({
         groups: groups

@@ -1,6 +1,7 @@
 // SLO definition CRUD. Status, budgets, rules and imports live in backend/src/slo/.
 import type { FastifyPluginAsync } from 'fastify';
-import { Slo, SloCreate, SloListQuery, SloUpdate } from '@opsdeck/common';
+import { Slo, SloCreate, SloListQuery, SloUpdate, groupByLabelsClash } from '@opsdeck/common';
+import { badRequest } from '../errors';
 import { registerCrud } from './crud';
 import { mergePatch } from './merge-patch';
 
@@ -14,7 +15,13 @@ export const sloRoutes: FastifyPluginAsync = async (app) => {
     listQuery: SloListQuery,
     repo: (a) => a.repos.slos,
     build: (input) => ({ ...input, source: 'api' as const }),
-    apply: (current, patch) => mergePatch(current, patch),
+    apply: (current, patch) => {
+      const next = mergePatch(current, patch);
+      // each field is checked alone by SloUpdate; grouping against labels needs both after the merge
+      const clash = groupByLabelsClash(next);
+      if (clash) throw badRequest('body.groupBy', clash);
+      return next;
+    },
     filter: (q) => ({ eq: { service: q.service } }),
   });
 };

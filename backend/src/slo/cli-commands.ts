@@ -13,6 +13,7 @@ import {
   type SloSpec,
 } from '@opsdeck/common';
 import type { Subcommand } from '../cli';
+import { appUrlFromEnv } from '../config';
 
 const formatProblem = (p: ImportProblem, file?: string) =>
   `${file ? `${file}: ` : ''}${p.document}: ${p.field}: ${p.message}`;
@@ -57,7 +58,7 @@ export const rulesCommand: Subcommand = {
       io.stderr(`${problems.join('\n')}\n`);
       return 1;
     }
-    io.stdout(sloRulesYaml(slos));
+    io.stdout(sloRulesYaml(slos, { appUrl: appUrlFromEnv(io.env) }));
     return 0;
   },
 };

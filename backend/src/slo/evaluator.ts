@@ -25,11 +25,13 @@ import {
   recordedWindow,
   recordingExpressions,
   sli,
+  sloDefinitionError,
   totalQuery,
   windowAt,
   windowRecordingExpressions,
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
+import { unprocessable } from '../errors';
 import type { PrometheusClient, RecordingRule, Sample, Series } from '../prometheus/client';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
@@ -56,6 +58,21 @@ export interface SloEvaluatorOptions {
 
 /** The shortest range evaluated: a calendar window that has just begun is judged on its first minute. */
 const MIN_RANGE_SECONDS = 60;
+
+/**
+ * 422 for a stored definition that cannot become PromQL (written before selectors were parsed),
+ * naming the field; evaluation never sends it to Prometheus.
+ */
+function definitionProblem(slo: EvaluatedSlo) {
+  const error = sloDefinitionError(slo);
+  return error
+    ? unprocessable(
+        'invalid_definition',
+        `SLO ${slo.id} cannot be evaluated: ${error.message}; correct it with PATCH /api/v1/slos/${slo.id}`,
+        [{ field: error.field, message: error.reason }],
+      )
+    : null;
+}
 
 const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 const iso = (t: Date) => t.toISOString();
@@ -131,6 +148,8 @@ export class SloEvaluator {
   }
 
   async status(slo: EvaluatedSlo): Promise<SloStatus> {
+    const problem = definitionProblem(slo);
+    if (problem) throw problem;
     return this.evaluate(slo, this.now());
   }
 
@@ -193,9 +212,15 @@ export class SloEvaluator {
    * and only those the rules cover use the answer); the rest are evaluated one by one.
    */
   async statuses(
-    slos: EvaluatedSlo[],
+    all: EvaluatedSlo[],
   ): Promise<{ items: SloStatus[]; errors: { id: string; error: unknown }[] }> {
     const at = this.now();
+    const errors: { id: string; error: unknown }[] = [];
+    const slos = all.filter((slo) => {
+      const problem = definitionProblem(slo);
+      if (problem) errors.push({ id: slo.id, error: problem });
+      return problem === null;
+    });
     // a failed rules or batch read leaves every SLO to its own queries, which report their own errors
     const recorded = this.readRecorded(this.batchable(slos), at).catch(() => undefined);
     const modes = await this.modesFor(slos).catch(() => undefined);
@@ -205,7 +230,6 @@ export class SloEvaluator {
       slos.map((s, i) => this.evaluate(s, at, batch, modes?.[i], memo)),
     );
     const items: SloStatus[] = [];
-    const errors: { id: string; error: unknown }[] = [];
     results.forEach((r, i) =>
       r.status === 'fulfilled' ? items.push(r.value) : errors.push({ id: slos[i]!.id, error: r.reason }),
     );
@@ -365,6 +389,8 @@ export class SloEvaluator {
    * each period's start (exact to the step's resolution).
    */
   async budget(slo: EvaluatedSlo, req: BudgetRequest): Promise<SloBudget> {
+    const problem = definitionProblem(slo);
+    if (problem) throw problem;
     const prom = this.options.prometheus;
     const mode = await this.modeFor(slo);
     const window = parseWindow(slo.window);

@@ -10,6 +10,7 @@ import {
   recordedBatchQuery,
   recordedWindow,
   recordingExpressions,
+  sloDefinitionError,
   totalQuery,
   windowRecordingExpressions,
   type QueryMode,
@@ -357,5 +358,79 @@ describe('windowRecordingExpressions', () => {
   });
   test('calendar windows record nothing', () => {
     expect(windowRecordingExpressions({ ...ratio, window: 'quarter' })).toEqual([]);
+  });
+});
+
+describe('selectors reach PromQL only as rendered from their parse tree', () => {
+  test('spacing, quote style and escapes come out canonical', () => {
+    const slo = {
+      ...ratio,
+      indicator: { kind: 'ratio' as const, errors: "x{ code =~ '5..' }", total: 'x{a=`b\\c`}' },
+    };
+    expect(totalQuery(slo, '5m')).toBe('sum(increase(x{a="b\\\\c"}[5m]))');
+    expect(errorsQuery(slo, '5m')).toBe(
+      'sum(increase(x{code=~"5.."}[5m])) or 0 * sum(increase(x{a="b\\\\c"}[5m]))',
+    );
+  });
+
+  // definitions stored before the grammar was enforced: never pasted, each names its field
+  test.each([
+    [
+      'an injected expression in total',
+      { ...ratio.indicator, total: 'foo_total[1m])) or on() count(count_over_time({__name__=~".+"}' },
+      [],
+      'indicator.total',
+    ],
+    ['a function in errors', { ...ratio.indicator, errors: 'rate(x[5m])' }, [], 'indicator.errors'],
+    [
+      'a matcher list closing its braces',
+      { kind: 'latency' as const, metric: 'h', matchers: 'a="b"} or vector(1) or {c="d"', le: 1 },
+      [],
+      'indicator.matchers',
+    ],
+    [
+      'a metric name with an expression',
+      { kind: 'latency' as const, metric: 'h) or (x', matchers: '', le: 1 },
+      [],
+      'indicator.metric',
+    ],
+    [
+      'a gauge with an offset',
+      {
+        kind: 'threshold' as const,
+        selector: 'lag offset 1h',
+        operator: '<' as const,
+        bound: 1,
+        sliceSeconds: 60,
+      },
+      [],
+      'indicator.selector',
+    ],
+    [
+      'a JavaScript-only regex',
+      { ...ratio.indicator, errors: 'x{code=~"(a)\\\\1"}' },
+      [],
+      'indicator.errors',
+    ],
+    ['grouping by __name__', ratio.indicator, ['__name__'], 'groupBy.0'],
+    ['grouping by an expression', ratio.indicator, ['route', 'a) or vector(1'], 'groupBy.1'],
+    ['grouping by le', ratio.indicator, ['le'], 'groupBy.0'],
+    ['grouping by slo', ratio.indicator, ['slo'], 'groupBy.0'],
+  ])('%s: refused, naming %s', (_case, indicator, groupBy, field) => {
+    const slo = { ...ratio, indicator, groupBy } as typeof ratio;
+    expect(sloDefinitionError(slo)?.field).toBe(field);
+    expect(() => errorRatioQuery(slo, '1h')).toThrow(field);
+    expect(() => recordingExpressions(slo)).toThrow(field);
+  });
+
+  test('a valid definition has no definition error', () => {
+    expect(sloDefinitionError(ratio)).toBeNull();
+    expect(sloDefinitionError({ ...ratio, groupBy: ['service', 'route'] })).toBeNull();
+  });
+
+  test('an SLO id is quoted as a PromQL string in recorded selectors', () => {
+    expect(errorRatioQuery({ ...ratio, id: 'a"b' }, '1h', 'rules')).toBe(
+      'sum(slo:sli_error:ratio_rate1h{slo="a\\"b"})',
+    );
   });
 });

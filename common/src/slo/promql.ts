@@ -1,7 +1,22 @@
 // PromQL for SLOs: the event-weighted error ratio of each indicator kind over a range, raw (from the
 // source metrics) or from the recording rules that `rules.ts` generates, plus those rules' expressions.
 import { BURN_RATE_ALERTS, BURN_RATE_WINDOWS, errorBudgetRatio } from './math';
-import type { Indicator, SloSpec } from './spec';
+import {
+  METRIC_NAME,
+  SelectorError,
+  formatMatchers,
+  formatSelector,
+  parseMatcherList,
+  parseSeriesSelector,
+  quoteString,
+} from './selector';
+import {
+  LATENCY_RESERVED_LABELS,
+  groupByLabelsClash,
+  groupByProblem,
+  type Indicator,
+  type SloSpec,
+} from './spec';
 import { formatDuration, parseDuration, parseWindow } from './windows';
 
 /**
@@ -50,14 +65,52 @@ export const GUARD_WINDOWS: readonly string[] = [
 
 const BAD_WHEN: Record<'<' | '<=' | '>' | '>=', string> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
-/** `sum by (a, b) (inner)`, or `sum(inner)` without grouping. */
+/** A stored SLO field that cannot become PromQL; `field` is its path, e.g. `indicator.total`. */
+export class SloDefinitionError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+/** Parsed and re-rendered selectors and matcher lists by text: the builders ask for the same few often. */
+const renderedByText = new Map<string, string>();
+const RENDERED_MAX = 2000;
+
+function rendered(key: string, field: string, render: () => string): string {
+  const known = renderedByText.get(key);
+  if (known !== undefined) return known;
+  let text: string;
+  try {
+    text = render();
+  } catch (err) {
+    if (err instanceof SelectorError) throw new SloDefinitionError(field, err.message);
+    throw err;
+  }
+  if (renderedByText.size >= RENDERED_MAX) renderedByText.clear();
+  renderedByText.set(key, text);
+  return text;
+}
+
+/** A selector field of an indicator, parsed with PromQL's grammar and written from the parse tree. */
+function selectorOf(text: string, field: string): string {
+  return rendered(`s\0${text}`, field, () => formatSelector(parseSeriesSelector(text)));
+}
+
+/** `sum by (a, b) (inner)`, or `sum(inner)` without grouping; every label is checked first. */
 export function sumBy(groupBy: readonly string[], inner: string): string {
+  groupBy.forEach((label, i) => {
+    const problem = groupByProblem(label);
+    if (problem) throw new SloDefinitionError(`groupBy.${i}`, problem);
+  });
   return groupBy.length === 0 ? `sum(${inner})` : `sum by (${groupBy.join(', ')}) (${inner})`;
 }
 
 /** Selects an SLO's recorded series: `slo:errors:increase5m{slo="api-availability"}`. */
 export function recordedSelector(record: string, sloId: string): string {
-  return `${record}{slo="${sloId}"}`;
+  return `${record}{slo=${quoteString(sloId)}}`;
 }
 
 /** A histogram `le` matcher; whole bounds also match the `1.0` spelling some clients and Prometheus 3 use. */
@@ -71,13 +124,18 @@ function histogramSelector(
   suffix: string,
   extra?: string,
 ): string {
-  const matchers = [indicator.matchers.trim(), extra].filter((m): m is string => !!m).join(',');
+  if (!METRIC_NAME.test(indicator.metric))
+    throw new SloDefinitionError('indicator.metric', `"${indicator.metric}" is not a Prometheus metric name`);
+  const listed = rendered(`m\0${indicator.matchers}`, 'indicator.matchers', () =>
+    formatMatchers(parseMatcherList(indicator.matchers, LATENCY_RESERVED_LABELS)),
+  );
+  const matchers = [listed, extra].filter((m): m is string => !!m).join(',');
   return matchers ? `${indicator.metric}_${suffix}{${matchers}}` : `${indicator.metric}_${suffix}`;
 }
 
 /** `(gauge BAD bool bound)`: 1 for a slice where the gauge misses the bound, 0 where it meets it. */
 function badSlice(indicator: Extract<Indicator, { kind: 'threshold' }>): string {
-  return `(${indicator.selector} ${BAD_WHEN[indicator.operator]} bool ${indicator.bound})`;
+  return `(${selectorOf(indicator.selector, 'indicator.selector')} ${BAD_WHEN[indicator.operator]} bool ${indicator.bound})`;
 }
 
 function sliceStep(indicator: Extract<Indicator, { kind: 'threshold' }>): string {
@@ -89,7 +147,7 @@ export function totalQuery(slo: SloQueryInput, range: string): string {
   const ind = slo.indicator;
   switch (ind.kind) {
     case 'ratio':
-      return sumBy(slo.groupBy, `increase(${ind.total}[${range}])`);
+      return sumBy(slo.groupBy, `increase(${selectorOf(ind.total, 'indicator.total')}[${range}])`);
     case 'latency':
       return sumBy(slo.groupBy, `increase(${histogramSelector(ind, 'count')}[${range}])`);
     case 'threshold':
@@ -117,7 +175,7 @@ export function errorsQuery(slo: SloQueryInput, range: string): string {
   const ind = slo.indicator;
   switch (ind.kind) {
     case 'ratio':
-      return `${sumBy(slo.groupBy, `increase(${ind.errors}[${range}])`)} or 0 * ${totalQuery(slo, range)}`;
+      return `${sumBy(slo.groupBy, `increase(${selectorOf(ind.errors, 'indicator.errors')}[${range}])`)} or 0 * ${totalQuery(slo, range)}`;
     case 'latency':
       return `${totalQuery(slo, range)} - ${goodLatencyQuery({ ...slo, indicator: ind }, range)}`;
     case 'threshold':
@@ -145,7 +203,11 @@ export function eventCountQueries(slo: SloQueryInput, range: string): EventCount
   const total = totalQuery(slo, range);
   switch (ind.kind) {
     case 'ratio':
-      return { total, counted: sumBy(slo.groupBy, `increase(${ind.errors}[${range}])`), countedIs: 'bad' };
+      return {
+        total,
+        counted: sumBy(slo.groupBy, `increase(${selectorOf(ind.errors, 'indicator.errors')}[${range}])`),
+        countedIs: 'bad',
+      };
     case 'latency':
       return { total, counted: goodLatencyQuery({ ...slo, indicator: ind }, range), countedIs: 'good' };
     case 'threshold':
@@ -166,6 +228,24 @@ export function errorRatioFromCounts(
   if (total === undefined) return NaN;
   if (countedIs === 'bad') return (counted ?? 0) / total;
   return counted === undefined ? NaN : (total - counted) / total;
+}
+
+/**
+ * The first field of a (stored) SLO that cannot become PromQL — a selector or matcher list outside
+ * the grammar, a groupBy label the rules cannot carry — or null when every query and rule can be built.
+ */
+export function sloDefinitionError(
+  slo: SloQueryInput & Partial<Pick<SloSpec, 'labels'>>,
+): SloDefinitionError | null {
+  try {
+    errorsQuery(slo, RECORD_RANGE);
+    totalQuery(slo, RECORD_RANGE);
+  } catch (err) {
+    if (err instanceof SloDefinitionError) return err;
+    throw err;
+  }
+  const clash = groupByLabelsClash(slo);
+  return clash ? new SloDefinitionError('groupBy', clash) : null;
 }
 
 /** True when the rules record a ratio for this window (the burn-rate windows). */

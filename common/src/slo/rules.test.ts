@@ -1,11 +1,14 @@
 import { SloCreate } from './spec';
 import {
   SLO_ALERT_NAME,
+  runbookSearchUrl,
   sloRuleFile,
+  sloRulesDocument,
   sloRuleGroup,
   sloRuleGroups,
   sloRulesYaml,
   sloWindowRuleGroup,
+  templateLiteral,
   type AlertingRule,
 } from './rules';
 
@@ -38,7 +41,7 @@ describe('sloRuleGroup', () => {
       `sum_over_time(slo:errors:increase5m{slo="api-availability"}[${w}]) / sum_over_time(slo:total:increase5m{slo="api-availability"}[${w}])`;
     const labels = { slo: 'api-availability', service: 'api' };
     const alert = (
-      severity: string,
+      tier: 'page' | 'ticket',
       long: string,
       short: string,
       threshold: number,
@@ -51,7 +54,15 @@ describe('sloRuleGroup', () => {
       alert: 'SloErrorBudgetBurn',
       expr: `slo:sli_error:ratio_rate${long}{slo="api-availability"} > ${threshold} and slo:sli_error:ratio_rate${short}{slo="api-availability"} > ${threshold}${guard}`,
       for: forDuration,
-      labels: { team: 'core', slo: 'api-availability', service: 'api', severity, long, short },
+      labels: {
+        team: 'core',
+        slo: 'api-availability',
+        service: 'api',
+        severity: tier === 'page' ? 'S2' : 'S3',
+        slo_tier: tier,
+        long,
+        short,
+      },
       annotations: {
         summary: `API availability: error budget burning ${factor}x too fast`,
         description: `The error ratio of SLO api-availability (api) over ${long} is {{ $value | humanizePercentage }} and stays above ${pct} over ${short}, a burn rate above ${factor}x (the 99.9% objective allows 0.1%). At this rate the month error budget is gone in ${exhaustion}.`,
@@ -132,7 +143,9 @@ describe('sloRuleGroup', () => {
     expect(page?.annotations.summary).toBe(
       '5xx rate: error budget burning 14.4x too fast (service={{ $labels.service }})',
     );
-    expect(page?.annotations.runbook_url).toBeUndefined();
+    expect(page?.annotations.runbook_url).toBe(
+      'http://localhost:3000/a/opsdeck-sre-app/runbooks?rbService=platform',
+    );
   });
 
   test.each([
@@ -226,7 +239,7 @@ describe('sloRulesYaml', () => {
       indicator: { kind: 'latency', metric: 'web_lcp_seconds', le: 2.5 },
     });
     const yaml = sloRulesYaml([availability, lcp]);
-    expect(sloRuleFile([availability, lcp]).groups.map((g) => g.name)).toEqual([
+    expect(sloRuleFile([availability, lcp]).file.groups.map((g) => g.name)).toEqual([
       'opsdeck-slo-api-availability',
       'opsdeck-slo-web-lcp',
       'opsdeck-slo-web-lcp:window',
@@ -248,5 +261,78 @@ describe('sloRulesYaml', () => {
         '        expr: sum_over_time(slo:errors:increase5m{slo="web-lcp"}[30d]) / 5\n',
     );
     expect(yaml.match(new RegExp(`alert: ${SLO_ALERT_NAME}`, 'g'))).toHaveLength(6);
+  });
+});
+
+describe('text that Prometheus expands as a template', () => {
+  test.each([
+    ['API availability', 'API availability'],
+    ['{{ query "up" }}', '{{ "{" }}{{ "{" }} query "up" }}'],
+    ['ends in {', 'ends in {{ "{" }}'],
+    ['}} {{- $x -}}', '}} {{ "{" }}{{ "{" }}- $x -}}'],
+  ])('templateLiteral(%j) = %j', (text, template) => {
+    expect(templateLiteral(text)).toBe(template);
+  });
+
+  test('names and label values of alerts are template literals; recording labels stay as they are', () => {
+    const slo = SloCreate.parse({
+      ...availability,
+      id: 'hostile',
+      name: '{{ query "up" }} "quoted"\nnew line ✓',
+      labels: { team: '{{ $labels.slo }}' },
+    });
+    const group = sloRuleGroup(slo);
+    const [page] = alerts(group.rules);
+    expect(page?.annotations.summary).toBe(
+      '{{ "{" }}{{ "{" }} query "up" }} "quoted"\nnew line ✓: error budget burning 14.4x too fast',
+    );
+    expect(page?.labels.team).toBe('{{ "{" }}{{ "{" }} $labels.slo }}');
+    expect(group.rules[0]!.labels).toEqual({ slo: 'hostile', service: 'api' });
+  });
+});
+
+describe('severity and runbook of the generated alerts', () => {
+  test('severities follow alerting; the tier stays in slo_tier', () => {
+    const slo = SloCreate.parse({ ...availability, alerting: { pageSeverity: 'S1', ticketSeverity: 'S4' } });
+    expect(alerts(sloRuleGroup(slo).rules).map((a) => [a.labels.severity, a.labels.slo_tier])).toEqual([
+      ['S1', 'page'],
+      ['S1', 'page'],
+      ['S4', 'ticket'],
+      ['S4', 'ticket'],
+    ]);
+  });
+
+  test("without a runbookUrl (or with one that is not http(s)) alerts link the app's runbook search", () => {
+    const options = { appUrl: 'https://grafana.example.com/sub/a/opsdeck-sre-app/' };
+    for (const runbookUrl of [null, 'javascript:alert(1)']) {
+      const [page] = alerts(sloRuleGroup({ ...availability, runbookUrl, service: 'api/v2' }, options).rules);
+      expect(page?.annotations.runbook_url).toBe(
+        'https://grafana.example.com/sub/a/opsdeck-sre-app/runbooks?rbService=api%2Fv2',
+      );
+    }
+    expect(runbookSearchUrl('http://g/a/x', 'web')).toBe('http://g/a/x/runbooks?rbService=web');
+  });
+});
+
+describe('one SLO that cannot become rules', () => {
+  test('is left out with its field in a comment; the others keep their groups', () => {
+    const stored = {
+      ...availability,
+      id: 'injected',
+      indicator: { kind: 'ratio' as const, errors: 'x', total: 'x\n[1m]' },
+    };
+    const { yaml, skipped } = sloRulesDocument([stored, availability]);
+    expect(skipped.map((s) => [s.id, s.error.field])).toEqual([['injected', 'indicator.total']]);
+    expect(sloRuleFile([stored, availability]).file.groups.map((g) => g.name)).toEqual([
+      'opsdeck-slo-api-availability',
+    ]);
+    const lines = yaml.split('\n');
+    expect(lines[0]).toBe(
+      '# Prometheus rules for 1 SLO(s), generated by opsdeck (opsdeck rules). Do not edit by hand.',
+    );
+    expect(lines[1]).toMatch(
+      /^# skipped SLO injected: indicator\.total: a range \[\.\.\] is not allowed at position 1 \("x \[1m\]"\)/,
+    );
+    expect(lines[2]).toBe('groups:');
   });
 });

@@ -6,10 +6,10 @@ import {
   SelectorError,
   formatMatchers,
   formatSelector,
-  parseSelector,
+  parseSeriesSelector,
   type MatchOp,
   type Matcher,
-} from './selector';
+} from '../selector';
 
 const NEGATED: Record<MatchOp, MatchOp> = { '=': '!=', '!=': '=', '=~': '!~', '!~': '=~' };
 
@@ -21,14 +21,16 @@ function sameMatchers(a: readonly Matcher[], b: readonly Matcher[]): boolean {
 }
 
 export function ratioFromBad(bad: string, total: string): Indicator {
-  parseSelector(bad);
-  parseSelector(total);
-  return { kind: 'ratio', errors: bad.trim(), total: total.trim() };
+  return {
+    kind: 'ratio',
+    errors: formatSelector(parseSeriesSelector(bad)),
+    total: formatSelector(parseSeriesSelector(total)),
+  };
 }
 
 export function indicatorFromGood(good: string, total: string): Indicator {
-  const g = parseSelector(good);
-  const t = parseSelector(total);
+  const g = parseSeriesSelector(good);
+  const t = parseSeriesSelector(total);
   if (g.metric.endsWith('_bucket')) {
     const base = g.metric.slice(0, -'_bucket'.length);
     const le = g.matchers.find((m) => m.name === 'le');
@@ -56,6 +58,6 @@ export function indicatorFromGood(good: string, total: string): Indicator {
       metric: t.metric,
       matchers: [...t.matchers, { ...only, op: NEGATED[only.op] }],
     }),
-    total: total.trim(),
+    total: formatSelector(t),
   };
 }

@@ -2,7 +2,8 @@
 // with bad/total or good/total Prometheus queries, thresholdMetric on a gauge (time slices), rolling
 // or calendar timeWindow; one opsdeck SLO per objective.
 import { indicatorFromGood, ratioFromBad } from './indicators';
-import { parseCounterQuery, parseSelector } from './selector';
+import { parseSeriesSelector } from '../selector';
+import { parseCounterQuery } from './selector';
 import { UnmappableField, atField, field, labelsOf, num, slugify, text, type Emit } from './result';
 import { roundRatio } from '../math';
 import { parseDuration } from '../windows';
@@ -134,7 +135,7 @@ export function convertOpenSlo(doc: unknown, where: string, emit: Emit, slis: Ma
               );
       } else if (threshold !== undefined) {
         const selector = query(threshold, `${sliPath}.thresholdMetric`);
-        atField(`${sliPath}.thresholdMetric.metricSource.spec.query`, () => parseSelector(selector));
+        atField(`${sliPath}.thresholdMetric.metricSource.spec.query`, () => parseSeriesSelector(selector));
         const op = field(objective, 'op');
         if (typeof op !== 'string' || !(op in OPERATORS))
           throw new UnmappableField(`${at}.op`, 'use lt, lte, gt or gte');

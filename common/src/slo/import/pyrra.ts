@@ -1,6 +1,6 @@
 // Pyrra `pyrra.dev/v1alpha1` ServiceLevelObjective: ratio (errors/total), latency (success bucket/total
 // count) and bool_gauge indicators; target is a percent string, window a Prometheus duration.
-import { SelectorError, parseSelector } from './selector';
+import { SelectorError, parseSeriesSelector } from '../selector';
 import { indicatorFromGood, ratioFromBad } from './indicators';
 import { UnmappableField, atField, field, num, slugify, text, type Emit } from './result';
 
@@ -14,7 +14,7 @@ export function isPyrra(doc: unknown): boolean {
  */
 function serviceOf(totalSelector: string, doc: unknown, name: string): string {
   try {
-    const matchers = parseSelector(totalSelector).matchers.filter((m) => m.op === '=');
+    const matchers = parseSeriesSelector(totalSelector).matchers.filter((m) => m.op === '=');
     const named = matchers.find((m) => m.name === 'service') ?? matchers.find((m) => m.name === 'job');
     if (named) return named.value;
   } catch (error) {
@@ -47,7 +47,7 @@ export function convertPyrra(doc: unknown, where: string, emit: Emit): void {
       grouping = field(ind, 'latency', 'grouping');
     } else if (field(ind, 'bool_gauge') !== undefined) {
       total = text(field(ind, 'bool_gauge', 'metric'), 'spec.indicator.bool_gauge.metric');
-      atField('spec.indicator.bool_gauge.metric', () => parseSelector(total));
+      atField('spec.indicator.bool_gauge.metric', () => parseSeriesSelector(total));
       // a 0/1 gauge is good while 1, judged per one-minute slice
       indicator = {
         kind: 'threshold' as const,

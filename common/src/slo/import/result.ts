@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { Url } from '../../api/primitives';
 import { SloCreate, type SloSpec } from '../spec';
-import { SelectorError } from './selector';
+import { SelectorError } from '../selector';
 
 export interface ImportProblem {
   /** which document: format, kind and name, e.g. `sloth myservice/requests-availability (document 1)` */

@@ -1,32 +1,5 @@
 import { indicatorFromGood, ratioFromBad } from './indicators';
-import { formatSelector, parseCounterQuery, parseSelector } from './selector';
-
-describe('parseSelector', () => {
-  test.each([
-    ['up', { metric: 'up', matchers: [] }],
-    [
-      'http_requests_total{job="api", code=~"5..",path!="/x,y}"}',
-      {
-        metric: 'http_requests_total',
-        matchers: [
-          { name: 'job', op: '=', value: 'api' },
-          { name: 'code', op: '=~', value: '5..' },
-          { name: 'path', op: '!=', value: '/x,y}' },
-        ],
-      },
-    ],
-    ['{__name__="up",job!~\'a|b\'}', { metric: 'up', matchers: [{ name: 'job', op: '!~', value: 'a|b' }] }],
-    ['x{a="q\\"uote",}', { metric: 'x', matchers: [{ name: 'a', op: '=', value: 'q"uote' }] }],
-  ])('%s', (text, expected) => {
-    expect(parseSelector(text)).toEqual(expected);
-  });
-  test.each(['', 'x{a}', 'x{a="b"', 'rate(x[5m])', 'x{a="b"} / y'])('"%s" is refused', (text) => {
-    expect(() => parseSelector(text)).toThrow();
-  });
-  test('formats back', () => {
-    expect(formatSelector(parseSelector('x{ a = "b" ,c=~"d|e"}'))).toBe('x{a="b",c=~"d|e"}');
-  });
-});
+import { parseCounterQuery } from './selector';
 
 describe('parseCounterQuery', () => {
   test.each([
@@ -39,15 +12,22 @@ describe('parseCounterQuery', () => {
     ['sum by (route, method) (increase(x{a="b"}[5m]))', 'x{a="b"}', ['route', 'method']],
     ['sum(rate(x[{{.window}}])) by (route)', 'x', ['route']],
     ['rate(x{a=")"}[1h])', 'x{a=")"}', []],
+    ['sum(rate(x{a="b"}[$__rate_interval]))', 'x{a="b"}', []],
+    ["sum(increase({__name__='x', a = 'b'}[5m]))", 'x{a="b"}', []],
   ])('%s', (query, selector, groupBy) => {
     expect(parseCounterQuery(query)).toEqual({ selector, groupBy });
   });
   test.each([
-    ['sum(rate(a[5m])) / sum(rate(b[5m]))', /unexpected "\/ sum/],
+    ['sum(rate(a[5m])) / sum(rate(b[5m]))', /"sum\(rate\(a\[5m\]\)\) \/ sum.*" cannot be mapped/],
     ['avg(rate(a[5m]))', /avg\(…\) cannot be mapped/],
-    ['sum(rate(a[5m]) + rate(b[5m]))', /unexpected "\+ rate/],
+    ['sum(rate(a[5m]) + rate(b[5m]))', /"rate\(a\[5m\]\) \+ rate\(b\[5m\]\)" cannot be mapped/],
     ['rate(a)', /with a range/],
-    ['1 - sum(rate(a[5m]))', /metric selector/],
+    ['1 - sum(rate(a[5m]))', /cannot be mapped: opsdeck needs one counter selector/],
+    ['sum(sum(rate(a[5m])))', /nested sums/],
+    ['sum without (a) (rate(x[5m]))', /sum without/],
+    ['sum(rate(a[5m] offset 1h))', /with a range/],
+    ['rate(x{a=~"(a)\\\\1"}[5m])', /not RE2/],
+    ['sum(rate(x[5m]', /not valid PromQL/],
   ])('"%s" is refused', (query, message) => {
     expect(() => parseCounterQuery(query)).toThrow(message);
   });

@@ -1,117 +1,8 @@
-// Just enough PromQL for imports: series selectors (`name{label=~"v"}`) and the counter query shapes
-// other SLO tools write (`sum by (x) (rate(sel[{{.window}}]))`), parsed so they can be mapped or refused.
-
-export type MatchOp = '=' | '!=' | '=~' | '!~';
-export interface Matcher {
-  name: string;
-  op: MatchOp;
-  value: string;
-}
-export interface Selector {
-  /** metric name, or '' when only matchers are given */
-  metric: string;
-  matchers: Matcher[];
-}
-
-export class SelectorError extends Error {}
-
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
-const OP = /^(=~|!~|!=|=)/;
-
-/** Reads a quoted PromQL string at `text[at]`; returns its value and the index after it. */
-function readString(text: string, at: number): [string, number] {
-  const quote = text[at];
-  if (quote !== '"' && quote !== "'" && quote !== '`')
-    throw new SelectorError(`expected a quoted value at "${text.slice(at)}"`);
-  let value = '';
-  for (let i = at + 1; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === quote) return [value, i + 1];
-    if (c === '\\' && quote !== '`') {
-      const next = text[++i];
-      value += next === 'n' ? '\n' : next === 't' ? '\t' : (next ?? '');
-    } else value += c;
-  }
-  throw new SelectorError(`unterminated string in "${text}"`);
-}
-
-/** Parses a selector at the start of `text`; returns it and the index after it. */
-export function readSelector(text: string, start = 0): [Selector, number] {
-  let i = start;
-  const skip = () => {
-    while (text[i] === ' ' || text[i] === '\n' || text[i] === '\t') i++;
-  };
-  skip();
-  const name = NAME.exec(text.slice(i))?.[0] ?? '';
-  i += name.length;
-  skip();
-  const matchers: Matcher[] = [];
-  if (text[i] === '{') {
-    i++;
-    skip();
-    while (text[i] !== '}') {
-      const label = LABEL.exec(text.slice(i))?.[0];
-      if (!label) throw new SelectorError(`expected a label name at "${text.slice(i)}"`);
-      i += label.length;
-      skip();
-      const op = OP.exec(text.slice(i))?.[0] as MatchOp | undefined;
-      if (!op) throw new SelectorError(`expected =, !=, =~ or !~ after ${label}`);
-      i += op.length;
-      skip();
-      const [value, next] = readString(text, i);
-      i = next;
-      matchers.push({ name: label, op, value });
-      skip();
-      if (text[i] === ',') {
-        i++;
-        skip();
-      } else if (text[i] !== '}') throw new SelectorError(`expected "," or "}" at "${text.slice(i)}"`);
-    }
-    i++;
-  }
-  if (!name && matchers.length === 0)
-    throw new SelectorError(`expected a metric selector at "${text.slice(start)}"`);
-  // {__name__="x",…} is the same selector as x{…}
-  const named = name ? undefined : matchers.find((m) => m.name === '__name__' && m.op === '=');
-  return [{ metric: name || named?.value || '', matchers: matchers.filter((m) => m !== named) }, i];
-}
-
-/** Parses a string that must be exactly one selector. */
-export function parseSelector(text: string): Selector {
-  const [selector, end] = readSelector(text);
-  if (text.slice(end).trim() !== '')
-    throw new SelectorError(`unexpected "${text.slice(end).trim()}" after the selector`);
-  return selector;
-}
-
-export function formatMatchers(matchers: readonly Matcher[]): string {
-  return matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(',');
-}
-
-export function formatSelector(selector: Selector): string {
-  const matchers = formatMatchers(selector.matchers);
-  return matchers ? `${selector.metric}{${matchers}}` : selector.metric;
-}
-
-/** Index of the parenthesis closing the one at `open`, skipping quoted strings. */
-function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'" || c === '`') i = readString(text, i)[1] - 1;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-  }
-  throw new SelectorError(`unbalanced parentheses in "${text}"`);
-}
-
-function labelList(text: string): string[] {
-  return text
-    .split(',')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-}
+// The counter query shapes other SLO tools write (`sum by (x) (rate(sel[{{.window}}]))`), read with
+// PromQL's grammar so that they can be mapped to the one selector inside, or refused.
+import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
+import { SelectorError, formatSelector, parseSeriesSelector } from '../selector';
 
 export interface CounterQuery {
   /** the selector as written in the query */
@@ -124,38 +15,74 @@ export interface CounterQuery {
  * `increase(sel[…])`, each optionally inside `sum(…)`, `sum by (l) (…)` or `sum(…) by (l)`. Anything
  * else (arithmetic, several selectors, other functions) is refused: opsdeck needs one counter selector.
  */
-export function parseCounterQuery(query: string): CounterQuery {
-  const text = query.trim();
-  const sum = /^sum\s*(?:by\s*\(([^)]*)\)\s*)?\(/.exec(text);
-  if (sum) {
-    const open = sum[0].length - 1;
-    const close = closingParen(text, open);
-    const inner = parseCounterQuery(text.slice(open + 1, close));
-    const after = /^\s*(?:by\s*\(([^)]*)\))?\s*$/.exec(text.slice(close + 1));
-    if (!after) throw new SelectorError(`unexpected "${text.slice(close + 1).trim()}" after sum(…)`);
-    if (inner.groupBy.length > 0) throw new SelectorError('nested sums cannot be mapped');
-    return { selector: inner.selector, groupBy: labelList(sum[1] ?? after[1] ?? '') };
-  }
-  const fn = /^(rate|increase)\s*\(/.exec(text);
-  if (fn) {
-    const open = fn[0].length - 1;
-    const close = closingParen(text, open);
-    if (text.slice(close + 1).trim() !== '')
-      throw new SelectorError(`unexpected "${text.slice(close + 1).trim()}" after ${fn[1]}(…)`);
-    const inner = text.slice(open + 1, close);
-    const [, end] = readSelector(inner);
-    if (!/^\s*\[[^\]]+\]\s*$/.test(inner.slice(end))) {
-      throw new SelectorError(
-        `${fn[1]}(…) must hold one selector with a range, e.g. ${fn[1]}(metric{…}[5m])`,
-      );
+/** Range placeholders of Sloth (`{{.window}}`) and Grafana (`$__rate_interval`): any range reads the same selector. */
+const RANGE_PLACEHOLDER = /\[\s*(\{\{[^}]*\}\}|\$\{?\w+\}?)\s*\]/g;
+
+const source = (text: string, node: SyntaxNode) => text.slice(node.from, node.to);
+
+/** The only expression inside a call's parentheses. */
+function onlyArgument(text: string, body: SyntaxNode | null, call: string): SyntaxNode {
+  const args: SyntaxNode[] = [];
+  for (let n = body?.firstChild; n; n = n.nextSibling)
+    if (n.name !== '(' && n.name !== ')' && n.name !== ',') args.push(n);
+  if (args.length !== 1)
+    throw new SelectorError(`${call}(…) must hold one expression, not "${body ? source(text, body) : ''}"`);
+  return args[0]!;
+}
+
+function counterOf(text: string, node: SyntaxNode, inSum: boolean): CounterQuery {
+  switch (node.name) {
+    case 'VectorSelector':
+      return { selector: formatSelector(parseSeriesSelector(source(text, node))), groupBy: [] };
+    case 'FunctionCall': {
+      const fn = source(text, node.getChild('FunctionIdentifier')!);
+      if (fn !== 'rate' && fn !== 'increase')
+        throw new SelectorError(`${fn}(…) cannot be mapped; use sum(rate(<selector>[…])) or a bare selector`);
+      const arg = onlyArgument(text, node.getChild('FunctionCallBody'), fn);
+      const vector = arg.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : null;
+      if (!vector)
+        throw new SelectorError(`${fn}(…) must hold one selector with a range, e.g. ${fn}(metric{…}[5m])`);
+      return counterOf(text, vector, inSum);
     }
-    return { selector: inner.slice(0, end).trim(), groupBy: [] };
+    case 'AggregateExpr': {
+      const op = source(text, node.getChild('AggregateOp')!);
+      if (op !== 'sum')
+        throw new SelectorError(`${op}(…) cannot be mapped; use sum(rate(<selector>[…])) or a bare selector`);
+      if (inSum) throw new SelectorError('nested sums cannot be mapped');
+      const modifier = node.getChild('AggregateModifier');
+      if (modifier?.getChild('Without'))
+        throw new SelectorError('sum without (…) cannot be mapped; use sum by (…)');
+      const groupBy: string[] = [];
+      for (let l = modifier?.getChild('GroupingLabels')?.firstChild; l; l = l.nextSibling)
+        if (l.name === 'LabelName') groupBy.push(source(text, l));
+      const inner = counterOf(text, onlyArgument(text, node.getChild('FunctionCallBody'), 'sum'), true);
+      return { selector: inner.selector, groupBy };
+    }
+    case 'ParenExpr':
+      return counterOf(text, onlyArgument(text, node, ''), inSum);
+    default:
+      throw new SelectorError(
+        `"${source(text, node).slice(0, 60)}" cannot be mapped: opsdeck needs one counter selector, optionally in rate(…[…])/increase(…[…]) and sum(…)`,
+      );
   }
-  const other = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\(/.exec(text);
-  if (other)
-    throw new SelectorError(
-      `${other[1]}(…) cannot be mapped; use sum(rate(<selector>[…])) or a bare selector`,
-    );
-  parseSelector(text);
-  return { selector: text, groupBy: [] };
+}
+
+/**
+ * Maps the counter queries SLO tools write to the selector inside: a bare selector, `rate(sel[…])`,
+ * `increase(sel[…])`, each optionally inside `sum(…)`, `sum by (l) (…)` or `sum(…) by (l)`. Anything
+ * else (arithmetic, several selectors, other functions) is refused: opsdeck needs one counter selector.
+ */
+export function parseCounterQuery(query: string): CounterQuery {
+  const text = query.trim().replace(RANGE_PLACEHOLDER, '[5m]');
+  const root = parser.parse(text).topNode;
+  let error: SyntaxNode | null = null;
+  root.cursor().iterate((n) => {
+    if (n.type.isError && error === null) error = n.node;
+    return error === null;
+  });
+  if (error !== null || !root.firstChild)
+    throw new SelectorError(`"${query.trim().slice(0, 60)}" is not valid PromQL`);
+  if (root.firstChild.nextSibling)
+    throw new SelectorError(`unexpected "${source(text, root.firstChild.nextSibling)}" after the query`);
+  return counterOf(text, root.firstChild, false);
 }
