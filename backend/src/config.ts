@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start-up.
 import { z } from 'zod';
+import { Url as HttpUrl } from '@opsdeck/common';
 
 const Role = z.enum(['viewer', 'editor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -57,8 +58,6 @@ const Headers = z
     }
     return out;
   });
-
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
