@@ -1,6 +1,6 @@
 // Configuration from the environment, validated once at start-up.
 import { z } from 'zod';
-import { DEFAULT_APP_URL, SRE_APP_PATH } from '@opsdeck/common';
+import { DEFAULT_APP_URL, SRE_APP_PATH, Url as HttpUrl } from '@opsdeck/common';
 
 const Role = z.enum(['viewer', 'editor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -76,8 +76,6 @@ const Flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const ConfigFields = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),

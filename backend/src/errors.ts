@@ -32,6 +32,11 @@ export const versionConflict = (entity: string, id: string, current: number, giv
     `${entity} "${id}" is at version ${current}, you sent version ${given}: someone else changed it; read it again and retry`,
     [{ field: 'version', message: `current version is ${current}`, current }],
   );
+/** A write that would replace what exists, sent without the version it read (RFC 6585 428). */
+export const versionRequired = () =>
+  new ApiError(428, 'version_required', 'send the version you read, as If-Match or body.version', [
+    { field: 'body.version', message: 'is required (or send an If-Match header)' },
+  ]);
 export const conflict = (code: string, message: string, details?: FieldProblem[]) =>
   new ApiError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: FieldProblem[]) =>

@@ -444,6 +444,21 @@ describe.each(STORE_KINDS)('incidents on %s', (kind) => {
     const stale = await call('PUT', `/incidents/${id}/postmortem`, { version: 1 });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error).toBe('version_conflict');
+    // Without a version, a PUT would have replaced the postmortem and its action items blind.
+    const blind = await call('PUT', `/incidents/${id}/postmortem`, {
+      impact: 'overwritten',
+      actionItems: [],
+    });
+    expect(blind.statusCode).toBe(428);
+    expect(blind.json()).toMatchObject({
+      error: 'version_required',
+      details: [{ field: 'body.version', message: expect.stringContaining('If-Match') }],
+    });
+    expect((await call('GET', `/incidents/${id}/postmortem`)).json()).toMatchObject({
+      version: 2,
+      impact: '8% of checkouts failed for 40 minutes',
+      actionItems: [{ title: 'Alert on pool saturation' }, { title: 'Load test before release' }],
+    });
 
     clock.set('2026-12-11T23:00:00Z');
     const early = (await call('GET', '/postmortems?overdue=true'))

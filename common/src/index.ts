@@ -5,6 +5,7 @@ export * from './slo';
 export * from './incidents/severity';
 export * from './changes/matrix';
 export * from './maintenance';
+export * from './re2';
 export * from './incidents/business-hours';
 export * from './incidents/rules';
 export * from './changes/rules';

@@ -14,7 +14,7 @@ import {
   postmortemDueAt,
   postmortemOverdue,
 } from '@opsdeck/common';
-import { versionConflict } from '../errors';
+import { versionConflict, versionRequired } from '../errors';
 import { recordAudit } from '../store/audit';
 import type { WriteContext } from '../store/documents';
 import type { ActionItemsTable, Database } from '../store/schema';
@@ -116,7 +116,10 @@ export async function schedulePostmortem(tx: Db, incident: Incident, ctx: WriteC
   });
 }
 
-/** Creates or replaces the postmortem; action items are replaced as a set (ids kept when sent). */
+/**
+ * Creates the postmortem, or replaces it given the version read (428 without one); action items are
+ * replaced as a set (ids kept when sent).
+ */
 export async function writePostmortem(
   db: Kysely<Database>,
   incident: Incident,
@@ -126,6 +129,8 @@ export async function writePostmortem(
 ): Promise<Postmortem> {
   return db.transaction().execute(async (tx) => {
     const before = await readPostmortem(tx, incident.id);
+    // Replacing a postmortem (and its action items) blind would lose what others wrote since.
+    if (before && expected === undefined) throw versionRequired();
     if (before && expected !== undefined && expected !== before.version) {
       throw versionConflict('postmortem', incident.id, before.version, expected);
     }

@@ -5,7 +5,15 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { z } from 'zod';
-import { MaintenanceWindowCreate, RunbookCreate, RunbookId, SloCreate, Slug } from '@opsdeck/common';
+import {
+  type CheckedWindow,
+  MaintenanceWindowCreate,
+  RunbookCreate,
+  RunbookId,
+  SloCreate,
+  Slug,
+  windowProblem,
+} from '@opsdeck/common';
 import type { FastifyInstance } from 'fastify';
 import type { DocumentRepository, StoredDocument } from '../store/documents';
 
@@ -177,6 +185,18 @@ export async function loadProvisioning(app: FastifyInstance, dir: string): Promi
       continue;
     }
     seen.set(key, c);
+    // A file is an admin's word, so it may be broad; everything else holds as for the API.
+    const problem =
+      c.kind === 'maintenance window'
+        ? windowProblem(c.doc as unknown as CheckedWindow, {
+            lookAheadMs: app.silencer.lookAheadMs,
+            mayBeBroad: true,
+          })
+        : null;
+    if (problem) {
+      problems.push({ file: c.file, line: c.line, message: `${problem.field}: ${problem.message}` });
+      continue;
+    }
     try {
       const repo =
         c.kind === 'slo'

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { ErrorBody, Page } from '@opsdeck/common';
-import { ApiError, badRequest } from '../errors';
+import { badRequest, versionRequired } from '../errors';
 import type { DocumentRepository, ListFilter, StoredDocument, WriteContext } from '../store/documents';
 import type { Database } from '../store/schema';
 
@@ -23,11 +23,12 @@ export interface CrudResource<
   update: U;
   listQuery: Q;
   repo(app: FastifyInstance): DocumentRepository<T>;
-  /** A new document from a validated create body. */
+  /** A new document from a validated create body (`request` for who asks, e.g. their role). */
   build(
     input: z.output<C>,
     ctx: WriteContext,
     app: FastifyInstance,
+    request: FastifyRequest,
   ): Omit<T, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>;
   /**
    * The document after a validated patch; may throw ApiError to refuse it. `tx` is the update's
@@ -39,6 +40,7 @@ export interface CrudResource<
     ctx: WriteContext,
     app: FastifyInstance,
     tx: Transaction<Database>,
+    request: FastifyRequest,
   ): T | Promise<T>;
   /** List filters from a validated query (besides limit, cursor, from, to). */
   filter(query: z.output<Q>): Pick<ListFilter, 'eq' | 'ne'>;
@@ -71,11 +73,7 @@ export function expectedVersion(request: FastifyRequest, bodyVersion: number | u
     throw badRequest('body.version', `differs from If-Match (${fromHeader}); send one or make them equal`);
   }
   const v = fromHeader ?? bodyVersion;
-  if (v === undefined && required) {
-    throw new ApiError(428, 'version_required', 'send the version you read, as If-Match or body.version', [
-      { field: 'body.version', message: 'is required (or send an If-Match header)' },
-    ]);
-  }
+  if (v === undefined && required) throw versionRequired();
   return v;
 }
 
@@ -132,7 +130,7 @@ export function registerCrud<
     },
     async (request, reply) => {
       const ctx = writeContext(request);
-      const created = await repo.insert(r.build(request.body as z.output<C>, ctx, fastify), ctx);
+      const created = await repo.insert(r.build(request.body as z.output<C>, ctx, fastify, request), ctx);
       etag(reply, created.version);
       reply.header('location', `${base}/${encodeURIComponent(created.id)}`);
       return reply.status(201).send(created);
@@ -174,7 +172,7 @@ export function registerCrud<
       const updated = await repo.update(
         (request.params as Id).id,
         expected,
-        (cur, tx) => r.apply(cur, patch, ctx, fastify, tx),
+        (cur, tx) => r.apply(cur, patch, ctx, fastify, tx, request),
         ctx,
       );
       etag(reply, updated.version);

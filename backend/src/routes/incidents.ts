@@ -342,10 +342,12 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
     {
       schema: {
         tags,
-        summary: 'Write the blameless postmortem and its action items (If-Match or version to update)',
+        summary:
+          'Write the blameless postmortem and its action items; replacing an existing one (also the draft ' +
+          'scheduled on resolve) needs If-Match or body.version, else 428',
         params: IdParams,
         body: PostmortemWrite,
-        response: { 200: Postmortem, ...actionErrors },
+        response: { 200: Postmortem, ...actionErrors, 428: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -1,10 +1,11 @@
 // Maintenance windows: CRUD (schedules and matchers checked as Alertmanager will), occurrences,
 // silence state per target, and end-early / extend acting on the live silences.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  breadthProblem,
   currentOccurrence,
   ErrorBody,
   expandOccurrences,
@@ -13,14 +14,13 @@ import {
   MaintenanceWindowCreate,
   MaintenanceWindowListQuery,
   MaintenanceWindowUpdate,
-  matchersProblem,
   Occurrence,
   OccurrencesQuery,
-  scheduleProblem,
   SilenceTargetState,
   Slug,
+  windowProblem,
 } from '@opsdeck/common';
-import { badRequest, conflict } from '../errors';
+import { ApiError, badRequest, conflict } from '../errors';
 import { errorResponses, IdParams, registerCrud, writeContext } from './crud';
 import { mergePatch } from './merge-patch';
 
@@ -31,9 +31,23 @@ const MAX_OCCURRENCE_RANGE_MS = 366 * DAY_MS;
 /** The longest occurrence a schedule allows (its duration limit), also after extending. */
 const MAX_OCCURRENCE_MS = 14 * DAY_MS;
 
-/** Refuses a window Alertmanager would refuse or the silencer could not expand, naming the field. */
-function checkWindow<W extends Pick<MaintenanceWindow, 'schedule' | 'matchers'>>(window: W): W {
-  const problem = scheduleProblem(window.schedule) ?? matchersProblem(window.matchers);
+/** What decides how much a window silences: an editor may keep it broad only by leaving these alone. */
+const BREADTH_FIELDS = ['matchers', 'schedule', 'timeZone', 'targets', 'enabled'] as const;
+type Checked = Pick<MaintenanceWindow, 'id' | 'timeZone' | 'schedule' | 'matchers' | 'enabled' | 'targets'>;
+
+/**
+ * Refuses a window Alertmanager would refuse, the silencer could not expand or bound, or (unless an
+ * admin writes it) one without an equality matcher, naming the field. An editor may still rename,
+ * describe or disable an admin's broad window, but not widen, reschedule or enable it.
+ */
+function checkWindow<W extends Checked>(window: W, request: FastifyRequest, before?: Checked): W {
+  const unchanged =
+    before !== undefined &&
+    BREADTH_FIELDS.every((f) => JSON.stringify(before[f]) === JSON.stringify(window[f]));
+  const problem = windowProblem(window, {
+    lookAheadMs: request.server.silencer.lookAheadMs,
+    mayBeBroad: request.role === 'admin' || !window.enabled || unchanged,
+  });
   if (problem) throw badRequest(`body.${problem.field}`, problem.message);
   return window;
 }
@@ -86,9 +100,10 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
     update: MaintenanceWindowUpdate,
     listQuery: MaintenanceWindowListQuery,
     repo: (a) => a.repos.maintenanceWindows,
-    build: (input: z.output<typeof WindowCreateBody>) =>
-      checkWindow({ ...input, id: input.id ?? randomUUID(), source: 'api' as const }),
-    apply: (current, patch) => checkWindow(mergePatch(current, patch)),
+    build: (input: z.output<typeof WindowCreateBody>, _ctx, _app, request) =>
+      checkWindow({ ...input, id: input.id ?? randomUUID(), source: 'api' as const }, request),
+    apply: (current, patch, _ctx, _app, _tx, request) =>
+      checkWindow(mergePatch(current, patch), request, current),
     filter: (q) => ({
       eq: { service: q.service, enabled: q.enabled === undefined ? undefined : q.enabled === 'true' ? 1 : 0 },
     }),
@@ -231,6 +246,16 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
       const ctx = writeContext(request);
       const body = request.body;
       const field = 'minutes' in body ? 'body.minutes' : 'body.until';
+      const window = await app.repos.maintenanceWindows.require(request.params.id);
+      const broad = breadthProblem(window.matchers);
+      if (broad && request.role !== 'admin') {
+        throw new ApiError(
+          403,
+          'forbidden',
+          `maintenance window "${window.id}" matchers: ${broad.message}, so only an admin may extend it`,
+          [{ field: 'matchers', message: broad.message }],
+        );
+      }
       return adjustOpen(request.params.id, ctx, 'extend', (open) => {
         const end =
           'minutes' in body ? new Date(Date.parse(open.end) + body.minutes * 60_000) : new Date(body.until);

@@ -61,12 +61,49 @@ export const Schedule = z.discriminatedUnion('kind', [
 export type Schedule = z.infer<typeof Schedule>;
 
 export const MATCHER_OPS = ['=', '!=', '=~', '!~'] as const;
+const LabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name');
+const MatcherValue = z.string().max(1000);
+
+/** A matcher as stored and returned. */
 export const Matcher = z.strictObject({
-  name: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name'),
+  name: LabelName,
   op: z.enum(MATCHER_OPS).default('='),
-  value: z.string().max(1000),
+  value: MatcherValue,
 });
 export type Matcher = z.infer<typeof Matcher>;
+
+/** The operator of an Alertmanager API matcher (`isRegex`, `isEqual`). */
+export function opOf(isRegex: boolean, isEqual: boolean): Matcher['op'] {
+  if (isRegex) return isEqual ? '=~' : '!~';
+  return isEqual ? '=' : '!=';
+}
+
+/**
+ * A matcher as written: opsdeck's `{name, op, value}` or Alertmanager's `{name, value, isRegex,
+ * isEqual}` (isEqual defaults to true, as in Alertmanager's API), stored in the `op` form.
+ */
+export const MatcherInput = z
+  .strictObject({
+    name: LabelName,
+    op: z.enum(MATCHER_OPS).optional().describe('=, !=, =~ or !~ (default =); or use isRegex and isEqual'),
+    value: MatcherValue,
+    isRegex: z.boolean().optional().describe("Alertmanager's form: true for =~ and !~"),
+    isEqual: z.boolean().optional().describe("Alertmanager's form: false for != and !~ (default true)"),
+  })
+  .superRefine((m, ctx) => {
+    if (m.op !== undefined && (m.isRegex !== undefined || m.isEqual !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['op'],
+        message: 'give either op or isRegex/isEqual (Alertmanager form), not both',
+      });
+    }
+  })
+  .transform((m): Matcher => ({
+    name: m.name,
+    op: m.op ?? opOf(m.isRegex ?? false, m.isEqual ?? true),
+    value: m.value,
+  }));
 
 const WindowFields = {
   name: ShortText,
@@ -74,7 +111,7 @@ const WindowFields = {
   service: ServiceName.nullable(),
   timeZone: TimeZone,
   schedule: Schedule,
-  matchers: z.array(Matcher).min(1).max(50),
+  matchers: z.array(MatcherInput).min(1).max(50),
   targets: z
     .array(z.string().min(1).max(200))
     .max(20)

@@ -1,6 +1,6 @@
 import { ChangeCreate } from './change';
 import { ActionItem, ChecklistItemState, IncidentRoles } from './incident';
-import { ACTOR_MAX_LENGTH, CalendarDate, Person } from './primitives';
+import { ACTOR_MAX_LENGTH, CalendarDate, isHttpUrl, Person, Url } from './primitives';
 
 describe('CalendarDate', () => {
   it.each(['2026-12-15', '2024-02-29', '2027-01-01'])('accepts %s', (d) => {
@@ -26,5 +26,33 @@ describe('person fields hold any actor (ACTOR_MAX_LENGTH)', () => {
   it.each(fields)('%s accepts the longest actor and refuses one character more', (_field, parse) => {
     expect(parse('a'.repeat(ACTOR_MAX_LENGTH))).toMatchObject({ success: true });
     expect(parse('a'.repeat(ACTOR_MAX_LENGTH + 1))).toMatchObject({ success: false });
+  });
+});
+
+describe('Url: http(s) only', () => {
+  it.each(['https://rfc.example.com/CHG-1', 'http://wiki.internal:8080/runbooks/db?x=1#step-2'])(
+    'accepts %s',
+    (u) => {
+      expect(Url.safeParse(u).success).toBe(true);
+      expect(isHttpUrl(u)).toBe(true);
+    },
+  );
+  it.each([
+    'javascript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+    'ftp://example.com/x',
+    '//example.com/x',
+    '/a/opsdeck-sre-app',
+    ' javascript:alert(1)',
+  ])('refuses %s', (u) => {
+    const result = Url.safeParse(u);
+    expect(result.success).toBe(false);
+    expect(isHttpUrl(u)).toBe(false);
+  });
+  it('says what it wants', () => {
+    expect(Url.safeParse('javascript:alert(1)').error?.issues[0]?.message).toBe('must be an http(s) URL');
   });
 });

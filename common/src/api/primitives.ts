@@ -49,7 +49,13 @@ export const Person = z.string().trim().min(1).max(ACTOR_MAX_LENGTH);
 
 export const ShortText = z.string().trim().min(1).max(200);
 export const LongText = z.string().max(20_000);
-export const Url = z.url().max(2000);
+/**
+ * An absolute http(s) URL: every URL opsdeck stores is one, so no `javascript:` or `data:` link is
+ * ever rendered from stored data.
+ */
+export const Url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
+/** Whether `value` may be rendered as a link (the test of Url), for what is read back or configured. */
+export const isHttpUrl = (value: unknown): value is string => Url.safeParse(value).success;
 export const Tags = z.array(z.string().min(1).max(64)).max(50);
 export const Labels = z.record(
   z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names follow Prometheus rules'),

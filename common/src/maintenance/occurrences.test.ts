@@ -6,6 +6,7 @@ import {
   currentOccurrence,
   expandOccurrences,
   occurrencesInRange,
+  recurrenceProblem,
   scheduleProblem,
 } from './occurrences';
 
@@ -330,8 +331,146 @@ describe('scheduleProblem', () => {
       'schedule.rrule',
     ],
     [{ kind: 'rrule', rrule: 'FREQ=HOURLY;INTERVAL=6', start: '2026-01-01T02:00', durationMinutes: 5 }, null],
+    // rrule would loop forever: from 02:00 every 2 hours never reaches 03:00.
+    [
+      {
+        kind: 'rrule',
+        rrule: 'FREQ=HOURLY;INTERVAL=2;BYHOUR=3',
+        start: '2026-01-01T02:00',
+        durationMinutes: 5,
+      },
+      'schedule.rrule',
+    ],
+    [
+      {
+        kind: 'rrule',
+        rrule: 'FREQ=HOURLY;INTERVAL=2;BYHOUR=3,4',
+        start: '2026-01-01T02:00',
+        durationMinutes: 5,
+      },
+      null,
+    ],
   ];
   it.each(cases)('%j -> %s', (schedule, field) => {
     expect(scheduleProblem(schedule)?.field ?? null).toBe(field);
   });
 });
+
+describe('recurrenceProblem', () => {
+  const DAY = 86_400_000;
+  const rrule = (rule: string, durationMinutes: number, start = '2026-01-05T02:00'): Schedule => ({
+    kind: 'rrule',
+    rrule: rule,
+    start,
+    durationMinutes,
+  });
+  const secondsList = Array.from({ length: 60 }, (_, i) => i).join(',');
+  const cases: Array<[string, Schedule, string, number, string | null, RegExp | null]> = [
+    ["the guide's weekly window", weeklyGuide(), 'UTC', DAY, null, null],
+    ['hourly for 30 minutes, one day ahead', rrule('FREQ=HOURLY', 30), 'UTC', DAY, null, null],
+    [
+      'hourly for exactly an hour (ends as the next starts)',
+      rrule('FREQ=HOURLY', 60),
+      'UTC',
+      DAY,
+      null,
+      null,
+    ],
+    [
+      'the recurrence bomb: every second of every hour',
+      rrule(`FREQ=HOURLY;BYMINUTE=${secondsList};BYSECOND=${secondsList}`, 1),
+      'UTC',
+      DAY,
+      'schedule.rrule',
+      /as little as 1 s apart .* each lasts 1 minute/,
+    ],
+    [
+      'every minute of every hour',
+      rrule(`FREQ=HOURLY;BYMINUTE=${secondsList}`, 1),
+      'UTC',
+      DAY,
+      'schedule.rrule',
+      /up to 1441 silences .* at most 100/,
+    ],
+    [
+      'daily for two days',
+      rrule('FREQ=DAILY', 2 * 24 * 60),
+      'UTC',
+      DAY,
+      'schedule.durationMinutes',
+      /1 day\(s\) apart .* each lasts 2 day\(s\)/,
+    ],
+    [
+      'last and first day of the month, 2 days each',
+      rrule('FREQ=MONTHLY;BYMONTHDAY=1,-1', 2 * 24 * 60),
+      'UTC',
+      DAY,
+      'schedule.durationMinutes',
+      /1 day\(s\) apart/,
+    ],
+    [
+      'Monday and Tuesday for 36 hours',
+      { kind: 'weekly', days: ['MO', 'TU'], startTime: '02:00', durationMinutes: 36 * 60 },
+      'UTC',
+      DAY,
+      'schedule.durationMinutes',
+      /each lasts 2160 minute/,
+    ],
+    [
+      'a whole week every week in Berlin overlaps across the autumn clock change',
+      { kind: 'weekly', days: ['MO'], startTime: '02:00', durationMinutes: 7 * 24 * 60 },
+      'Europe/Berlin',
+      DAY,
+      'schedule.durationMinutes',
+      /10020 minute\(s\) apart/,
+    ],
+    [
+      'a whole week every week in UTC does not',
+      { kind: 'weekly', days: ['MO'], startTime: '02:00', durationMinutes: 7 * 24 * 60 },
+      'UTC',
+      DAY,
+      null,
+      null,
+    ],
+    ['hourly with the 14-day look-ahead', rrule('FREQ=HOURLY', 30), 'UTC', 14 * DAY, 'schedule.rrule', /337/],
+    [
+      'every 4 hours with the 14-day look-ahead',
+      rrule('FREQ=HOURLY;INTERVAL=4', 30),
+      'UTC',
+      14 * DAY,
+      null,
+      null,
+    ],
+    [
+      'hourly at :30 in Berlin through spring-forward (two wall times, one instant)',
+      rrule('FREQ=HOURLY;BYMINUTE=30', 60, '2026-03-28T00:30'),
+      'Europe/Berlin',
+      DAY,
+      null,
+      null,
+    ],
+  ];
+  it.each(cases)('%s', (_name, schedule, timeZone, lookAhead, field, message) => {
+    const problem = recurrenceProblem(w(schedule, timeZone), lookAhead);
+    expect(problem?.field ?? null).toBe(field);
+    if (message) expect(problem?.message).toMatch(message);
+  });
+
+  it('refuses a rule that never occurs, without walking to year 9999, and expands it to nothing', () => {
+    const never = rrule('FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30', 30);
+    const started = performance.now();
+    expect(recurrenceProblem(w(never), DAY)).toEqual({
+      field: 'schedule.rrule',
+      message: expect.stringContaining('finds no occurrence'),
+    });
+    expect(
+      expandOccurrences(w(never), new Date('2026-02-01T00:00:00Z'), new Date('2026-03-01T00:00:00Z')),
+    ).toEqual([]);
+    // Unbounded, rrule took about 30 s for each of these on this machine; a guard, not a speed target.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
+
+function weeklyGuide(): Schedule {
+  return { kind: 'weekly', days: ['TU', 'TH'], startTime: '02:00', durationMinutes: 120 };
+}

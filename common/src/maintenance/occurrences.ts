@@ -23,6 +23,12 @@ export interface OccurrenceAdjustment {
 /** Guards against rules such as FREQ=HOURLY asked for a year at a time. */
 export const MAX_OCCURRENCES_PER_EXPANSION = 10_000;
 
+/**
+ * Most silences one window holds on one target at once (its open occurrence and those starting within
+ * the silencer's look-ahead): refused at write time beyond it, and the silencer places no more.
+ */
+export const MAX_SILENCES_PER_WINDOW = 100;
+
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const WEEKDAY: Record<string, RRuleWeekday> = {
@@ -117,6 +123,55 @@ function rebasedStart(options: Partial<Options>, dtstart: Date, fromWall: Date):
   return periods > 0 ? new Date(dtstart.getTime() + periods * period) : dtstart;
 }
 
+/** Thrown from inside rrule's walk when it has gone through its budget of periods. */
+class PeriodBudgetExceeded extends Error {}
+
+/**
+ * Reads of `interval` rrule may make in one walk, about two per period: a week-long chunk needs a few
+ * hundred periods (MONTHLY or COUNT rules walk from their start), the write-time check a year of them.
+ */
+const CHUNK_INTERVAL_READS = 10_000;
+const CHECK_INTERVAL_READS = 20_000;
+
+/**
+ * rrule walks period by period (hour, day, week, ...) until a period yields a date, as far as year
+ * 9999: a rule that matches nothing (BYMONTH=2;BYMONTHDAY=30) walks millions of periods, for tens of
+ * seconds. rrule reads `interval` once or twice per period, so counting those reads bounds the walk.
+ * Returns the starts found (at most `limit`) and whether the budget ran out first.
+ */
+function boundedBetween(
+  rule: RRule,
+  after: Date,
+  before: Date,
+  limit: number,
+  maxReads: number,
+): { starts: Date[]; exhausted: boolean } {
+  const options = rule.options;
+  let reads = 0;
+  const budgeted = Object.defineProperty({ ...options }, 'interval', {
+    enumerable: true,
+    get: () => {
+      if (++reads > maxReads) throw new PeriodBudgetExceeded();
+      return options.interval;
+    },
+  });
+  const starts: Date[] = [];
+  (rule as { options: typeof options }).options = budgeted;
+  try {
+    rule.between(after, before, true, (d, i) => {
+      if (i >= limit) return false;
+      starts.push(d);
+      return true;
+    });
+    return { starts, exhausted: false };
+  } catch (err) {
+    if (err instanceof PeriodBudgetExceeded) return { starts, exhausted: true };
+    throw err;
+  } finally {
+    (rule as { options: typeof options }).options = options;
+  }
+}
+
 const CHUNK_MS = 7 * DAY_MS;
 const CHUNK_CACHE_LIMIT = 50_000;
 const chunks = new Map<string, number[]>();
@@ -135,10 +190,15 @@ function wallStarts(schedule: Schedule, timeZone: string, fromWall: number, toWa
     if (!chunk) {
       const start = new Date(c * CHUNK_MS);
       const end = new Date((c + 1) * CHUNK_MS);
-      const rule = ruleFor(schedule, timeZone, start) as RRule;
-      chunk = rule
-        .between(start, end, true, (_d, i) => i < MAX_OCCURRENCES_PER_EXPANSION)
-        .map((d) => d.getTime())
+      // A walk that runs out of budget (a rule with hardly any dates) keeps what it found.
+      chunk = boundedBetween(
+        ruleFor(schedule, timeZone, start) as RRule,
+        start,
+        end,
+        MAX_OCCURRENCES_PER_EXPANSION,
+        CHUNK_INTERVAL_READS,
+      )
+        .starts.map((d) => d.getTime())
         .filter((t) => t < end.getTime());
       if (chunks.size >= CHUNK_CACHE_LIMIT) chunks.clear();
       chunks.set(key, chunk);
@@ -245,8 +305,29 @@ export function occurrencesInRange(
     .sort((a, b) => a.start.localeCompare(b.start) || a.windowId.localeCompare(b.windowId));
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * FREQ=HOURLY steps INTERVAL hours from the start, so it only reaches the hours of the day congruent to
+ * the start's modulo gcd(INTERVAL, 24); rrule loops forever looking for any other BYHOUR.
+ */
+function unreachableHours(options: Partial<Options>, dtstart: Date): string | null {
+  if (options.freq !== Frequency.HOURLY) return null;
+  const byhour = options.byhour === undefined || options.byhour === null ? [] : [options.byhour].flat();
+  if (byhour.length === 0) return null;
+  const step = gcd(options.interval ?? 1, 24);
+  const reached = (h: number) => (((h - dtstart.getUTCHours()) % step) + step) % step === 0;
+  if (byhour.some(reached)) return null;
+  return `BYHOUR=${byhour.join(',')} is never reached from a start at ${dtstart.getUTCHours()}:00 stepping every ${options.interval} hours`;
+}
+
+export interface ScheduleProblem {
+  field: string;
+  message: string;
+}
+
 /** What is wrong with a schedule beyond its shape (field path and fix), or null when it is usable. */
-export function scheduleProblem(schedule: Schedule): { field: string; message: string } | null {
+export function scheduleProblem(schedule: Schedule): ScheduleProblem | null {
   if (schedule.kind === 'once') {
     return Date.parse(schedule.end) > Date.parse(schedule.start)
       ? null
@@ -266,10 +347,90 @@ export function scheduleProblem(schedule: Schedule): { field: string; message: s
           message: 'a maintenance window recurs at most hourly: use FREQ=HOURLY or coarser',
         };
       }
+      const unreachable = unreachableHours(options, floatingFromLocal(schedule.start));
+      if (unreachable) return { field: 'schedule.rrule', message: unreachable };
       new RRule({ ...options, dtstart: floatingFromLocal(schedule.start) });
     } catch (err) {
       return { field: 'schedule.rrule', message: `not a valid RFC 5545 RRULE: ${(err as Error).message}` };
     }
+  }
+  return null;
+}
+
+/** What the write-time recurrence check expands at most: enough to see a year of any rule. */
+const CHECK_OCCURRENCES = 2_000;
+const CHECK_SPAN_MS = 400 * DAY_MS;
+/** Weekly schedules have no start of their own; any Monday serves, the span covers both DST changes. */
+const WEEKLY_CHECK_FROM = Date.UTC(2025, 0, 6);
+
+function spelled(ms: number): string {
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS} day(s)`;
+  if (ms % MINUTE_MS === 0) return `${ms / MINUTE_MS} minute(s)`;
+  return `${ms / 1000} s`;
+}
+
+/**
+ * What a recurring schedule (already passing scheduleProblem) would produce that the silencer must not
+ * hold: occurrences that overlap (one must end before the next starts), or more than
+ * MAX_SILENCES_PER_WINDOW silences at once within `lookAheadMs`. Looks at the first year of
+ * occurrences, at most CHECK_OCCURRENCES of them, so the check itself stays cheap.
+ */
+export function recurrenceProblem(window: SchedulableWindow, lookAheadMs: number): ScheduleProblem | null {
+  const { schedule, timeZone } = window;
+  if (schedule.kind === 'once') return null;
+  const fromWall = new Date(
+    schedule.kind === 'rrule' ? floatingFromLocal(schedule.start) : WEEKLY_CHECK_FROM,
+  );
+  const rule = ruleFor(schedule, timeZone, fromWall) as RRule;
+  const { starts: walls, exhausted } = boundedBetween(
+    rule,
+    fromWall,
+    new Date(fromWall.getTime() + CHECK_SPAN_MS),
+    CHECK_OCCURRENCES,
+    CHECK_INTERVAL_READS,
+  );
+  if (exhausted && walls.length === 0) {
+    return {
+      field: 'schedule.rrule',
+      message:
+        'finds no occurrence in the first periods after the start (say, BYMONTH=2;BYMONTHDAY=30 names no real ' +
+        'day): write a rule that occurs, e.g. FREQ=MONTHLY;BYMONTHDAY=-1 for the last day of each month',
+    };
+  }
+  // Two wall times can land on one instant in a DST gap; the silencer keeps one silence for both.
+  const starts = [...new Set(walls.map((w) => wallTimeToInstant(w, timeZone).getTime()))].sort(
+    (a, b) => a - b,
+  );
+  const length = durationMs(schedule);
+  const gapBefore = (i: number) => starts[i]! - starts[i - 1]!;
+  let closest = 0; // the later start of the closest pair, once there is a pair
+  for (let i = 1; i < starts.length; i++) if (closest === 0 || gapBefore(i) < gapBefore(closest)) closest = i;
+  if (closest > 0) {
+    const gap = gapBefore(closest);
+    if (gap < length) {
+      return {
+        field: gap >= MINUTE_MS ? 'schedule.durationMinutes' : 'schedule.rrule',
+        message:
+          `occurrences start as little as ${spelled(gap)} apart (${new Date(starts[closest - 1]!).toISOString()} ` +
+          `and ${new Date(starts[closest]!).toISOString()}) but each lasts ${spelled(length)}: an occurrence must ` +
+          'end before the next starts; shorten the duration or make the schedule recur less often',
+      };
+    }
+  }
+  // The open occurrence plus every start within the look-ahead, at the densest point seen.
+  let most = 0;
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (j < starts.length && starts[j]! < starts[i]! + lookAheadMs) j++;
+    most = Math.max(most, j - i + 1);
+  }
+  if (most > MAX_SILENCES_PER_WINDOW) {
+    return {
+      field: schedule.kind === 'rrule' ? 'schedule.rrule' : 'schedule.days',
+      message:
+        `would hold up to ${most} silences at once on every target (the open occurrence and those starting ` +
+        `within the silencer's look-ahead of ${spelled(lookAheadMs)}); a window may hold at most ` +
+        `${MAX_SILENCES_PER_WINDOW}: make it recur less often, or lower SILENCER_LOOKAHEAD_MINUTES`,
+    };
   }
   return null;
 }

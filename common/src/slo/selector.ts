@@ -2,7 +2,7 @@
 // parse tree, so that what an SLO stores can only ever reach a query or a rule as one plain selector.
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
-import { re2SyntaxError } from '../re2';
+import { re2Problem } from '../re2';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 export interface Matcher {
@@ -146,9 +146,8 @@ function readMatcher(source: string, node: SyntaxNode): Matcher {
     value: decodeStringLiteral(text(source, valueNode)),
   };
   if (matcher.op === '=~' || matcher.op === '!~') {
-    const problem = re2SyntaxError(matcher.value);
-    if (problem)
-      throw new SelectorError(`the regex of ${matcher.name} is not RE2 (Prometheus's dialect): ${problem}`);
+    const problem = re2Problem(matcher.value);
+    if (problem) throw new SelectorError(`the regex of ${matcher.name} is ${problem}`);
   }
   return matcher;
 }

@@ -26,7 +26,7 @@ describe('parseCounterQuery', () => {
     ['sum(sum(rate(a[5m])))', /nested sums/],
     ['sum without (a) (rate(x[5m]))', /sum without/],
     ['sum(rate(a[5m] offset 1h))', /with a range/],
-    ['rate(x{a=~"(a)\\\\1"}[5m])', /not RE2/],
+    ['rate(x{a=~"(a)\\\\1"}[5m])', /not an RE2 regular expression/],
     ['sum(rate(x[5m]', /not valid PromQL/],
   ])('"%s" is refused', (query, message) => {
     expect(() => parseCounterQuery(query)).toThrow(message);
