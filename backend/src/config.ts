@@ -1,5 +1,14 @@
 // Configuration from the environment, validated once at start-up.
 import { z } from 'zod';
+import {
+  DEFAULT_ESCALATION_LADDER,
+  DEFAULT_PAGE_SEVERITIES,
+  type EscalationLadder,
+  type PageSeverityMap,
+  SEVERITIES,
+  type Severity,
+  escalationLadderProblem,
+} from '@opsdeck/common';
 
 const Role = z.enum(['viewer', 'editor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -58,6 +67,46 @@ const Headers = z
     return out;
   });
 
+/** `value:S1,value:S2,…`: severity label values that page, on top of S1–S4 taken as they are. */
+const PageSeverities = z
+  .string()
+  .default('')
+  .transform((s, ctx): PageSeverityMap => {
+    if (!s.trim()) return DEFAULT_PAGE_SEVERITIES;
+    const out: Record<string, Severity> = {};
+    for (const part of csv(s)) {
+      const i = part.lastIndexOf(':');
+      const value = part.slice(0, i).trim();
+      const severity = part.slice(i + 1).trim() as Severity;
+      if (i <= 0 || !SEVERITIES.includes(severity)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" must be label-value:S1 (S1, S2, S3 or S4)` });
+        continue;
+      }
+      out[value] = severity;
+    }
+    return out;
+  });
+
+/** `L2,EM,Director` minutes after the page, e.g. 10,20,30. */
+const Ladder = z
+  .string()
+  .default('')
+  .transform((s, ctx): EscalationLadder => {
+    if (!s.trim()) return DEFAULT_ESCALATION_LADDER;
+    const minutes = csv(s).map(Number);
+    if (minutes.length !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give three numbers of minutes after the page: L2,EM,Director',
+      });
+      return DEFAULT_ESCALATION_LADDER;
+    }
+    const ladder = { L2: minutes[0]!, EM: minutes[1]!, Director: minutes[2]! };
+    const problem = escalationLadderProblem(ladder);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return ladder;
+  });
+
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const ConfigSchema = z.object({
@@ -83,6 +132,13 @@ export const ConfigSchema = z.object({
     .max(60 * 24 * 14)
     .default(24 * 60),
   ALERTMANAGER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Alertmanager webhook in: which severity label values page (S1–S4 are always taken as they are).
+  ALERTMANAGER_PAGE_SEVERITIES: PageSeverities,
+  // Escalation alerts out: how often they are re-sent, and when an unacknowledged page climbs.
+  ESCALATION_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  ESCALATION_LADDER_MINUTES: Ladder,
+  // The app's base URL in Grafana, for the links in escalation alerts.
+  OPSDECK_APP_URL: HttpUrl.default('http://localhost:3000/a/opsdeck-sre-app'),
   OPSDECK_TOKENS: Tokens,
   OPSDECK_PROVISIONING_DIR: z.string().default('./provisioning'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

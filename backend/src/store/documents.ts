@@ -24,6 +24,8 @@ export interface DocumentKind<T extends StoredDocument> {
   columns(doc: T): Record<string, Scalar>;
   /** The column lists are ordered and paged by (descending). */
   timeColumn: string;
+  /** The answer when a write breaks a unique index other than the id; a generic 409 otherwise. */
+  uniqueConflict?(doc: T): ApiError;
 }
 
 export interface ListFilter {
@@ -228,7 +230,10 @@ export class DocumentRepository<T extends StoredDocument> {
       try {
         await (tx as AnyDb).insertInto(this.kind.table).values(this.toRow(full)).execute();
       } catch (err) {
-        if (isUniqueViolation(err)) throw alreadyExists(this.kind.entity, full.id);
+        if (isUniqueViolation(err)) {
+          // The id was free a moment ago in this transaction, so another unique index refused it.
+          throw this.kind.uniqueConflict?.(full) ?? alreadyExists(this.kind.entity, full.id);
+        }
         throw err;
       }
       await recordAudit(tx, {
@@ -264,7 +269,12 @@ export class DocumentRepository<T extends StoredDocument> {
         .set(this.toRow(next))
         .where('id', '=', id)
         .where('version', '=', current.version)
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err))
+            throw this.kind.uniqueConflict?.(next) ?? uniqueClash(this.kind.entity, id);
+          throw err;
+        });
       if (Number(res.numUpdatedRows) !== 1) {
         const now = await this.require(id, tx);
         throw versionConflict(this.kind.entity, id, now.version, current.version);
@@ -308,7 +318,14 @@ const alreadyExists = (entity: string, id: string) =>
     { field: 'body.id', message: 'already exists' },
   ]);
 
-function isUniqueViolation(err: unknown): boolean {
+const uniqueClash = (entity: string, id: string) =>
+  new ApiError(
+    409,
+    'conflict',
+    `${entity} "${id}" would clash with another ${entity}; read it again and retry`,
+  );
+
+export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string };
   return (
     e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE'
