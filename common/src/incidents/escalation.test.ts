@@ -104,12 +104,18 @@ describe('comms and RTO', () => {
     ['S2', 31, 'acknowledged', ['OpsdeckIncidentCommsDue']],
     ['S2', 121, 'acknowledged', ['OpsdeckIncidentCommsDue', 'OpsdeckIncidentRtoBreached']],
     ['S2', 121, 'mitigated', ['OpsdeckIncidentCommsDue']],
+    ['S1', 90, 'mitigated late', ['OpsdeckIncidentCommsDue']],
     ['S3', 600, 'acknowledged', []],
   ] as const)('%s after %i min, %s → %j', (severity, minutes, state, expected) => {
     const i = incident({
       severity,
       acknowledgedAt: at(1).toISOString(),
-      mitigatedAt: state === 'mitigated' ? at(60).toISOString() : null,
+      mitigatedAt:
+        state === 'mitigated'
+          ? at(60).toISOString()
+          : state === 'mitigated late'
+            ? at(80).toISOString()
+            : null,
     });
     expect(names(incidentEscalations(i, [], at(minutes)))).toEqual(expected);
   });

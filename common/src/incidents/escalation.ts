@@ -107,7 +107,8 @@ export function escalationLevels(
 
 /**
  * The alerts an incident raises now: one per escalation level reached (each stays firing until the
- * acknowledgement, so L1 is not dropped when L2 is paged), comms due and RTO breached. None once resolved.
+ * acknowledgement, so L1 is not dropped when L2 is paged), comms due, and RTO breached until mitigation.
+ * None once resolved.
  */
 export function incidentEscalations(
   incident: EscalatedIncident,
@@ -147,7 +148,8 @@ export function incidentEscalations(
       ),
     );
   }
-  if (flags.rtoBreached && flags.rtoDueAt) {
+  // Breached and not yet recovered: mitigation (the RTO's recovery) ends the alert, late or not.
+  if (flags.rtoBreached && flags.rtoDueAt && !incident.mitigatedAt) {
     out.push(
       alert(
         ESCALATION_ALERTS.rtoBreached,
