@@ -1,6 +1,17 @@
 // Configuration from the environment, validated once at start-up.
 import { z } from 'zod';
-import { DEFAULT_APP_URL, SRE_APP_PATH, Url as HttpUrl } from '@opsdeck/common';
+import {
+  DEFAULT_APP_URL,
+  DEFAULT_ESCALATION_LADDER,
+  DEFAULT_PAGE_SEVERITIES,
+  type EscalationLadder,
+  type PageSeverityMap,
+  SEVERITIES,
+  SRE_APP_PATH,
+  type Severity,
+  Url as HttpUrl,
+  escalationLadderProblem,
+} from '@opsdeck/common';
 
 const Role = z.enum(['viewer', 'editor', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -72,6 +83,46 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
 }
 
+/** `value:S1,value:S2,…`: severity label values that page, on top of S1–S4 taken as they are. */
+const PageSeverities = z
+  .string()
+  .default('')
+  .transform((s, ctx): PageSeverityMap => {
+    if (!s.trim()) return DEFAULT_PAGE_SEVERITIES;
+    const out: Record<string, Severity> = {};
+    for (const part of csv(s)) {
+      const i = part.lastIndexOf(':');
+      const value = part.slice(0, i).trim();
+      const severity = part.slice(i + 1).trim() as Severity;
+      if (i <= 0 || !SEVERITIES.includes(severity)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" must be label-value:S1 (S1, S2, S3 or S4)` });
+        continue;
+      }
+      out[value] = severity;
+    }
+    return out;
+  });
+
+/** `L2,EM,Director` minutes after the page, e.g. 10,20,30. */
+const Ladder = z
+  .string()
+  .default('')
+  .transform((s, ctx): EscalationLadder => {
+    if (!s.trim()) return DEFAULT_ESCALATION_LADDER;
+    const minutes = csv(s).map(Number);
+    if (minutes.length !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give three numbers of minutes after the page: L2,EM,Director',
+      });
+      return DEFAULT_ESCALATION_LADDER;
+    }
+    const ladder = { L2: minutes[0]!, EM: minutes[1]!, Director: minutes[2]! };
+    const problem = escalationLadderProblem(ladder);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return ladder;
+  });
+
 const Flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .default('false')
@@ -109,6 +160,11 @@ const ConfigFields = z.object({
     .max(60 * 24 * 14)
     .default(24 * 60),
   ALERTMANAGER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Alertmanager webhook in: which severity label values page (S1–S4 are always taken as they are).
+  ALERTMANAGER_PAGE_SEVERITIES: PageSeverities,
+  // Escalation alerts out: how often they are re-sent, and when an unacknowledged page climbs.
+  ESCALATION_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
+  ESCALATION_LADDER_MINUTES: Ladder,
   OPSDECK_TOKENS: Tokens,
   // Serving without tokens on a non-loopback HOST (an anonymous admin API) only when asked for by name.
   OPSDECK_ALLOW_ANONYMOUS: Flag,

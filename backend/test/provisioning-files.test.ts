@@ -251,7 +251,7 @@ describe('provisioning files', () => {
     expect(config.rule_files).toEqual(expect.arrayContaining(['alerts.yml', 'rules/*.yml']));
   });
 
-  it('Alertmanager config passes amtool and routes pages to the on-call webhook on the demo', () => {
+  it('Alertmanager config passes amtool and routes pages to opsdeck and the on-call webhook on the demo', () => {
     const path = join(provisioning, 'alertmanager', 'alertmanager.yml');
     expect(execFileSync('amtool', ['check-config', path], { encoding: 'utf8' })).toContain('SUCCESS');
     const config = yamlFile('provisioning/alertmanager/alertmanager.yml');
@@ -264,13 +264,52 @@ describe('provisioning files', () => {
       ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=page'],
       { encoding: 'utf8' },
     );
-    expect(routed.trim()).toBe('oncall');
+    expect(routed.trim()).toBe('opsdeck-incidents,oncall');
     const ticket = execFileSync(
       'amtool',
       ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=ticket'],
       { encoding: 'utf8' },
     );
     expect(ticket.trim()).toBe(config.route.receiver);
+  });
+
+  it.each([
+    [['alertname=OpsdeckIncidentAckOverdue', 'escalation=L1'], 'escalation-l1-oncall'],
+    [['alertname=OpsdeckIncidentAckOverdue', 'escalation=L2'], 'escalation-l2-platform'],
+    [['alertname=OpsdeckIncidentAckOverdue', 'escalation=EM'], 'escalation-em'],
+    [['alertname=OpsdeckIncidentAckOverdue', 'escalation=Director'], 'escalation-director'],
+    [['alertname=OpsdeckIncidentCommsDue'], 'incident-commander'],
+    [['alertname=OpsdeckIncidentRtoBreached'], 'incident-commander'],
+    [['alertname=OpsdeckPostmortemOverdue'], 'postmortem-owners'],
+    [['alertname=OpsdeckActionItemOverdue'], 'postmortem-owners'],
+  ])('Alertmanager routes the S1 escalation %j to %s only, never back to opsdeck', (labels, receiver) => {
+    const path = join(provisioning, 'alertmanager', 'alertmanager.yml');
+    const routed = execFileSync(
+      'amtool',
+      ['config', 'routes', 'test', `--config.file=${path}`, ...labels, 'severity=S1', 'incident=i-1'],
+      { encoding: 'utf8' },
+    );
+    expect(routed.trim()).toBe(receiver);
+  });
+
+  it("Alertmanager's webhook to opsdeck carries a token the compose backend accepts as an editor", () => {
+    const config = yamlFile('provisioning/alertmanager/alertmanager.yml');
+    const hook = (
+      config.receivers as {
+        name: string;
+        webhook_configs?: { url: string; http_config?: { authorization?: { credentials?: string } } }[];
+      }[]
+    ).find((r) => r.name === 'opsdeck-incidents')?.webhook_configs?.[0];
+    expect(hook?.url).toBe(
+      `http://backend:${services.backend.environment.PORT}/api/v1/integrations/alertmanager`,
+    );
+    const tokens = String(services.backend.environment.OPSDECK_TOKENS).replace(
+      /\$\{[A-Z_]+:-([^}]+)\}/g,
+      '$1',
+    );
+    expect(tokens.split(',')).toContain(
+      `alertmanager:editor:${hook?.http_config?.authorization?.credentials}`,
+    );
   });
 });
 

@@ -11,3 +11,5 @@ export * from './incidents/rules';
 export * from './changes/rules';
 export * from './changes/windows';
 export * from './query/frames';
+export * from './incidents/escalation';
+export * from './incidents/page-intake';

@@ -1,3 +1,4 @@
+import { locationService } from '@grafana/runtime';
 import type { Incident, TimelineEntry } from '@opsdeck/common';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -26,6 +27,45 @@ const timeline = async (id: string) =>
   (await seed<{ items: TimelineEntry[] }>(backend.url, 'GET', `/api/v1/incidents/${id}/timeline`)).items;
 
 describe('IncidentDetail', () => {
+  describe('opened from an escalation notification (?action=acknowledge)', () => {
+    const open = (incident: Incident) =>
+      act(() => locationService.push(`/a/opsdeck-sre-app/incidents/${incident.id}?action=acknowledge`));
+    afterEach(() => act(() => locationService.push('/a/opsdeck-sre-app/incidents')));
+
+    it('acknowledges with one confirm and drops the action from the URL', async () => {
+      const incident = await declare({ title: 'paged checkout', severity: 'S1' });
+      const calls = useApp(backend.url, 'Editor', 'bob');
+      open(incident);
+      render(<IncidentDetail id={incident.id} />);
+      await userEvent.click(await screen.findByRole('button', { name: 'Confirm acknowledge' }));
+      await waitFor(() => expect(locationService.getSearchObject().action).toBeUndefined());
+      expect(
+        calls.filter((c) => c.method === 'POST' && c.url.endsWith(`/incidents/${incident.id}/acknowledge`)),
+      ).toHaveLength(1);
+      const stored = await seed<Incident>(backend.url, 'GET', `/api/v1/incidents/${incident.id}`);
+      expect(stored.acknowledgedAt).not.toBeNull();
+      expect(screen.queryByRole('button', { name: 'Confirm acknowledge' })).not.toBeInTheDocument();
+    });
+
+    it('says who acknowledged when it already was, and offers viewers no button', async () => {
+      const acked = await declare({ title: 'paged search', severity: 'S1' });
+      await seed(backend.url, 'POST', `/api/v1/incidents/${acked.id}/acknowledge`, {});
+      useApp(backend.url);
+      open(acked);
+      const { unmount } = render(<IncidentDetail id={acked.id} />);
+      expect(await screen.findByText('Already acknowledged')).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Confirm acknowledge' })).not.toBeInTheDocument();
+      unmount();
+
+      const fresh = await declare({ title: 'paged web', severity: 'S1' });
+      useApp(backend.url, 'Viewer');
+      open(fresh);
+      render(<IncidentDetail id={fresh.id} />);
+      expect(await screen.findByText('You cannot acknowledge this page')).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Confirm acknowledge' })).not.toBeInTheDocument();
+    });
+  });
+
   it('shows the flags, checklist, comms reminder and status-page draft of an S2', async () => {
     const incident = await declare({ title: 'checkout failing' });
     useApp(backend.url);

@@ -1,6 +1,7 @@
 // One incident: status and flags, the comms reminder, roles, the first-responder checklist, the
 // timeline (notes, comms, runbook steps), the status-page draft, recent changes on the service, the
 // affected SLOs' budgets, resolve, and the runbook drawer whose ticked steps land in the timeline.
+// `?action=acknowledge` (the link in opsdeck's escalation alerts) asks to confirm the acknowledgement.
 import {
   INCIDENT_ROLES,
   INCIDENT_STATUSES,
@@ -33,6 +34,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { RunbookDrawer } from '../components/RunbookDrawer';
 import { pages } from '../constants';
 import { percent, utc } from '../format';
+import { setQuery, useAppLocation } from '../hooks/useAppLocation';
 import { useLoad } from '../hooks/useLoad';
 import { useSubmit } from '../hooks/useSubmit';
 import { canWrite } from '../role';
@@ -75,6 +77,7 @@ export function IncidentDetail({ id }: { id: string }) {
   );
   const [drawer, setDrawer] = useState(false);
   const writable = canWrite();
+  const confirmAcknowledge = useAppLocation().search.get('action') === 'acknowledge';
   const refresh = () => {
     incident.reload();
     timeline.reload();
@@ -118,6 +121,18 @@ export function IncidentDetail({ id }: { id: string }) {
         </Stack>
       </div>
       <ErrorAlert error={act.error} title="The action was refused" />
+      {confirmAcknowledge && (
+        <AcknowledgeFromNotification
+          incident={i}
+          writable={writable}
+          busy={act.busy}
+          onConfirm={async () => {
+            await act.run('/acknowledge');
+            setQuery({ action: null });
+          }}
+          onDismiss={() => setQuery({ action: null })}
+        />
+      )}
       {open && flags?.commsOverdue && (
         <Alert severity="error" title="Comms update overdue">
           The next update was due {utc(flags.nextCommsDueAt)}. Post a comms entry below (it resets the
@@ -274,6 +289,52 @@ export function IncidentDetail({ id }: { id: string }) {
         />
       )}
     </Stack>
+  );
+}
+
+/** The one-click acknowledge an escalation notification links to: one confirm, behind Grafana's login. */
+function AcknowledgeFromNotification({
+  incident,
+  writable,
+  busy,
+  onConfirm,
+  onDismiss,
+}: {
+  incident: Incident;
+  writable: boolean;
+  busy: boolean;
+  onConfirm: () => void;
+  onDismiss: () => void;
+}) {
+  if (incident.acknowledgedAt) {
+    const by = incident.checklist.acknowledge?.by;
+    return (
+      <Alert severity="info" title="Already acknowledged" onRemove={onDismiss}>
+        Acknowledged {utc(incident.acknowledgedAt)}
+        {by ? ` by ${by}` : ''}; the escalation has stopped.
+      </Alert>
+    );
+  }
+  if (incident.status === 'resolved') return null;
+  if (!writable) {
+    return (
+      <Alert severity="warning" title="You cannot acknowledge this page" onRemove={onDismiss}>
+        Acknowledging needs the Editor role in Grafana; ask the on-call or an editor.
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="warning" title="Acknowledge this page?">
+      <Stack gap={1} alignItems="center">
+        <span>Acknowledging stops the escalation to the next level and records you on the timeline.</span>
+        <Button icon="check" onClick={onConfirm} disabled={busy}>
+          Confirm acknowledge
+        </Button>
+        <Button variant="secondary" fill="text" onClick={onDismiss}>
+          Not now
+        </Button>
+      </Stack>
+    </Alert>
   );
 }
 

@@ -46,10 +46,11 @@ export interface AlertStatus {
   status: { state: 'active' | 'suppressed' | 'unprocessed'; silencedBy: string[] };
 }
 
-export async function startAlertmanager(): Promise<AlertmanagerServer> {
+/** `config`: an alertmanager.yml of the caller's (routes, receivers); a route to nowhere by default. */
+export async function startAlertmanager(options: { config?: string } = {}): Promise<AlertmanagerServer> {
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-am-'));
   const config = join(dir, 'alertmanager.yml');
-  writeFileSync(config, CONFIG);
+  writeFileSync(config, options.config ?? CONFIG);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let generation = 0;

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as alertStorm from './alert-storm';
 import * as annotations from './annotations';
 import type { BenchResult } from './result';
 import * as silencer from './silencer';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, { run(): Promise<BenchResult[]> }> = {
   annotations,
   silencer,
   'slo-status': sloStatus,
+  'alert-storm': alertStorm,
   // Last: ten minutes by default (SOAK_SECONDS shortens it).
   soak,
 };

@@ -36,6 +36,7 @@ import { readTimeline } from '../incidents/timeline';
 import { ApiError, notFound, unprocessable } from '../errors';
 import { IdParams, errorResponses, etag, expectedVersion, registerCrud, writeContext } from './crud';
 import { mergePatch } from './merge-patch';
+import type { WriteContext } from '../store/documents';
 
 const tags = ['incidents'];
 const actionErrors = { ...errorResponses, 409: ErrorBody, 422: ErrorBody };
@@ -103,6 +104,21 @@ function refuseTimestampProblems(...args: Parameters<typeof incidentTimestampPro
   }
 }
 
+/** A new incident from a validated create body; its times default to now and must be in order. */
+export function buildIncident(input: z.output<typeof IncidentCreate>, ctx: WriteContext) {
+  const incident = {
+    ...input,
+    id: randomUUID(),
+    startedAt: input.startedAt ?? ctx.at.toISOString(),
+    detectedAt: input.detectedAt ?? null,
+    acknowledgedAt: input.acknowledgedAt ?? null,
+    mitigatedAt: input.mitigatedAt ?? null,
+    resolvedAt: input.status === 'resolved' ? ctx.at.toISOString() : null,
+  };
+  refuseTimestampProblems(undefined, incident, ctx.at);
+  return incident;
+}
+
 export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
   const metrics = registerIncidentMetrics(fastify.metrics, fastify.store, fastify.clock);
   const actions = new IncidentActions(fastify, metrics);
@@ -115,19 +131,7 @@ export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
     update: IncidentUpdate,
     listQuery: IncidentListQuery,
     repo: (a) => a.repos.incidents,
-    build: (input, ctx) => {
-      const incident = {
-        ...input,
-        id: randomUUID(),
-        startedAt: input.startedAt ?? ctx.at.toISOString(),
-        detectedAt: input.detectedAt ?? null,
-        acknowledgedAt: input.acknowledgedAt ?? null,
-        mitigatedAt: input.mitigatedAt ?? null,
-        resolvedAt: input.status === 'resolved' ? ctx.at.toISOString() : null,
-      };
-      refuseTimestampProblems(undefined, incident, ctx.at);
-      return incident;
-    },
+    build: buildIncident,
     // IncidentUpdate refuses `status`: lifecycle moves go through POST /status. Times may be corrected
     // in step with the status; the postmortem is due from the (corrected) resolution and severity.
     apply: async (current, patch, ctx, _app, tx) => {

@@ -1,5 +1,5 @@
-// Alertmanager v2 silences API client (also Grafana-managed alerting, which serves the same API
-// under /api/alertmanager/grafana/api/v2 behind a bearer token). Every request has a timeout.
+// Alertmanager v2 API client: silences (also for Grafana-managed alerting, which serves the same API
+// under /api/alertmanager/grafana/api/v2 behind a bearer token) and alerts. Every request has a timeout.
 import http from 'node:http';
 import https from 'node:https';
 import type { Matcher } from '@opsdeck/common';
@@ -28,6 +28,15 @@ export interface NewSilence {
   endsAt: string;
   createdBy: string;
   comment: string;
+}
+
+/** An alert as POST /api/v2/alerts takes it; an endsAt in the past resolves it. */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  generatorURL: string;
 }
 
 /** One place the silencer manages silences in. */
@@ -181,5 +190,10 @@ export class AlertmanagerClient {
 
   async expireSilence(id: string): Promise<void> {
     await this.request('DELETE', `/silence/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends alerts (firing, or resolved by an endsAt that has passed), as Prometheus does. */
+  async postAlerts(alerts: PostableAlert[]): Promise<void> {
+    await this.request('POST', '/alerts', alerts);
   }
 }

@@ -24,6 +24,8 @@ export interface DocumentKind<T extends StoredDocument> {
   columns(doc: T): Record<string, Scalar>;
   /** The column lists are ordered and paged by (descending). */
   timeColumn: string;
+  /** The answer when a write breaks a unique index other than the id; a generic 409 otherwise. */
+  uniqueConflict?(doc: T): ApiError;
 }
 
 export interface ListFilter {
@@ -230,7 +232,10 @@ export class DocumentRepository<T extends StoredDocument> {
       try {
         await (tx as AnyDb).insertInto(this.kind.table).values(this.toRow(full)).execute();
       } catch (err) {
-        if (isUniqueViolation(err)) throw alreadyExists(this.kind.entity, full.id);
+        if (isUniqueViolation(err)) {
+          // The id was free a moment ago in this transaction, so another unique index refused it.
+          throw this.kind.uniqueConflict?.(full) ?? alreadyExists(this.kind.entity, full.id);
+        }
         throw err;
       }
       await recordAudit(tx, {
@@ -266,7 +271,12 @@ export class DocumentRepository<T extends StoredDocument> {
         .set(this.toRow(next))
         .where('id', '=', id)
         .where('version', '=', current.version)
-        .executeTakeFirst();
+        .executeTakeFirst()
+        .catch((err: unknown) => {
+          if (isUniqueViolation(err))
+            throw this.kind.uniqueConflict?.(next) ?? uniqueClash(this.kind.entity, id);
+          throw err;
+        });
       if (Number(res.numUpdatedRows) !== 1) {
         const now = await this.require(id, tx);
         throw versionConflict(this.kind.entity, id, now.version, current.version);
@@ -310,6 +320,13 @@ const alreadyExists = (entity: string, id: string) =>
   new ApiError(409, 'already_exists', `${entity} "${id}" already exists; choose another id or update it`, [
     { field: 'body.id', message: 'already exists' },
   ]);
+
+const uniqueClash = (entity: string, id: string) =>
+  new ApiError(
+    409,
+    'conflict',
+    `${entity} "${id}" would clash with another ${entity}; read it again and retry`,
+  );
 
 /** A primary-key or unique-index conflict, as SQLite and PostgreSQL report it. */
 export function isUniqueViolation(err: unknown): boolean {

@@ -1,7 +1,13 @@
 // The document kinds of opsdeck and the repositories over them, built once per store.
+import { createHash } from 'node:crypto';
 import type { Change, Incident, MaintenanceWindow, Runbook, Slo } from '@opsdeck/common';
+import { conflict } from '../errors';
 import type { Store } from './db';
 import { type DocumentKind, DocumentRepository } from './documents';
+
+/** The indexed form of an Alertmanager group key: any length fits the unique index. */
+export const alertGroupKey = (groupKey: string) =>
+  createHash('sha256').update(groupKey, 'utf8').digest('hex');
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
@@ -15,7 +21,15 @@ export const INCIDENTS: DocumentKind<Incident> = {
     severity: d.severity,
     started_at: Date.parse(d.startedAt),
     resolved_at: ms(d.resolvedAt),
+    open_alert_group:
+      d.status !== 'resolved' && d.source?.alertGroup ? alertGroupKey(d.source.alertGroup) : null,
   }),
+  uniqueConflict: (d) =>
+    conflict(
+      'alert_group_open',
+      `another open incident already tracks the Alertmanager group of incident "${d.id}"; resolve that one first or work on it`,
+      [{ field: 'source.alertGroup', message: 'an open incident tracks this alert group' }],
+    ),
 };
 
 export const CHANGES: DocumentKind<Change> = {

@@ -17,6 +17,8 @@ export interface IncidentsTable extends DocumentColumns {
   severity: string;
   started_at: number;
   resolved_at: number | null;
+  /** Hash of the Alertmanager group key while the incident is open, else null (unique). */
+  open_alert_group: string | null;
 }
 
 export interface ChangesTable extends DocumentColumns {

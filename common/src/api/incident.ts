@@ -62,6 +62,10 @@ export const IncidentSource = z.strictObject({
   url: Url.optional(),
   timeRange: z.strictObject({ from: Timestamp, to: Timestamp }).optional(),
   alert: z.string().max(200).optional(),
+  /** The Alertmanager group (groupKey) that paged; while the incident is open, the group's pages land on it. */
+  alertGroup: z.string().max(10_000).optional(),
+  /** From the alert's runbook_url annotation. */
+  runbookUrl: Url.optional(),
 });
 
 const IncidentFields = {

@@ -5,6 +5,7 @@ import * as m001 from './001_initial';
 import * as m010 from './010_silencer';
 import * as m020 from './020_annotation_spans';
 import * as m021 from './021_annotation_service_order';
+import * as m030 from './030_incident_alert_groups';
 import * as m035 from './035_grafana_proxy_tokens';
 
 export interface MigrationFile {
@@ -17,5 +18,6 @@ export const MIGRATIONS: Record<string, MigrationFile> = {
   '010_silencer': m010,
   '020_annotation_spans': m020,
   '021_annotation_service_order': m021,
+  '030_incident_alert_groups': m030,
   '035_grafana_proxy_tokens': m035,
 };
