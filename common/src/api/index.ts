@@ -4,3 +4,4 @@ export * from './change';
 export * from './maintenance-window';
 export * from './runbook';
 export * from './query';
+export * from './slo-exclusion';
