@@ -41,6 +41,7 @@ import {
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
 import type { PrometheusClient, RecordingRule, Sample, Series } from '../prometheus/client';
+import { ExcludedCounts } from '../exclusions/excluded-counts';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
 /** The SLO fields evaluation reads; a stored `Slo` fits. */
@@ -484,25 +485,42 @@ export class SloEvaluator {
    */
   async budget(slo: EvaluatedSlo, req: BudgetRequest): Promise<SloBudget> {
     const prom = this.options.prometheus;
-    const mode = await this.modeFor(slo);
     const window = parseWindow(slo.window);
     const step = req.stepSeconds;
     const budgetRatio = errorBudgetRatio(slo.objective);
-    const burnSeries = prom.range(errorRatioQuery(slo, req.burnWindow, mode), req.from, req.to, step);
+    const burnSeconds = parseDuration(req.burnWindow);
+    // how far back the first point's windows reach: exclusions from there on count
+    const reach = Math.min(
+      req.from.getTime() - burnSeconds * 1000,
+      window.kind === 'rolling'
+        ? req.from.getTime() - window.seconds * 1000
+        : calendarPeriod(
+            window.period,
+            slo.timeZone,
+            new Date(req.from.getTime() - step * 1000),
+          ).start.getTime(),
+    );
+    const span = { start: new Date(reach), end: req.to };
+    const [ruleMode, exclusions] = await Promise.all([this.modeFor(slo), this.exclusionsIn(slo, span)]);
+    const parts = excludedParts(exclusions, span);
+    const keyOf = (labels: Record<string, string>) => groupKey(labels, slo.groupBy);
+    // with exclusions the series are counts less the excluded steps, read from the source metrics
+    const excluded = parts.length > 0 ? await ExcludedCounts.read(prom, slo, parts, step, keyOf) : undefined;
+    const mode: QueryMode = excluded ? 'raw' : ruleMode;
+    const ratioSeries = (range: string) =>
+      excluded
+        ? this.ratioLessExcluded(slo, range, req, excluded)
+        : prom.range(errorRatioQuery(slo, range, mode), req.from, req.to, step);
+    const burnSeries = ratioSeries(req.burnWindow);
     // Awaited below; until then a rejection must count as handled, or a failing remaining-budget query
     // thrown first would leave it unhandled and end the process.
     burnSeries.catch(() => undefined);
     let remaining: Map<string, { labels: Record<string, string>; points: [number, number][] }>;
     if (window.kind === 'rolling') {
-      const series = await prom.range(
-        errorRatioQuery(slo, formatDuration(window.seconds), mode),
-        req.from,
-        req.to,
-        step,
-      );
+      const series = await ratioSeries(formatDuration(window.seconds));
       remaining = this.byGroup(slo, series, (v) => 1 - v / budgetRatio);
     } else {
-      remaining = await this.calendarRemaining(slo, window.period, req, budgetRatio);
+      remaining = await this.calendarRemaining(slo, window.period, req, budgetRatio, excluded);
     }
     const burns = this.byGroup(slo, await burnSeries, (v) => burnRate(v, slo.objective));
     const keys = [...new Set([...remaining.keys(), ...burns.keys()])].sort();
@@ -523,6 +541,41 @@ export class SloEvaluator {
     };
   }
 
+  /** An SLO's exclusions overlapping `range`, up to now. */
+  private async exclusionsIn(slo: EvaluatedSlo, range: TimeRange): Promise<readonly TimeRange[]> {
+    const source = this.options.exclusions;
+    if (!source) return NO_EXCLUSIONS;
+    return (await source([slo.id], range, this.now())).get(slo.id) ?? NO_EXCLUSIONS;
+  }
+
+  /**
+   * Error ratio over `range` ending at each point, bad and total events each less the excluded
+   * steps inside that window (at the series' step resolution).
+   */
+  private async ratioLessExcluded(
+    slo: EvaluatedSlo,
+    range: string,
+    req: BudgetRequest,
+    excluded: ExcludedCounts,
+  ): Promise<Series[]> {
+    const prom = this.options.prometheus;
+    const [bad, total] = await Promise.all([
+      prom.range(errorsQuery(slo, range), req.from, req.to, req.stepSeconds),
+      prom.range(totalQuery(slo, range), req.from, req.to, req.stepSeconds),
+    ]);
+    const badByGroup = new Map(bad.map((s) => [groupKey(s.labels, slo.groupBy), new Map(s.points)]));
+    const seconds = parseDuration(range);
+    return total.map((s) => {
+      const key = groupKey(s.labels, slo.groupBy);
+      const points = s.points.map(([t, events]): [number, number] => {
+        const errors = badByGroup.get(key)?.get(t) ?? NaN;
+        const kept = events - excluded.between(key, 'total', t - seconds, t);
+        return [t, (errors - excluded.between(key, 'bad', t - seconds, t)) / kept];
+      });
+      return { labels: s.labels, points };
+    });
+  }
+
   private byGroup(slo: EvaluatedSlo, series: Series[], map: (v: number) => number) {
     const out = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
     for (const s of series) {
@@ -537,6 +590,7 @@ export class SloEvaluator {
     period: 'week' | 'month' | 'quarter',
     req: BudgetRequest,
     budgetRatio: number,
+    excluded?: ExcludedCounts,
   ) {
     const step = req.stepSeconds;
     const range = formatDuration(step);
@@ -563,8 +617,10 @@ export class SloEvaluator {
       const key = groupKey(s.labels, slo.groupBy);
       const errs = errorsByGroup.get(key);
       let periodStart = firstPeriod.getTime();
-      let sumErrors = before(errorsBefore, key);
-      let sumTotal = before(totalsBefore, key);
+      const excludedBefore = (count: 'bad' | 'total') =>
+        excluded?.between(key, count, firstPeriod.getTime() / 1000, firstIncreaseStart.getTime() / 1000) ?? 0;
+      let sumErrors = before(errorsBefore, key) - excludedBefore('bad');
+      let sumTotal = before(totalsBefore, key) - excludedBefore('total');
       const points: [number, number][] = [];
       for (const [t, total] of s.points) {
         // an increase ending at t covers (t − step, t]: it belongs to the period containing t − step
@@ -574,8 +630,8 @@ export class SloEvaluator {
           sumErrors = 0;
           sumTotal = 0;
         }
-        sumErrors += errs?.get(t) ?? 0;
-        sumTotal += total;
+        sumErrors += (errs?.get(t) ?? 0) - (excluded?.between(key, 'bad', t - step, t) ?? 0);
+        sumTotal += total - (excluded?.between(key, 'total', t - step, t) ?? 0);
         points.push([t, 1 - sumErrors / sumTotal / budgetRatio]);
       }
       out.set(key, { labels: Object.fromEntries(slo.groupBy.map((l) => [l, s.labels[l] ?? ''])), points });
