@@ -157,4 +157,64 @@ describe.each(STORE_KINDS)('exclusions on %s', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details[0].field).toBe('body.excludeFromSlos.0');
   });
+
+  it('shows exclusions as annotations of their own kind, with the SLO and the reason', async () => {
+    await call('POST', '/slos/api-availability/exclusions', {
+      start: '2026-02-20T08:00:00Z',
+      end: '2026-02-20T08:30:00Z',
+      reason: 'CDN outage upstream',
+    });
+    const from = Date.parse('2026-02-20T00:00:00Z');
+    const res = await call('GET', `/annotations?kinds=exclusion&from=${from}&to=${Date.parse(NOW)}`);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as {
+      title: string;
+      time: number;
+      timeEnd: number;
+      kind: string;
+      tags: string[];
+      source: { type: string };
+    }[];
+    expect(items.every((a) => a.kind === 'exclusion')).toBe(true);
+    expect(
+      items.map((a) => [
+        a.title,
+        new Date(a.time).toISOString(),
+        new Date(a.timeEnd).toISOString(),
+        a.source.type,
+      ]),
+    ).toEqual([
+      [
+        'Excluded from SLO API availability: maintenance window DB upgrade',
+        '2026-02-20T11:00:00.000Z',
+        NOW,
+        'maintenance-window',
+      ],
+      [
+        'Excluded from SLO API availability: CDN outage upstream',
+        '2026-02-20T08:00:00.000Z',
+        '2026-02-20T08:30:00.000Z',
+        'slo-exclusion',
+      ],
+    ]);
+    expect(items[1]!.tags).toEqual(['exclusion', 'slo:api-availability', 'service:api', 'adjustment']);
+    // tags narrow them as for every kind; other kinds leave them out
+    const tagged = await call(
+      'GET',
+      `/annotations?kinds=exclusion&tags=adjustment&from=${from}&to=${Date.parse(NOW)}`,
+    );
+    expect(tagged.json().items).toHaveLength(1);
+    const others = await call('GET', `/annotations?kinds=incident,change&from=${from}&to=${Date.parse(NOW)}`);
+    expect(others.json().items.some((a: { kind: string }) => a.kind === 'exclusion')).toBe(false);
+    // and through the data source's query endpoint
+    const frames = await call('POST', '/query', {
+      from: new Date(from).toISOString(),
+      to: NOW,
+      queries: [{ refId: 'A', kind: 'annotations', annotationSources: ['exclusion'] }],
+    });
+    expect(frames.statusCode).toBe(200);
+    expect(JSON.stringify(frames.json())).toContain(
+      'Excluded from SLO API availability: CDN outage upstream',
+    );
+  });
 });
