@@ -314,3 +314,46 @@ test('the recorded 30d window ratio is event-weighted: a quiet half-hour weighs 
     ],
   });
 });
+
+test('no alert fires for burn inside planned work; burn after the work pages as usual', async () => {
+  // opsdeck serves opsdeck_slo_excluded{slo} = 1 from minute 55 to 95 (a maintenance window naming
+  // the SLO in excludeFromSlos). `planned` fails half its requests from minute 60 to 90, inside the
+  // work; `after` fails them from minute 100 to 130, once the work is over.
+  const planned = ratioSlo('planned', 'planned-api', 0);
+  const after = ratioSlo('after', 'after-api', 0);
+  const work = (slo: string) => ({
+    series: `opsdeck_slo_excluded{slo="${slo}"}`,
+    values: '0x54 1x40 0x364',
+  });
+  await promtoolTest('planned-work', [planned, after], {
+    interval: '1m',
+    input_series: [
+      ...traffic(
+        planned.service,
+        460,
+        () => 1000,
+        (m) => (m >= 60 && m < 90 ? 500 : 0),
+      ),
+      ...traffic(
+        after.service,
+        460,
+        () => 1000,
+        (m) => (m >= 100 && m < 130 ? 500 : 0),
+      ),
+      work(planned.id),
+      work(after.id),
+    ],
+    promql_expr_test: [
+      // the burn is there in the recorded ratios ...
+      {
+        expr: `slo:sli_error:ratio_rate1h{slo="planned"} > bool 0.0144`,
+        eval_time: '96m',
+        exp_samples: [{ labels: '{service="planned-api",slo="planned"}', value: 1 }],
+      },
+      // ... yet no row of the SLO ever fired or was even pending, up to the 3d/6h row's short window
+      { expr: `count_over_time(ALERTS{slo="planned"}[460m])`, eval_time: '460m', exp_samples: [] },
+      // burn after the work pages as it would without any work
+      firingAt(after, 106, [['page', '1h', '5m']]),
+    ],
+  });
+});

@@ -23,7 +23,7 @@ function Harness({ changes }: { changes: OpsdeckQuery[] }) {
 describe('AnnotationQueryEditor', () => {
   it('starts with every source on and the service, severity and risk filters', () => {
     render(<Harness changes={[]} />);
-    for (const label of ['Incidents', 'Changes', 'Maintenance windows'])
+    for (const label of ['Incidents', 'Changes', 'Maintenance windows', 'SLO exclusions'])
       expect(screen.getByLabelText(label)).toBeChecked();
     expect(screen.getByPlaceholderText('checkout or $service')).toBeInTheDocument();
     expect(screen.getByPlaceholderText('S1,S2 or $severity')).toBeInTheDocument();
@@ -36,9 +36,10 @@ describe('AnnotationQueryEditor', () => {
     await userEvent.click(screen.getByLabelText('Incidents'));
     expect(changes[changes.length - 1]).toMatchObject({
       kind: 'annotations',
-      annotationSources: ['change', 'maintenance'],
+      annotationSources: ['change', 'maintenance', 'exclusion'],
     });
     await userEvent.click(screen.getByLabelText('Maintenance windows'));
+    await userEvent.click(screen.getByLabelText('SLO exclusions'));
     await userEvent.click(screen.getByLabelText('Incidents'));
     expect(changes[changes.length - 1]!.annotationSources).toEqual(['incident', 'change']);
     await userEvent.click(screen.getByLabelText('Incidents'));

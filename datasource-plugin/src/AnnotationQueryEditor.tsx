@@ -1,4 +1,4 @@
-// Annotation query editor: which sources (incidents, changes, maintenance) and the same filters as panels.
+// Annotation query editor: which sources (incidents, changes, maintenance, SLO exclusions) and the same filters as panels.
 import React from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Checkbox, InlineField, InlineFieldRow, Stack } from '@grafana/ui';
@@ -19,6 +19,7 @@ const SOURCE_LABELS: Record<AnnotationSource, string> = {
   incident: 'Incidents',
   change: 'Changes',
   maintenance: 'Maintenance windows',
+  exclusion: 'SLO exclusions',
 };
 
 export function AnnotationQueryEditor({ query, onChange }: Props) {

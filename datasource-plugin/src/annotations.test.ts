@@ -69,7 +69,7 @@ describe('annotationSupport', () => {
     expect(annotationTarget(undefined)).toEqual({
       refId: 'opsdeck-annotations',
       kind: 'annotations',
-      annotationSources: ['incident', 'change', 'maintenance'],
+      annotationSources: ['incident', 'change', 'maintenance', 'exclusion'],
     });
     const prepared = annotationSupport.prepareAnnotation!({
       name: 'Deploys',

@@ -1,4 +1,4 @@
-// Annotation support: incidents, changes and maintenance occurrences from the backend's `annotations`
+// Annotation support: incidents, changes, maintenance occurrences and SLO exclusions from the backend's `annotations`
 // query kind, turned into Grafana annotation events (regions where an event has an end).
 import type { AnnotationEvent, AnnotationQuery, AnnotationSupport, DataFrame } from '@grafana/data';
 import { ANNOTATION_FIELDS, ANNOTATION_SOURCES, FRAME_NAMES } from '@opsdeck/common';

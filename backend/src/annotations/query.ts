@@ -3,6 +3,8 @@
 // expression index, bounds how far back a still-overlapping item can have started.
 import { type Kysely, sql } from 'kysely';
 import {
+  ANNOTATION_SOURCES,
+  type AnnotationSource,
   CHANGE_KINDS,
   CHANGE_STATUSES,
   type Change,
@@ -18,10 +20,12 @@ import {
 } from '@opsdeck/common';
 import type { FastifyInstance } from 'fastify';
 import '../decorations';
+import { exclusionAnnotations } from '../exclusions/annotations';
 import type { Database } from '../store/schema';
 
-export const ANNOTATION_KINDS = ['incident', 'change', 'maintenance'] as const;
-export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+/** incident, change, maintenance, exclusion: one definition, shared with the data source. */
+export const ANNOTATION_KINDS = ANNOTATION_SOURCES;
+export type AnnotationKind = AnnotationSource;
 
 /** One item in the shape Grafana's annotation events take, plus what it describes. */
 export interface Annotation {
@@ -39,8 +43,12 @@ export interface Annotation {
   risk?: Risk;
   status?: string;
   /** The stored resource, e.g. "incident:4f…" or "maintenance-window:db-patch". */
-  source: { type: 'incident' | 'change' | 'maintenance-window'; id: string };
+  source: { type: AnnotationSourceType; id: string };
 }
+
+/** What an annotation points at; `slo-exclusion` is a budget adjustment. */
+export const ANNOTATION_SOURCE_TYPES = ['incident', 'change', 'maintenance-window', 'slo-exclusion'] as const;
+export type AnnotationSourceType = (typeof ANNOTATION_SOURCE_TYPES)[number];
 
 export interface AnnotationQuery {
   from: number;
@@ -298,11 +306,22 @@ export function maintenanceAnnotations(
     .filter((a) => hasAllTags(a.tags, q.tags));
 }
 
+/** Annotations of the requested kinds from the app's store, windows and exclusions. */
+export function annotationsFor(app: FastifyInstance, q: AnnotationQuery): Promise<Annotation[]> {
+  return queryAnnotations(
+    app.store.db,
+    q,
+    () => maintenanceSource(app),
+    () => exclusionAnnotations(app, q),
+  );
+}
+
 /** Newest first, at most `limit` items across the requested kinds. */
 export async function queryAnnotations(
   db: Db,
   q: AnnotationQuery,
   maintenance: () => Promise<MaintenanceSource>,
+  exclusions: () => Promise<Annotation[]>,
 ): Promise<Annotation[]> {
   const parts = await Promise.all([
     q.kinds.includes('incident') && !q.risks?.length ? incidents(db, q) : [],
@@ -315,6 +334,9 @@ export async function queryAnnotations(
             make: () => a,
           })),
         )
+      : [],
+    q.kinds.includes('exclusion') && !q.risks?.length && !q.severities?.length
+      ? exclusions().then((list) => list.map((a): Candidate => ({ time: a.time, id: a.id, make: () => a })))
       : [],
   ]);
   return parts

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RISKS, SEVERITIES, ServiceName } from '@opsdeck/common';
 import { badRequest } from '../errors';
 import { errorResponses } from '../routes/crud';
-import { ANNOTATION_KINDS, maintenanceSource, queryAnnotations } from './query';
+import { ANNOTATION_KINDS, ANNOTATION_SOURCE_TYPES, annotationsFor } from './query';
 
 /** Grafana's own annotation queries default to 100 items. */
 export const DEFAULT_ANNOTATION_LIMIT = 100;
@@ -49,7 +49,7 @@ export const AnnotationQueryParams = z.strictObject({
   to: TimeParam.optional().describe('range end; defaults to now'),
   kinds: listOf(ANNOTATION_KINDS, 'kind')
     .optional()
-    .describe('incident, change, maintenance (comma-separated); default all'),
+    .describe('incident, change, maintenance, exclusion (comma-separated); default all'),
   service: ServiceName.optional(),
   severity: listOf(SEVERITIES, 'severity')
     .optional()
@@ -72,7 +72,7 @@ export const AnnotationItem = z.object({
   severity: z.string().optional(),
   risk: z.string().optional(),
   status: z.string().optional(),
-  source: z.object({ type: z.enum(['incident', 'change', 'maintenance-window']), id: z.string() }),
+  source: z.object({ type: z.enum(ANNOTATION_SOURCE_TYPES), id: z.string() }),
 });
 
 export const annotationRoutes: FastifyPluginAsync = async (fastify) => {
@@ -97,21 +97,18 @@ export const annotationRoutes: FastifyPluginAsync = async (fastify) => {
       const to = q.to ?? now;
       const from = q.from ?? to - DEFAULT_RANGE_MS;
       if (from > to) throw badRequest('query.from', 'must not be after to');
-      const items = await queryAnnotations(
-        fastify.store.db,
-        {
-          from,
-          to,
-          kinds: q.kinds?.length ? q.kinds : ANNOTATION_KINDS,
-          service: q.service,
-          severities: q.severity,
-          risks: q.risk,
-          tags: q.tags,
-          limit: q.limit,
-          now,
-        },
-        () => maintenanceSource(fastify),
-      );
+      const query = {
+        from,
+        to,
+        kinds: q.kinds?.length ? q.kinds : ANNOTATION_KINDS,
+        service: q.service,
+        severities: q.severity,
+        risks: q.risk,
+        tags: q.tags,
+        limit: q.limit,
+        now,
+      };
+      const items = await annotationsFor(fastify, query);
       return { items };
     },
   );

@@ -42,6 +42,7 @@ function window(i: number): Omit<MaintenanceWindow, 'version' | 'createdAt' | 'u
     targets: [],
     changeId: null,
     enabled: true,
+    excludeFromSlos: [],
     source: 'api',
   };
 }

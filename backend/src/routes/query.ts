@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
+  ANNOTATION_SOURCES,
   BURN_RATE_WINDOWS,
   type Change,
   CHANGE_STATUSES,
@@ -26,7 +27,7 @@ import {
   ackDueAt,
   currentAndUpcoming,
 } from '@opsdeck/common';
-import { maintenanceSource, queryAnnotations } from '../annotations/query';
+import { annotationsFor } from '../annotations/query';
 import { ApiError, badRequest } from '../errors';
 import type { SloEvaluator } from '../slo/evaluator';
 import {
@@ -269,22 +270,16 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, index: number, f: Filters
       const services: Array<string | undefined> = f.service.length > 0 ? f.service : [undefined];
       const parts = await Promise.all(
         services.map((service) =>
-          queryAnnotations(
-            ctx.app.store.db,
-            {
-              from: ctx.from.getTime(),
-              to: ctx.to.getTime(),
-              kinds: q.annotationSources?.length
-                ? q.annotationSources
-                : ['incident', 'change', 'maintenance'],
-              service,
-              severities: f.severity as Incident['severity'][],
-              risks: f.risk as Change['risk'][],
-              limit,
-              now: ctx.now.getTime(),
-            },
-            () => maintenanceSource(ctx.app),
-          ),
+          annotationsFor(ctx.app, {
+            from: ctx.from.getTime(),
+            to: ctx.to.getTime(),
+            kinds: q.annotationSources?.length ? q.annotationSources : ANNOTATION_SOURCES,
+            service,
+            severities: f.severity as Incident['severity'][],
+            risks: f.risk as Change['risk'][],
+            limit,
+            now: ctx.now.getTime(),
+          }),
         ),
       );
       const annotations = parts

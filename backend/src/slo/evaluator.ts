@@ -13,6 +13,16 @@ import {
   errorBudgetRatio,
   errorRatioFromCounts,
   errorRatioQuery,
+  type EventCountQueries,
+  countLessExcluded,
+  excludedParts,
+  excludedSeconds,
+  exclusionTerms,
+  type ExclusionTerm,
+  parseDuration,
+  RECORD_OVERLAP,
+  recordedCountQueries,
+  type TimeRange,
   errorsQuery,
   eventCountQueries,
   eventsQuery,
@@ -33,6 +43,7 @@ import {
 import type { Clock } from '../clock';
 import { unprocessable } from '../errors';
 import type { PrometheusClient, RecordingRule, Sample, Series } from '../prometheus/client';
+import { ExcludedCounts } from '../exclusions/excluded-counts';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
 /** The SLO fields evaluation reads; a stored `Slo` fits. */
@@ -49,15 +60,27 @@ export interface BudgetRequest {
   burnWindow: string;
 }
 
+/** The exclusions (time ranges whose events do not count) of each SLO overlapping `range`, up to `now`. */
+export type ExclusionSource = (
+  sloIds: readonly string[],
+  range: TimeRange,
+  now: Date,
+) => Promise<ReadonlyMap<string, readonly TimeRange[]>>;
+
 export interface SloEvaluatorOptions {
   prometheus: PrometheusClient;
   clock: Clock;
+  /** where exclusions come from; without one nothing is excluded */
+  exclusions?: ExclusionSource;
   /** called with every status computed, e.g. to update gauges */
   onStatus?: (status: SloStatus) => void;
 }
 
 /** The shortest range evaluated: a calendar window that has just begun is judged on its first minute. */
 const MIN_RANGE_SECONDS = 60;
+/** The longest burn-rate window: exclusions are read back this far at least. */
+const LONGEST_BURN_SECONDS = Math.max(...BURN_RATE_WINDOWS.map(parseDuration));
+const NO_EXCLUSIONS: readonly TimeRange[] = [];
 
 /**
  * 422 for a stored definition that cannot become PromQL (written before selectors were parsed),
@@ -102,6 +125,13 @@ interface WindowAnswer {
  * indicator (another objective, another window, the same burn-rate windows) share them.
  */
 type WindowMemo = Map<string, Promise<WindowAnswer>>;
+
+/** What every window of one status evaluation shares: its instant, the SLO's exclusions, the memo. */
+interface WindowContext {
+  at: Date;
+  exclusions: readonly TimeRange[];
+  memo?: WindowMemo;
+}
 
 export class SloEvaluator {
   /** Rule names by SLO id, indexed once per rule list read (the client answers the same list for a while). */
@@ -159,20 +189,26 @@ export class SloEvaluator {
     batch?: RecordedBatch,
     knownMode?: QueryMode,
     memo?: WindowMemo,
+    knownExclusions?: readonly TimeRange[],
   ): Promise<SloStatus> {
-    const mode = knownMode ?? (await this.modeFor(slo));
     const elapsed = windowAt(slo.window, slo.timeZone, at).elapsed;
+    const [mode, exclusions] = await Promise.all([
+      knownMode ?? this.modeFor(slo),
+      knownExclusions ?? this.exclusionsOf([slo], at).then((m) => m.get(slo.id) ?? NO_EXCLUSIONS),
+    ]);
     const range = formatDuration(Math.max(rangeSeconds(elapsed), MIN_RANGE_SECONDS));
+    const ctx: WindowContext = { at, exclusions, memo };
 
     const overall = { ...slo, groupBy: [] };
     // A recorded burn-rate ratio is per group; summing ratios across groups would be wrong, so a
     // grouped SLO's overall burn rates come from the source metrics.
     const overallMode: QueryMode = slo.groupBy.length > 0 ? 'raw' : mode;
-    const batched = mode === 'rules' && batch ? this.fromBatch(slo, batch) : undefined;
+    const batched =
+      mode === 'rules' && batch && exclusions.length === 0 ? this.fromBatch(slo, batch) : undefined;
     const [total, groups] = await Promise.all([
-      batched ? Promise.resolve(batched) : this.indicators(overall, range, mode, overallMode, at, memo),
+      batched ? Promise.resolve(batched) : this.indicators(overall, range, mode, overallMode, ctx),
       slo.groupBy.length > 0
-        ? this.indicators(slo, range, mode, mode, at, memo)
+        ? this.indicators(slo, range, mode, mode, ctx)
         : Promise.resolve(new Map<string, Indicators & { labels: Record<string, string> }>()),
     ]);
     const one = total.get(groupKey({}, [])) ?? {
@@ -198,6 +234,7 @@ export class SloEvaluator {
       objective: objectiveFraction(slo.objective),
       window: { start: iso(elapsed.start), end: iso(elapsed.end) },
       ...top,
+      excludedSeconds: excludedSeconds(excludedParts(exclusions, elapsed)),
       source: mode,
       ...(slo.groupBy.length > 0 ? { groups: groupStatuses } : {}),
     };
@@ -221,19 +258,45 @@ export class SloEvaluator {
       if (problem) errors.push({ id: slo.id, error: problem });
       return problem === null;
     });
+    const exclusions = await this.exclusionsOf(slos, at);
+    const excluded = (s: EvaluatedSlo) => exclusions.get(s.id) ?? NO_EXCLUSIONS;
     // a failed rules or batch read leaves every SLO to its own queries, which report their own errors
-    const recorded = this.readRecorded(this.batchable(slos), at).catch(() => undefined);
+    const recorded = this.readRecorded(
+      this.batchable(slos).filter((s) => excluded(s).length === 0),
+      at,
+    ).catch(() => undefined);
     const modes = await this.modesFor(slos).catch(() => undefined);
     const batch = modes ? await recorded : undefined;
     const memo: WindowMemo = new Map();
     const results = await Promise.allSettled(
-      slos.map((s, i) => this.evaluate(s, at, batch, modes?.[i], memo)),
+      slos.map((s, i) => this.evaluate(s, at, batch, modes?.[i], memo, excluded(s))),
     );
     const items: SloStatus[] = [];
     results.forEach((r, i) =>
       r.status === 'fulfilled' ? items.push(r.value) : errors.push({ id: slos[i]!.id, error: r.reason }),
     );
     return { items, errors };
+  }
+
+  /**
+   * Each SLO's exclusions that touch what a status at `at` reads: its window's elapsed part or the
+   * longest burn-rate window, whichever reaches further back.
+   */
+  private async exclusionsOf(
+    slos: readonly EvaluatedSlo[],
+    at: Date,
+  ): Promise<ReadonlyMap<string, readonly TimeRange[]>> {
+    const source = this.options.exclusions;
+    if (!source || slos.length === 0) return new Map();
+    const start = Math.min(
+      at.getTime() - LONGEST_BURN_SECONDS * 1000,
+      ...slos.map((s) => windowAt(s.window, s.timeZone, at).elapsed.start.getTime()),
+    );
+    return source(
+      slos.map((s) => s.id),
+      { start: new Date(start), end: at },
+      at,
+    );
   }
 
   /** SLOs whose whole status the batch can answer once on rules: ungrouped, rolling window. */
@@ -309,15 +372,21 @@ export class SloEvaluator {
     range: string,
     mode: QueryMode,
     burnMode: QueryMode,
-    at: Date,
-    memo?: WindowMemo,
+    ctx: WindowContext,
   ): Promise<Map<string, Indicators & { labels: Record<string, string> }>> {
+    const at = ctx.at;
     const guardWindows = slo.minEvents > 0 ? GUARD_WINDOWS : [];
-    // raw guard counts are the burn windows' event queries again, answered once by the client
+    const burnAnswers = BURN_RATE_WINDOWS.map((w) => this.window(slo, w, burnMode, ctx, false));
+    // raw guard counts are the burn windows' event queries again, answered once by the client; a
+    // guard window touching an exclusion takes the events of its burn window, less the excluded part
+    const guardEvents = (w: string) =>
+      this.termsOf(ctx, w).length > 0
+        ? burnAnswers[BURN_RATE_WINDOWS.indexOf(w)]!.then((a) => a.events)
+        : this.options.prometheus.instant(eventsQuery(slo, w, mode), at);
     const [window, burns, guards] = await Promise.all([
-      this.window(slo, range, mode, at, true, memo),
-      Promise.all(BURN_RATE_WINDOWS.map((w) => this.window(slo, w, burnMode, at, false, memo))),
-      Promise.all(guardWindows.map((w) => this.options.prometheus.instant(eventsQuery(slo, w, mode), at))),
+      this.window(slo, range, mode, ctx, true),
+      Promise.all(burnAnswers),
+      Promise.all(guardWindows.map(guardEvents)),
     ]);
     const out = new Map<string, Indicators & { labels: Record<string, string> }>();
     const entry = (labels: Record<string, string>) => {
@@ -350,37 +419,87 @@ export class SloEvaluator {
     slo: EvaluatedSlo,
     range: string,
     mode: QueryMode,
-    at: Date,
+    ctx: WindowContext,
     withEvents: boolean,
-    memo?: WindowMemo,
   ): Promise<WindowAnswer> {
     const prom = this.options.prometheus;
+    const { at, memo } = ctx;
+    const terms = this.termsOf(ctx, range);
+    if (terms.length > 0) {
+      // exclusions are per SLO: these answers are not shared through the memo
+      return mode === 'rules'
+        ? this.countsLessExcluded(slo, recordedCountQueries, RECORD_OVERLAP, range, at, terms)
+        : this.countsLessExcluded(slo, eventCountQueries, 1, range, at, terms);
+    }
     if (mode === 'rules') {
       return Promise.all([
         prom.instant(errorRatioQuery(slo, range, mode), at),
         withEvents ? prom.instant(eventsQuery(slo, range, mode), at) : Promise.resolve([]),
       ]).then(([ratios, events]) => ({ ratios, events }));
     }
-    if (!memo) return this.rawWindow(slo, range, at);
+    if (!memo) return this.countsLessExcluded(slo, eventCountQueries, 1, range, at, []);
     const key = JSON.stringify([slo.indicator, slo.groupBy, range]);
     let answer = memo.get(key);
     if (!answer) {
-      answer = this.rawWindow(slo, range, at);
+      answer = this.countsLessExcluded(slo, eventCountQueries, 1, range, at, []);
       memo.set(key, answer);
     }
     return answer;
   }
 
-  private async rawWindow(slo: EvaluatedSlo, range: string, at: Date): Promise<WindowAnswer> {
+  /** The excluded parts of the `range` ending at the context's instant, as PromQL terms. */
+  private termsOf(ctx: WindowContext, range: string): ExclusionTerm[] {
+    if (ctx.exclusions.length === 0) return [];
+    const window = { start: new Date(ctx.at.getTime() - parseDuration(range) * 1000), end: ctx.at };
+    return exclusionTerms(ctx.exclusions, window);
+  }
+
+  /**
+   * Error ratio and events over `range` per group from the two counts `queries` builds (raw: the
+   * source metrics; rules: sums of the recorded 5m increases, which count each event `overlap`
+   * times), each less the same counts over every excluded part, read at the part's end (`@ end`).
+   * Without exclusions: two queries, divided here, so each series is read once.
+   */
+  private async countsLessExcluded(
+    slo: EvaluatedSlo,
+    queries: (slo: EvaluatedSlo, range: string) => EventCountQueries,
+    overlap: number,
+    range: string,
+    at: Date,
+    terms: readonly ExclusionTerm[],
+  ): Promise<WindowAnswer> {
     const prom = this.options.prometheus;
-    const q = eventCountQueries(slo, range);
-    const [totals, counted] = await Promise.all([prom.instant(q.total, at), prom.instant(q.counted, at)]);
-    const countedByGroup = new Map(counted.map((s) => [groupKey(s.labels, slo.groupBy), s.value]));
-    const ratios = totals.map((t) => ({
-      labels: t.labels,
-      value: errorRatioFromCounts(t.value, countedByGroup.get(groupKey(t.labels, slo.groupBy)), q.countedIs),
-    }));
-    return { ratios, events: totals };
+    const q = queries(slo, range);
+    const read = (query: string, t: Date) =>
+      prom
+        .instant(query, t)
+        .then((samples) => new Map(samples.map((s) => [groupKey(s.labels, slo.groupBy), s.value])));
+    const [totals, counted, excludedTotals, excludedCounted] = await Promise.all([
+      prom.instant(q.total, at),
+      read(q.counted, at),
+      Promise.all(terms.map((t) => read(queries(slo, t.range).total, t.at))),
+      Promise.all(terms.map((t) => read(queries(slo, t.range).counted, t.at))),
+    ]);
+    const ratios: Sample[] = [];
+    const events: Sample[] = [];
+    for (const t of totals) {
+      const key = groupKey(t.labels, slo.groupBy);
+      const total = countLessExcluded(
+        t.value,
+        excludedTotals.map((m) => m.get(key)),
+      )!;
+      const c = counted.get(key);
+      const kept =
+        c === undefined
+          ? undefined
+          : countLessExcluded(
+              c,
+              excludedCounted.map((m) => m.get(key)),
+            );
+      ratios.push({ labels: t.labels, value: errorRatioFromCounts(total, kept, q.countedIs) });
+      events.push({ labels: t.labels, value: total / overlap });
+    }
+    return { ratios, events };
   }
 
   /**
@@ -392,25 +511,42 @@ export class SloEvaluator {
     const problem = definitionProblem(slo);
     if (problem) throw problem;
     const prom = this.options.prometheus;
-    const mode = await this.modeFor(slo);
     const window = parseWindow(slo.window);
     const step = req.stepSeconds;
     const budgetRatio = errorBudgetRatio(slo.objective);
-    const burnSeries = prom.range(errorRatioQuery(slo, req.burnWindow, mode), req.from, req.to, step);
+    const burnSeconds = parseDuration(req.burnWindow);
+    // how far back the first point's windows reach: exclusions from there on count
+    const reach = Math.min(
+      req.from.getTime() - burnSeconds * 1000,
+      window.kind === 'rolling'
+        ? req.from.getTime() - window.seconds * 1000
+        : calendarPeriod(
+            window.period,
+            slo.timeZone,
+            new Date(req.from.getTime() - step * 1000),
+          ).start.getTime(),
+    );
+    const span = { start: new Date(reach), end: req.to };
+    const [ruleMode, exclusions] = await Promise.all([this.modeFor(slo), this.exclusionsIn(slo, span)]);
+    const parts = excludedParts(exclusions, span);
+    const keyOf = (labels: Record<string, string>) => groupKey(labels, slo.groupBy);
+    // with exclusions the series are counts less the excluded steps, read from the source metrics
+    const excluded = parts.length > 0 ? await ExcludedCounts.read(prom, slo, parts, step, keyOf) : undefined;
+    const mode: QueryMode = excluded ? 'raw' : ruleMode;
+    const ratioSeries = (range: string) =>
+      excluded
+        ? this.ratioLessExcluded(slo, range, req, excluded)
+        : prom.range(errorRatioQuery(slo, range, mode), req.from, req.to, step);
+    const burnSeries = ratioSeries(req.burnWindow);
     // Awaited below; until then a rejection must count as handled, or a failing remaining-budget query
     // thrown first would leave it unhandled and end the process.
     burnSeries.catch(() => undefined);
     let remaining: Map<string, { labels: Record<string, string>; points: [number, number][] }>;
     if (window.kind === 'rolling') {
-      const series = await prom.range(
-        errorRatioQuery(slo, formatDuration(window.seconds), mode),
-        req.from,
-        req.to,
-        step,
-      );
+      const series = await ratioSeries(formatDuration(window.seconds));
       remaining = this.byGroup(slo, series, (v) => 1 - v / budgetRatio);
     } else {
-      remaining = await this.calendarRemaining(slo, window.period, req, budgetRatio);
+      remaining = await this.calendarRemaining(slo, window.period, req, budgetRatio, excluded);
     }
     const burns = this.byGroup(slo, await burnSeries, (v) => burnRate(v, slo.objective));
     const keys = [...new Set([...remaining.keys(), ...burns.keys()])].sort();
@@ -431,6 +567,41 @@ export class SloEvaluator {
     };
   }
 
+  /** An SLO's exclusions overlapping `range`, up to now. */
+  private async exclusionsIn(slo: EvaluatedSlo, range: TimeRange): Promise<readonly TimeRange[]> {
+    const source = this.options.exclusions;
+    if (!source) return NO_EXCLUSIONS;
+    return (await source([slo.id], range, this.now())).get(slo.id) ?? NO_EXCLUSIONS;
+  }
+
+  /**
+   * Error ratio over `range` ending at each point, bad and total events each less the excluded
+   * steps inside that window (at the series' step resolution).
+   */
+  private async ratioLessExcluded(
+    slo: EvaluatedSlo,
+    range: string,
+    req: BudgetRequest,
+    excluded: ExcludedCounts,
+  ): Promise<Series[]> {
+    const prom = this.options.prometheus;
+    const [bad, total] = await Promise.all([
+      prom.range(errorsQuery(slo, range), req.from, req.to, req.stepSeconds),
+      prom.range(totalQuery(slo, range), req.from, req.to, req.stepSeconds),
+    ]);
+    const badByGroup = new Map(bad.map((s) => [groupKey(s.labels, slo.groupBy), new Map(s.points)]));
+    const seconds = parseDuration(range);
+    return total.map((s) => {
+      const key = groupKey(s.labels, slo.groupBy);
+      const points = s.points.map(([t, events]): [number, number] => {
+        const errors = badByGroup.get(key)?.get(t) ?? NaN;
+        const kept = events - excluded.between(key, 'total', t - seconds, t);
+        return [t, (errors - excluded.between(key, 'bad', t - seconds, t)) / kept];
+      });
+      return { labels: s.labels, points };
+    });
+  }
+
   private byGroup(slo: EvaluatedSlo, series: Series[], map: (v: number) => number) {
     const out = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
     for (const s of series) {
@@ -445,6 +616,7 @@ export class SloEvaluator {
     period: 'week' | 'month' | 'quarter',
     req: BudgetRequest,
     budgetRatio: number,
+    excluded?: ExcludedCounts,
   ) {
     const step = req.stepSeconds;
     const range = formatDuration(step);
@@ -471,8 +643,10 @@ export class SloEvaluator {
       const key = groupKey(s.labels, slo.groupBy);
       const errs = errorsByGroup.get(key);
       let periodStart = firstPeriod.getTime();
-      let sumErrors = before(errorsBefore, key);
-      let sumTotal = before(totalsBefore, key);
+      const excludedBefore = (count: 'bad' | 'total') =>
+        excluded?.between(key, count, firstPeriod.getTime() / 1000, firstIncreaseStart.getTime() / 1000) ?? 0;
+      let sumErrors = before(errorsBefore, key) - excludedBefore('bad');
+      let sumTotal = before(totalsBefore, key) - excludedBefore('total');
       const points: [number, number][] = [];
       for (const [t, total] of s.points) {
         // an increase ending at t covers (t − step, t]: it belongs to the period containing t − step
@@ -482,8 +656,8 @@ export class SloEvaluator {
           sumErrors = 0;
           sumTotal = 0;
         }
-        sumErrors += errs?.get(t) ?? 0;
-        sumTotal += total;
+        sumErrors += (errs?.get(t) ?? 0) - (excluded?.between(key, 'bad', t - step, t) ?? 0);
+        sumTotal += total - (excluded?.between(key, 'total', t - step, t) ?? 0);
         points.push([t, 1 - sumErrors / sumTotal / budgetRatio]);
       }
       out.set(key, { labels: Object.fromEntries(slo.groupBy.map((l) => [l, s.labels[l] ?? ''])), points });

@@ -11,6 +11,7 @@ import { ApiError, badRequest } from '../errors';
 import { prometheusPlugin } from '../prometheus/plugin';
 import type { PrometheusClient } from '../prometheus/client';
 import { errorResponses } from '../routes/crud';
+import { exclusionRanges } from '../exclusions/store';
 import { SloEvaluator } from './evaluator';
 import { SloBatchStatus, SloBudget, SloStatus } from './status';
 
@@ -101,6 +102,13 @@ export const sloStatusRoutes = fp<SloStatusOptions>(
     const evaluator = new SloEvaluator({
       prometheus: fastify.prometheus,
       clock: fastify.clock,
+      exclusions: async (ids, range, now) =>
+        new Map(
+          [...(await fastify.sloExclusions.effective(ids, range, now))].map(([id, list]) => [
+            id,
+            exclusionRanges(list),
+          ]),
+        ),
       onStatus: installGauges(fastify),
     });
     fastify.decorate('sloEvaluator', evaluator);
@@ -205,5 +213,5 @@ export const sloStatusRoutes = fp<SloStatusOptions>(
       },
     );
   },
-  { name: 'opsdeck-slo-status' },
+  { name: 'opsdeck-slo-status', dependencies: ['opsdeck-slo-exclusions'] },
 );

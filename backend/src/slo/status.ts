@@ -34,6 +34,9 @@ export const SloStatus = z.object({
   ...Indicators,
   alerts: Alerts.describe('page/ticket when any group fires (the generated alerts fire per group)'),
   source: z.enum(['raw', 'rules']).describe("rules when Prometheus has this SLO's recording rules loaded"),
+  excludedSeconds: z
+    .number()
+    .describe('seconds of the window left out by exclusions (adjustments, maintenance occurrences)'),
   groups: z.array(SloGroupStatus).optional(),
 });
 export type SloStatus = z.infer<typeof SloStatus>;

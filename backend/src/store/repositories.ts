@@ -50,7 +50,12 @@ export const MAINTENANCE_WINDOWS: DocumentKind<MaintenanceWindow> = {
   table: 'maintenance_windows',
   entity: 'maintenance window',
   timeColumn: 'updated_at',
-  columns: (d) => ({ service: d.service, enabled: d.enabled ? 1 : 0, source: d.source }),
+  columns: (d) => ({
+    service: d.service,
+    enabled: d.enabled ? 1 : 0,
+    source: d.source,
+    exclude_from_slos: (d.excludeFromSlos ?? []).join(' '),
+  }),
 };
 
 export const RUNBOOKS: DocumentKind<Runbook> = {

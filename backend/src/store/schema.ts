@@ -34,6 +34,8 @@ export interface MaintenanceWindowsTable extends DocumentColumns {
   service: string | null;
   enabled: number;
   source: string;
+  /** the window's excludeFromSlos ids, space-separated; empty when it excludes nothing */
+  exclude_from_slos: string;
 }
 
 export interface RunbooksTable extends DocumentColumns {
@@ -44,6 +46,16 @@ export interface RunbooksTable extends DocumentColumns {
 export interface SlosTable extends DocumentColumns {
   service: string;
   source: string;
+}
+
+export interface SloExclusionsTable {
+  id: string;
+  slo_id: string;
+  start_at: number;
+  end_at: number;
+  reason: string;
+  created_at: number;
+  created_by: string;
 }
 
 export interface TimelineEntriesTable {
@@ -104,6 +116,7 @@ export interface Database {
   maintenance_windows: MaintenanceWindowsTable;
   runbooks: RunbooksTable;
   slos: SlosTable;
+  slo_exclusions: SloExclusionsTable;
   timeline_entries: TimelineEntriesTable;
   postmortems: PostmortemsTable;
   action_items: ActionItemsTable;

@@ -5,3 +5,4 @@ export * from './maintenance-window';
 export * from './runbook';
 export * from './query';
 export * from './alertmanager-webhook';
+export * from './slo-exclusion';

@@ -6,6 +6,7 @@ import {
   ServiceName,
   ShortText,
   Stored,
+  Slug,
   Timestamp,
   VersionField,
 } from './primitives';
@@ -118,6 +119,10 @@ const WindowFields = {
     .describe('Alertmanager base URLs or "grafana"; empty means every configured target'),
   changeId: z.string().max(100).nullable(),
   enabled: z.boolean(),
+  excludeFromSlos: z
+    .array(Slug)
+    .max(50)
+    .describe("ids of SLOs whose error budgets leave out this window's past and open occurrences"),
 };
 
 export const MaintenanceWindowCreate = z.strictObject({
@@ -128,6 +133,7 @@ export const MaintenanceWindowCreate = z.strictObject({
   targets: WindowFields.targets.default([]),
   changeId: WindowFields.changeId.default(null),
   enabled: WindowFields.enabled.default(true),
+  excludeFromSlos: WindowFields.excludeFromSlos.default([]),
 });
 export type MaintenanceWindowCreate = z.input<typeof MaintenanceWindowCreate>;
 
@@ -144,6 +150,7 @@ export const MaintenanceWindow = z.object({
   targets: z.array(z.string()),
   changeId: z.string().nullable(),
   enabled: z.boolean(),
+  excludeFromSlos: z.array(z.string()).default([]),
   source: z.enum(['api', 'provisioning']),
 });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;

@@ -23,7 +23,7 @@ export const OpsdeckQuery = z.object({
   severity: Filter.describe('S1–S4, comma-separated'),
   risk: Filter.describe('Low, Med, High, comma-separated'),
   status: Filter.describe('incident or change statuses, comma-separated'),
-  annotationSources: z.array(z.enum(ANNOTATION_SOURCES)).max(3).optional(),
+  annotationSources: z.array(z.enum(ANNOTATION_SOURCES)).max(ANNOTATION_SOURCES.length).optional(),
   variable: z.enum(VARIABLE_SOURCES).optional(),
   burndownPoints: z
     .number()

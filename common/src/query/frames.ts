@@ -66,7 +66,7 @@ export const QUERY_KIND_FILTERS: Readonly<Record<QueryKind, readonly QueryFilter
 export const VARIABLE_SOURCES = ['services', 'slos', 'severities'] as const;
 export type VariableSource = (typeof VARIABLE_SOURCES)[number];
 
-export const ANNOTATION_SOURCES = ['incident', 'change', 'maintenance'] as const;
+export const ANNOTATION_SOURCES = ['incident', 'change', 'maintenance', 'exclusion'] as const;
 export type AnnotationSource = (typeof ANNOTATION_SOURCES)[number];
 
 /** Frame names, so a panel can tell an SLO status frame from any other frame it is given. */

@@ -4,3 +4,4 @@ export * from './math';
 export * from './promql';
 export * from './rules';
 export * from './import';
+export * from './exclusions';

@@ -52,7 +52,7 @@ describe('sloRuleGroup', () => {
       exhaustion: string,
     ) => ({
       alert: 'SloErrorBudgetBurn',
-      expr: `slo:sli_error:ratio_rate${long}{slo="api-availability"} > ${threshold} and slo:sli_error:ratio_rate${short}{slo="api-availability"} > ${threshold}${guard}`,
+      expr: `slo:sli_error:ratio_rate${long}{slo="api-availability"} > ${threshold} and slo:sli_error:ratio_rate${short}{slo="api-availability"} > ${threshold}${guard} unless on() max_over_time(opsdeck_slo_excluded{slo="api-availability"}[${short}]) > 0`,
       for: forDuration,
       labels: {
         team: 'core',
@@ -138,7 +138,7 @@ describe('sloRuleGroup', () => {
     expect(group.rules.every((r) => r.labels.service === undefined)).toBe(true);
     const [page] = alerts(group.rules);
     expect(page?.expr).toBe(
-      'slo:sli_error:ratio_rate1h{slo="http-5xx"} > 0.144 and slo:sli_error:ratio_rate5m{slo="http-5xx"} > 0.144',
+      'slo:sli_error:ratio_rate1h{slo="http-5xx"} > 0.144 and slo:sli_error:ratio_rate5m{slo="http-5xx"} > 0.144 unless on() max_over_time(opsdeck_slo_excluded{slo="http-5xx"}[5m]) > 0',
     );
     expect(page?.annotations.summary).toBe(
       '5xx rate: error budget burning 14.4x too fast (service={{ $labels.service }})',

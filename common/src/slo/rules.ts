@@ -1,6 +1,7 @@
 // Prometheus rule groups for SLOs: the recording rules of promql.ts plus multi-window multi-burn-rate
 // alerts, a group per SLO and a slower one for its window, as objects and as a YAML file for `rule_files`.
 import { stringify } from 'yaml';
+import { excludedWithin } from './exclusions';
 import { BURN_RATE_ALERTS, burnRateFactor, errorBudgetRatio, objectiveFraction, roundRatio } from './math';
 import {
   RECORDED,
@@ -136,7 +137,8 @@ function burnAlert(
   };
   return {
     alert: SLO_ALERT_NAME,
-    expr: conditions.join(' and '),
+    // planned work and adjustments: no row fires while its short window touches an exclusion
+    expr: `${conditions.join(' and ')} unless on() ${excludedWithin(slo.id, alert.short)}`,
     for: alert.for,
     labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, templateLiteral(v)])),
     annotations,
