@@ -23,6 +23,10 @@ module.exports = {
     pluginProject('datasource-plugin'),
     pluginProject('panel-plugin'),
     pluginProject('app-plugin'),
+    // The same plugin tests on Grafana 13.2 with React 19 (.config/grafana-13.2, installed by .ci/run).
+    pluginProject('datasource-plugin', '13.2'),
+    pluginProject('panel-plugin', '13.2'),
+    pluginProject('app-plugin', '13.2'),
     pluginJsonProject,
     pluginBrowserProject,
     { ...pluginBrowserProject, displayName: 'app-browser', roots: ['<rootDir>/app-plugin/browser'] },

@@ -22,6 +22,9 @@ const ESM_PACKAGES = [
   'memoize',
   'mimic-function',
   '@wojtekmaj/[a-z-]+',
+  // @grafana/* 13.2
+  '@react-hookz/[a-z-]+',
+  '@ver0/[a-z-]+',
 ];
 
 const swc = [
@@ -34,10 +37,14 @@ const swc = [
   },
 ];
 
-/** One jest project per plugin folder: its `src/**\/*.test.ts(x)` in jsdom. */
-function pluginProject(dir) {
+/**
+ * One jest project per plugin folder: its `src/**\/*.test.ts(x)` in jsdom, against the root's
+ * @grafana/* 13.1 with React 18, or with `runtime: '13.2'` against @grafana/* 13.2 with React 19.
+ */
+function pluginProject(dir, runtime = '13.1') {
+  const second = runtime === '13.2';
   return {
-    displayName: dir,
+    displayName: second ? `${dir}@grafana-13.2` : dir,
     rootDir: ROOT,
     roots: [`<rootDir>/${dir}/src`],
     testEnvironment: 'jsdom',
@@ -48,7 +55,10 @@ function pluginProject(dir) {
       '^@opsdeck/common$': '<rootDir>/common/src/index.ts',
       '\\.(css|scss|sass)$': '<rootDir>/.config/jest-style-stub.js',
     },
+    // The second runtime's own package (.config/grafana-13.2) provides what Grafana shares.
+    ...(second ? { resolver: '<rootDir>/.config/jest-resolver-grafana-13.2.js' } : {}),
     setupFilesAfterEnv: ['<rootDir>/.config/jest-setup.js'],
+    globals: { GRAFANA_RUNTIME: runtime },
   };
 }
 

@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
+const { DefinePlugin } = require('webpack');
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -66,7 +67,8 @@ module.exports = (env = {}) => {
     },
     context: srcDir,
     devtool: production ? 'source-map' : 'eval-source-map',
-    entry: { module: `./${entry}` },
+    // public-path.js first, so chunks load from wherever Grafana serves the plugin.
+    entry: { module: [path.join(__dirname, 'public-path.js'), `./${entry}`] },
     externals: EXTERNALS,
     mode: production ? 'production' : 'development',
     module: {
@@ -101,6 +103,8 @@ module.exports = (env = {}) => {
     output: {
       clean: true,
       filename: '[name].js',
+      // Lazy chunks carry their content hash: a new plugin version never meets a cached old chunk.
+      chunkFilename: production ? '[name].[contenthash:8].js' : '[name].js',
       library: { type: 'amd' },
       path: path.join(pluginDir, 'dist'),
       publicPath: `public/plugins/${pluginJson.id}/`,
@@ -108,6 +112,7 @@ module.exports = (env = {}) => {
     },
     performance: { hints: false },
     plugins: [
+      new DefinePlugin({ __OPSDECK_PLUGIN_ID__: JSON.stringify(pluginJson.id) }),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'plugin.json', to: '.', transform: fill },

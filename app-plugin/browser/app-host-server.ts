@@ -1,5 +1,6 @@
 // Serves the app's browser check: the host page at every /a/opsdeck-sre-app/… URL, the host script,
-// the built app under /public/plugins/opsdeck-sre-app/, and Grafana's plugin proxy route to the backend.
+// the built app under /public/plugins/opsdeck-sre-app/ (and under /grafana/…, as a Grafana served from a
+// sub-path serves it), and Grafana's plugin proxy route to the backend.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,9 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** A second place the built app is served from, as Grafana behind `root_url = …/grafana/` serves it. */
+export const SUB_PATH = '/grafana';
+
 export interface AppHost {
   url: string;
   close(): Promise<void>;
@@ -34,11 +38,11 @@ export async function startAppHost(settings: AppSettings): Promise<AppHost> {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname.startsWith(`/api/plugin-proxy/${PLUGIN_ID}/`))
       return proxyAppRequest(req, res, settings);
-    if (url.pathname.startsWith(`/public/plugins/${PLUGIN_ID}/`)) {
-      const file = path.join(
-        APP_DIST,
-        path.normalize(url.pathname.slice(`/public/plugins/${PLUGIN_ID}/`.length)),
-      );
+    const pluginBase = [`/public/plugins/${PLUGIN_ID}/`, `${SUB_PATH}/public/plugins/${PLUGIN_ID}/`].find(
+      (base) => url.pathname.startsWith(base),
+    );
+    if (pluginBase) {
+      const file = path.join(APP_DIST, path.normalize(url.pathname.slice(pluginBase.length)));
       return file.startsWith(APP_DIST) ? sendFile(res, file) : void res.writeHead(403).end();
     }
     if (url.pathname === '/' || url.pathname.startsWith(APP_BASE))

@@ -14,6 +14,8 @@ interface HostWindow {
   opsdeckTheme?: 'light' | 'dark';
   opsdeckRole?: keyof typeof OrgRole;
   opsdeckAppReady?: boolean;
+  /** where Grafana serves the app's module.js (a sub-path or CDN in some installs) */
+  opsdeckModuleUrl?: string;
 }
 const host = window as unknown as HostWindow;
 
@@ -67,7 +69,8 @@ async function start() {
     },
   };
   setBackendSrv(backendSrv as never);
-  const { plugin } = (await host.opsdeckHost.loadAmd('/public/plugins/opsdeck-sre-app/module.js')) as {
+  const moduleUrl = host.opsdeckModuleUrl ?? '/public/plugins/opsdeck-sre-app/module.js';
+  const { plugin } = (await host.opsdeckHost.loadAmd(moduleUrl)) as {
     plugin: AppPlugin;
   };
   const theme = createTheme({ colors: { mode: host.opsdeckTheme ?? 'light' } });

@@ -4,7 +4,7 @@
 // timeline, resolves, writes the postmortem, and sees a High-risk change refused with the next slot.
 // Screenshots land in .tmp/screenshots (and docs/screenshots with OPSDECK_UPDATE_SCREENSHOTS=1).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import {
   freePort,
   startPrometheus,
 } from '../../datasource-plugin/src/test-support/opsdeck-stack';
-import { type AppHost, startAppHost } from './app-host-server';
+import { type AppHost, SUB_PATH, startAppHost } from './app-host-server';
 import appHostConfig from './webpack.app-host.js';
 
 jest.setTimeout(600_000);
@@ -116,14 +116,32 @@ afterAll(async () => {
   await prometheus?.stop();
 });
 
-async function open(pathAndQuery: string, theme: 'light' | 'dark' = 'light'): Promise<Page> {
+interface OpenOptions {
+  /** where the host loads module.js from, as Grafana hands it to its AMD loader */
+  moduleUrl?: string;
+  /** collects the URLs of the scripts the page loads */
+  scripts?: string[];
+}
+
+async function open(
+  pathAndQuery: string,
+  theme: 'light' | 'dark' = 'light',
+  { moduleUrl, scripts }: OpenOptions = {},
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  if (scripts)
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
-  await page.addInitScript((t) => Object.assign(window, { opsdeckTheme: t }), theme);
+  await page.addInitScript(
+    ({ t, m }) => Object.assign(window, { opsdeckTheme: t, ...(m ? { opsdeckModuleUrl: m } : {}) }),
+    { t: theme, m: moduleUrl },
+  );
   await page.goto(`${host.url}${pathAndQuery}`);
   await page.waitForFunction(
     () => (window as unknown as { opsdeckAppReady?: boolean }).opsdeckAppReady === true,
@@ -235,11 +253,32 @@ describe('opsdeck app in Chromium', () => {
     await page.close();
   });
 
-  it('loaded without page errors or dialogs, and the module stays small', () => {
+  it('loads its pages as chunks from wherever Grafana serves the plugin', async () => {
+    for (const base of ['', SUB_PATH]) {
+      const scripts: string[] = [];
+      const pluginPath = `${base}/public/plugins/opsdeck-sre-app/`;
+      const page = await open(`${APP}/runbooks`, 'light', { moduleUrl: `${pluginPath}module.js`, scripts });
+      await page.getByRole('heading', { name: 'Runbooks' }).first().waitFor();
+      const chunks = scripts.filter((s) => s !== `${pluginPath}module.js` && s.includes('/plugins/'));
+      expect(chunks).toEqual(expect.arrayContaining([expect.stringMatching(/\/pages\.[0-9a-f]{8}\.js$/)]));
+      for (const chunk of chunks) expect(chunk.startsWith(pluginPath)).toBe(true);
+      await page.close();
+    }
+  });
+
+  it('loaded without page errors or dialogs, and what preload loads on every page stays small', () => {
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
-    const size = statSync(path.join(ROOT, 'app-plugin', 'dist', 'module.js')).size;
-    expect(size).toBeLessThan(600 * 1024);
-    expect(existsSync(path.join(ROOT, 'app-plugin', 'dist', 'plugin.json'))).toBe(true);
+    const dist = path.join(ROOT, 'app-plugin', 'dist');
+    // Grafana loads module.js on every page of every user (preload); the pages come as chunks.
+    expect(statSync(path.join(dist, 'module.js')).size).toBeLessThanOrEqual(150 * 1024);
+    const files = readdirSync(dist);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pages\.[0-9a-f]{8}\.js$/),
+        expect.stringMatching(/^config\.[0-9a-f]{8}\.js$/),
+      ]),
+    );
+    expect(existsSync(path.join(dist, 'plugin.json'))).toBe(true);
   });
 });

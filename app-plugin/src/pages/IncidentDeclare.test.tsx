@@ -80,6 +80,30 @@ describe('IncidentDeclare', () => {
     expect(calls.map((c) => c.method)).toEqual(['POST']);
   });
 
+  it('keeps the alert and the Explore time range the other links pass', async () => {
+    useApp(backend.url);
+    const { unmount } = render(
+      <IncidentDeclare search={new URLSearchParams({ alert: 'APIElevatedErrors', service: 'api' })} />,
+    );
+    expect(screen.getByText('From an alert')).toBeInTheDocument();
+    expect(screen.getByLabelText(/Title/)).toHaveValue('APIElevatedErrors: ');
+    unmount();
+    const calls = useApp(backend.url);
+    render(
+      <IncidentDeclare
+        search={new URLSearchParams({ from: '2026-11-29T08:00:00.000Z', to: '2026-11-29T10:00:00.000Z' })}
+      />,
+    );
+    expect(screen.getByText('From Explore')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Title/), 'latency spike');
+    await userEvent.type(screen.getByLabelText(/Service/), 'api');
+    await userEvent.click(screen.getByRole('button', { name: 'Declare S2' }));
+    await waitFor(() => expect(calls).toHaveLength(1));
+    expect(calls[0]!.body).toMatchObject({
+      source: { timeRange: { from: '2026-11-29T08:00:00.000Z', to: '2026-11-29T10:00:00.000Z' } },
+    });
+  });
+
   it('names a pre-filled field that has no input of its own', async () => {
     const calls = useApp(backend.url);
     render(<IncidentDeclare search={new URLSearchParams({ dashboardUid: 'x'.repeat(150) })} />);

@@ -1,5 +1,5 @@
 // Declare an incident: title, service, severity (with the matrix explained) and where it came from;
-// pre-filled from the panel menu extension (dashboard, panel, time range). Validated with IncidentCreate.
+// pre-filled from the extension links (panel menu, Explore, alert instance). Validated with IncidentCreate.
 import { IncidentCreate, type Incident, type Severity } from '@opsdeck/common';
 import { Alert, Button, Field, Stack, TextArea } from '@grafana/ui';
 import React, { useMemo, useState } from 'react';
@@ -15,14 +15,14 @@ import { useSubmit } from '../hooks/useSubmit';
 import { canWrite } from '../role';
 import { fieldErrors, serverFieldErrors } from '../validation';
 
-/** The incident's source from the query string the "Declare incident" panel link writes. */
+/** The incident's source from the query string the "Declare incident" links write. */
 export function sourceFromQuery(search: URLSearchParams, origin: string) {
   const dashboardUid = search.get('dashboardUid') ?? undefined;
   const panelId = search.get('panelId') ? Number(search.get('panelId')) : undefined;
   const from = search.get('from') ?? undefined;
   const to = search.get('to') ?? undefined;
   const alert = search.get('alert') ?? undefined;
-  if (!dashboardUid && !alert) return null;
+  if (!dashboardUid && !alert && !(from && to)) return null;
   const params = new URLSearchParams();
   if (panelId !== undefined) params.set('viewPanel', String(panelId));
   if (from) params.set('from', String(Date.parse(from)));
@@ -37,11 +37,18 @@ export function sourceFromQuery(search: URLSearchParams, origin: string) {
   };
 }
 
+function sourceTitle(source: { dashboardUid?: string; alert?: string }): string {
+  if (source.dashboardUid) return 'From a dashboard panel';
+  return source.alert ? 'From an alert' : 'From Explore';
+}
+
 export function IncidentDeclare({ search }: { search: URLSearchParams }) {
   const source = useMemo(() => sourceFromQuery(search, window.location.origin), [search]);
   const panelTitle = search.get('panelTitle');
   const dashboardTitle = search.get('dashboardTitle');
-  const [title, setTitle] = useState(panelTitle ? `${panelTitle}: ` : '');
+  const [title, setTitle] = useState(
+    panelTitle ? `${panelTitle}: ` : source?.alert ? `${source.alert}: ` : '',
+  );
   const [service, setService] = useState(search.get('service') ?? '');
   const [severity, setSeverity] = useState<Severity>('S2');
   const [description, setDescription] = useState(
@@ -76,8 +83,10 @@ export function IncidentDeclare({ search }: { search: URLSearchParams }) {
       <Stack direction="column" gap={1}>
         <h2>Declare an incident</h2>
         {source && (
-          <Alert severity="info" title="From a dashboard panel">
-            {dashboardTitle ?? source.dashboardUid} {panelTitle && `· panel "${panelTitle}"`}
+          <Alert severity="info" title={sourceTitle(source)}>
+            {source.dashboardUid && (dashboardTitle ?? source.dashboardUid)}{' '}
+            {panelTitle && `· panel "${panelTitle}"`}
+            {source.alert && `alert ${source.alert}`}
             {source.timeRange && ` · ${utc(source.timeRange.from)} – ${utc(source.timeRange.to)}`}
           </Alert>
         )}

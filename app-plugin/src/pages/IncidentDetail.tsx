@@ -31,6 +31,7 @@ import { api } from '../api/client';
 import type { SloBatchStatus, SloStatus, StatusPageView } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SloStatusError } from '../components/SloStatusError';
 import { RunbookDrawer } from '../components/RunbookDrawer';
 import { pages } from '../constants';
 import { percent, utc } from '../format';
@@ -267,7 +268,7 @@ export function IncidentDetail({ id }: { id: string }) {
         </section>
         <section className={styles.card} aria-label="Affected SLOs">
           <h4>Affected SLO budgets</h4>
-          <ErrorAlert error={slos.error} />
+          <SloStatusError error={slos.error} title="Could not evaluate the SLOs" />
           <ul>
             {slos.value?.map((s) => (
               <li key={s.id}>

@@ -52,13 +52,31 @@ describe('SLO pages', () => {
     expect(screen.queryByRole('link', { name: /Import SLOs/ })).toBeNull();
   });
 
-  it('says why SLO status is missing when Prometheus is down', async () => {
+  it('says that Prometheus cannot be reached, and what to check, instead of rows of dashes', async () => {
     useApp(offline.url);
     render(<SloList />);
-    const alert = await screen.findByTestId('api-error');
-    expect(alert).toHaveTextContent('Could not evaluate SLO status');
-    expect(alert).toHaveTextContent(/Prometheus/);
-    expect(alert).toHaveTextContent('HTTP 503');
+    const alert = await screen.findByTestId('prometheus-unavailable');
+    expect(alert).toHaveTextContent('Prometheus cannot be reached');
+    // The backend's own 503 message names the address it tried.
+    expect(alert).toHaveTextContent(/Prometheus at http:\/\/127\.0\.0\.1:\d+ is unavailable/);
+    expect(alert).toHaveTextContent('PROMETHEUS_URL');
+    expect(alert).toHaveTextContent('upstream_unavailable (HTTP 503)');
+    const table = screen.getByRole('table', { name: 'SLOs' });
+    expect(within(table).getByText('Checkout availability')).toBeInTheDocument();
+    expect(within(table).queryByRole('columnheader', { name: 'Budget remaining' })).toBeNull();
+    expect(table).not.toHaveTextContent('–');
+  });
+
+  it('says the same on the detail page, once', async () => {
+    useApp(offline.url);
+    render(<SloDetail id="checkout-availability" />);
+    expect(await screen.findByTestId('prometheus-unavailable')).toHaveTextContent(
+      'Prometheus cannot be reached',
+    );
+    expect(
+      await screen.findByText(/No budget series while Prometheus cannot be reached/),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('api-error')).toBeNull();
   });
 
   it('shows burn rates for every alert window and the alert state on the detail page', async () => {

@@ -16,6 +16,7 @@ import type { PageOf, SloBudget, SloStatus } from '../api/types';
 import { BurnDown, type Marker } from '../components/BurnDown';
 import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { isPrometheusUnavailable, SloStatusError } from '../components/SloStatusError';
 import { RunbookDrawer } from '../components/RunbookDrawer';
 import { pages } from '../constants';
 import { burn, percent, utc } from '../format';
@@ -85,7 +86,7 @@ export function SloDetail({ id }: { id: string }) {
           </Button>
         </div>
       )}
-      <ErrorAlert error={status.error} title="Could not evaluate the SLO" />
+      <SloStatusError error={status.error} title="Could not evaluate the SLO" />
       {s && (
         <div className={styles.grid}>
           <section className={styles.card} aria-label="Compliance">
@@ -137,7 +138,11 @@ export function SloDetail({ id }: { id: string }) {
       )}
       <section className={styles.card} aria-label="Burn-down">
         <h4>Error budget, last 7 days</h4>
-        <ErrorAlert error={budget.error} title="Could not read the budget series" />
+        {isPrometheusUnavailable(budget.error) && isPrometheusUnavailable(status.error) ? (
+          <p className={styles.muted}>No budget series while Prometheus cannot be reached (see above).</p>
+        ) : (
+          <ErrorAlert error={budget.error} title="Could not read the budget series" />
+        )}
         {budget.value && (
           <BurnDown
             from={budget.value.from}

@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import type { PageOf, SloBatchStatus } from '../api/types';
 import { AppLink } from '../components/AppLink';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SloStatusError } from '../components/SloStatusError';
 import { pages } from '../constants';
 import { percent } from '../format';
 import { useLoad } from '../hooks/useLoad';
@@ -18,6 +19,8 @@ export function SloList() {
   const status = useLoad(() => api.get<SloBatchStatus>('/api/v1/slos/status'), []);
   const byId = new Map(status.value?.items.map((s) => [s.id, s]));
   const failed = new Map(status.value?.errors.map((e) => [e.id, e]));
+  // Without any status the numbers columns would be dashes only: the alert above says why instead.
+  const withStatus = !status.error;
 
   return (
     <Stack direction="column" gap={2}>
@@ -35,7 +38,7 @@ export function SloList() {
         </Stack>
       </div>
       <ErrorAlert error={slos.error} title="Could not list the SLOs" />
-      <ErrorAlert error={status.error} title="Could not evaluate SLO status" />
+      <SloStatusError error={status.error} title="Could not evaluate SLO status" />
       {slos.loading && !slos.value && <LoadingPlaceholder text="Loading SLOs…" />}
       {slos.value && (
         <table className={styles.table} aria-label="SLOs">
@@ -45,9 +48,13 @@ export function SloList() {
               <th>Service</th>
               <th>Objective</th>
               <th>Window</th>
-              <th>Compliance (SLI)</th>
-              <th>Budget remaining</th>
-              <th>Alerts</th>
+              {withStatus && (
+                <>
+                  <th>Compliance (SLI)</th>
+                  <th>Budget remaining</th>
+                  <th>Alerts</th>
+                </>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -64,27 +71,31 @@ export function SloList() {
                   <td>{slo.service}</td>
                   <td>{slo.objective} %</td>
                   <td>{slo.window}</td>
-                  <td className={meets === undefined ? styles.muted : meets ? styles.good : styles.bad}>
-                    {s ? percent(s.sli, 3) : (failed.get(slo.id)?.message ?? '–')}
-                  </td>
-                  <td
-                    className={
-                      remaining === null
-                        ? styles.muted
-                        : remaining > 0.25
-                          ? styles.good
-                          : remaining > 0
-                            ? styles.warn
-                            : styles.bad
-                    }
-                  >
-                    {s ? percent(remaining, 1) : '–'}
-                  </td>
-                  <td>
-                    {s?.alerts.page && <Badge color="red" text="page" icon="bell" />}
-                    {s?.alerts.ticket && <Badge color="orange" text="ticket" />}
-                    {s && !s.alerts.page && !s.alerts.ticket && <Badge color="green" text="ok" />}
-                  </td>
+                  {withStatus && (
+                    <>
+                      <td className={meets === undefined ? styles.muted : meets ? styles.good : styles.bad}>
+                        {s ? percent(s.sli, 3) : (failed.get(slo.id)?.message ?? '–')}
+                      </td>
+                      <td
+                        className={
+                          remaining === null
+                            ? styles.muted
+                            : remaining > 0.25
+                              ? styles.good
+                              : remaining > 0
+                                ? styles.warn
+                                : styles.bad
+                        }
+                      >
+                        {s ? percent(remaining, 1) : '–'}
+                      </td>
+                      <td>
+                        {s?.alerts.page && <Badge color="red" text="page" icon="bell" />}
+                        {s?.alerts.ticket && <Badge color="orange" text="ticket" />}
+                        {s && !s.alerts.page && !s.alerts.ticket && <Badge color="green" text="ok" />}
+                      </td>
+                    </>
+                  )}
                 </tr>
               );
             })}
