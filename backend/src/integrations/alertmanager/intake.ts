@@ -83,7 +83,7 @@ export class AlertGroupIntake {
           author: ctx.actor,
           data: { source: 'alertmanager', ...data },
         },
-        ctx.at,
+        ctx,
       ),
     );
   }
