@@ -371,7 +371,8 @@ function answerOf(resolved: Extract<Resolved, { forward: false }>): Answer {
 /** Grafana's server answering a page's request under the proxy prefix, for the browser checks' hosts. */
 export function proxyRequest(req: IncomingMessage, res: ServerResponse, settings: ProxySettings): void {
   const method = (req.method ?? 'GET').toUpperCase();
-  const resolved = resolveRoute(req.url ?? '/', method, settings, req.headers);
+  const client = { ...settings, remoteAddr: settings.remoteAddr ?? req.socket.remoteAddress };
+  const resolved = resolveRoute(req.url ?? '/', method, client, req.headers);
   let body = '';
   req.setEncoding('utf8');
   req.on('data', (d: string) => (body += d));

@@ -25,7 +25,7 @@ export interface TokenConfig {
 }
 
 /** The last field of an OPSDECK_TOKENS entry that marks Grafana's proxy token. */
-export const GRAFANA_PROXY_FLAG = 'grafana-proxy';
+const GRAFANA_PROXY_FLAG = 'grafana-proxy';
 
 const csv = (s: string) =>
   s
