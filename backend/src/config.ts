@@ -217,5 +217,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** The app URL alone from the environment (for commands that need no other configuration). */
 export function appUrlFromEnv(env: Record<string, string | undefined>): string {
-  return appUrlOf(parseEnv(ConfigSchema.pick({ OPSDECK_APP_URL: true, GRAFANA_URL: true }), env));
+  return appUrlOf(parseEnv(ConfigFields.pick({ OPSDECK_APP_URL: true, GRAFANA_URL: true }), env));
 }

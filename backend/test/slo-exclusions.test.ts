@@ -298,7 +298,7 @@ describe('rules mode', () => {
   beforeAll(async () => {
     // the recorded 5m increases over the window: what rules-mode windows touching an exclusion sum
     const increases = JSON.stringify({
-      groups: SLOS.flatMap(sloRuleGroups)
+      groups: SLOS.flatMap((slo) => sloRuleGroups(slo))
         .map((g) => ({
           ...g,
           rules: g.rules.filter((r) => 'record' in r && /^slo:(errors|total):increase5m$/.test(r.record)),
