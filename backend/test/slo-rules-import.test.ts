@@ -68,6 +68,21 @@ describe('opsdeck CLI', () => {
     expect(cli.out).toContain('name: opsdeck-slo-api-availability');
   });
 
+  test('rules: OPSDECK_APP_URL is where an SLO without runbookUrl links its runbook search', async () => {
+    const cli = io({
+      env: {
+        OPSDECK_PROVISIONING_DIR: PROVISIONING,
+        OPSDECK_APP_URL: 'https://grafana.example/a/opsdeck-sre-app',
+      },
+    });
+    expect(await runCli(['rules'], cli)).toBe(0);
+    expect(cli.err).toBe('');
+    // web-lcp.yaml has no runbookUrl of its own
+    expect(cli.out).toContain(
+      'runbook_url: https://grafana.example/a/opsdeck-sre-app/runbooks?rbService=web',
+    );
+  });
+
   test('rules: a bad file and a duplicate id stop generation, naming file, document and field', async () => {
     const dir = join(scratch, 'bad');
     mkdirSync(join(dir, 'slos'), { recursive: true });
