@@ -141,7 +141,7 @@ it(
       return body.data.alerts
         .filter(
           (a) =>
-            a.labels.alertname === SLO_ALERT_NAME && a.labels.slo === sloId && a.labels.severity === 'page',
+            a.labels.alertname === SLO_ALERT_NAME && a.labels.slo === sloId && a.labels.slo_tier === 'page',
         )
         .map((a) => a.state);
     };
@@ -167,7 +167,7 @@ it(
     expect([...states].sort()).toEqual(['firing', 'pending']);
 
     const alertmanagerAlert = async () => {
-      const filter = `filter=${encodeURIComponent(`alertname="${SLO_ALERT_NAME}"`)}&filter=${encodeURIComponent(`slo="${sloId}"`)}&filter=${encodeURIComponent('severity="page"')}`;
+      const filter = `filter=${encodeURIComponent(`alertname="${SLO_ALERT_NAME}"`)}&filter=${encodeURIComponent(`slo="${sloId}"`)}&filter=${encodeURIComponent('slo_tier="page"')}`;
       const alerts = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?${filter}`)).json()) as {
         status: { state: string; silencedBy: string[] };
       }[];

@@ -32,7 +32,7 @@ import {
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
 import { unprocessable } from '../errors';
-import type { PrometheusClient, RecordingRule, Sample, Series } from '../prometheus/client';
+import type { PrometheusQueries, RecordingRule, Sample, Series } from '../prometheus/client';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
 /** The SLO fields evaluation reads; a stored `Slo` fits. */
@@ -50,7 +50,7 @@ export interface BudgetRequest {
 }
 
 export interface SloEvaluatorOptions {
-  prometheus: PrometheusClient;
+  prometheus: PrometheusQueries;
   clock: Clock;
   /** called with every status computed, e.g. to update gauges */
   onStatus?: (status: SloStatus) => void;
