@@ -119,7 +119,15 @@ export const gateRoutes: FastifyPluginAsync<GateOptions> = async (fastify, opts)
     summary: 'Deploy gate for a service: proceed or halt, with reasons',
     params: z.object({ service: z.string().min(1) }),
     querystring: GateQuery,
-    response: { 200: GateAnswer, 412: GateAnswer, ...errorResponses, 503: ErrorBody },
+    response: {
+      200: GateAnswer,
+      412: GateAnswer,
+      ...errorResponses,
+      422: ErrorBody.describe(
+        'an SLO of the service cannot be evaluated (invalid_definition names its field)',
+      ),
+      503: ErrorBody,
+    },
   };
   for (const method of ['GET', 'POST'] as const) {
     app.route({
