@@ -258,7 +258,7 @@ describe.each(STORE_KINDS)('hostile SLO definitions on %s', (kind) => {
   });
 });
 
-describe('generated rules of hostile but valid SLOs under promtool', () => {
+describe('generated rules of hostile but valid SLOs under promtool and vmalert', () => {
   const base = SloCreate.parse({ ...good, id: 'hostile', service: 'api' });
   const slos: SloSpec[] = ACCEPTED.map(([, fields], i) =>
     SloCreate.parse({ ...good, id: `accepted-${i}`, ...fields }),
@@ -273,6 +273,15 @@ describe('generated rules of hostile but valid SLOs under promtool', () => {
     writeFileSync(join(dir, 'all.yml'), sloRulesYaml(slos));
     const { stdout } = await run(PROMTOOL, ['check', 'rules', join(dir, 'all.yml')]);
     expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  // VictoriaMetrics's vmalert parses the same templates (Go's text/template) and PromQL (MetricsQL)
+  it('vmalert -dryRun accepts them too, and refuses a broken template, so the check means something', async () => {
+    const VMALERT = process.env.VMALERT ?? '/usr/bin/vmalert';
+    writeFileSync(join(dir, 'vm.yml'), sloRulesYaml(slos));
+    await expect(run(VMALERT, [`-rule=${join(dir, 'vm.yml')}`, '-dryRun'])).resolves.toBeDefined();
+    writeFileSync(join(dir, 'vm-broken.yml'), sloRulesYaml(slos).replaceAll('{{ "{" }}', '{{ "{" '));
+    await expect(run(VMALERT, [`-rule=${join(dir, 'vm-broken.yml')}`, '-dryRun'])).rejects.toThrow();
   });
 
   // Prometheus expands alert labels and annotations as Go templates: the escaped name must come out as
