@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
-import { OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
+import { DEFAULT_ALERT_SEVERITIES, OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
 import { DEFAULT_OPTIONS as SLO_PANEL_DEFAULTS } from '../../panel-plugin/src/options';
 import { COMMANDS } from '../src/cli';
 import {
@@ -246,13 +246,29 @@ describe('provisioning files', () => {
     expect(receivers).toContain(config.route.receiver);
     const routed = execFileSync(
       'amtool',
-      ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=page'],
+      [
+        'config',
+        'routes',
+        'test',
+        `--config.file=${path}`,
+        `alertname=${SLO_ALERT_NAME}`,
+        `severity=${DEFAULT_ALERT_SEVERITIES.pageSeverity}`,
+        'slo_tier=page',
+      ],
       { encoding: 'utf8' },
     );
     expect(routed.trim()).toBe('oncall');
     const ticket = execFileSync(
       'amtool',
-      ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=ticket'],
+      [
+        'config',
+        'routes',
+        'test',
+        `--config.file=${path}`,
+        `alertname=${SLO_ALERT_NAME}`,
+        `severity=${DEFAULT_ALERT_SEVERITIES.ticketSeverity}`,
+        'slo_tier=ticket',
+      ],
       { encoding: 'utf8' },
     );
     expect(ticket.trim()).toBe(config.route.receiver);
