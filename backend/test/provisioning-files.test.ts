@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import matter from 'gray-matter';
 import { parse } from 'yaml';
-import { OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
+import { DEFAULT_ALERT_SEVERITIES, OpsdeckQuery, RunbookCreate, SLO_ALERT_NAME } from '@opsdeck/common';
 import { DEFAULT_OPTIONS as SLO_PANEL_DEFAULTS } from '../../panel-plugin/src/options';
 import { COMMANDS } from '../src/cli';
 import { loadConfig } from '../src/config';
@@ -259,18 +259,23 @@ describe('provisioning files', () => {
       (r) => r.name,
     );
     expect(receivers).toContain(config.route.receiver);
-    const routed = execFileSync(
-      'amtool',
-      ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=page'],
-      { encoding: 'utf8' },
-    );
-    expect(routed.trim()).toBe('opsdeck-incidents,oncall');
-    const ticket = execFileSync(
-      'amtool',
-      ['config', 'routes', 'test', `--config.file=${path}`, `alertname=${SLO_ALERT_NAME}`, 'severity=ticket'],
-      { encoding: 'utf8' },
-    );
-    expect(ticket.trim()).toBe(config.route.receiver);
+    // the receiver amtool routes a generated SLO alert of this tier to, with its default severity
+    const receiverOf = (tier: 'page' | 'ticket', severity: string) =>
+      execFileSync(
+        'amtool',
+        [
+          'config',
+          'routes',
+          'test',
+          `--config.file=${path}`,
+          `alertname=${SLO_ALERT_NAME}`,
+          `severity=${severity}`,
+          `slo_tier=${tier}`,
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+    expect(receiverOf('page', DEFAULT_ALERT_SEVERITIES.pageSeverity)).toBe('opsdeck-incidents,oncall');
+    expect(receiverOf('ticket', DEFAULT_ALERT_SEVERITIES.ticketSeverity)).toBe(config.route.receiver);
   });
 
   it.each([

@@ -186,7 +186,7 @@ describe('conversion', () => {
         {
           document: 'sloth home-wifi/divided (document 1)',
           field: 'slos.1.sli.events.error_query',
-          message: /unexpected "\/ 2"/,
+          message: /"sum\(rate\(a_total\{code="500"\}\[\{\{\.window\}\}\]\)\) \/ 2" cannot be mapped/,
         },
       ],
     ],

@@ -169,6 +169,39 @@ describe('PrometheusClient against a real Prometheus', () => {
     }
   });
 
+  // Issue 14: one viewer request queued range queries for every SLO behind the slots deploy gates use.
+  it('answers a gate call on its own slots while dashboards hold and queue on every shared one', async () => {
+    const proxy = await startProxy();
+    try {
+      const client = new PrometheusClient({
+        url: proxy.url,
+        concurrency: 1,
+        gateConcurrency: 1,
+        cacheTtlMs: 0,
+      });
+      // each of these makes Prometheus evaluate hundreds of thousands of points: far longer than a cheap query
+      const heavy = (i: number) => `count_over_time(vector(${i})[5d:1s])`;
+      const settled: string[] = [];
+      const viewers = [1, 2, 3].map((i) =>
+        client.instant(heavy(i), at).then(() => settled.push(`viewer ${i}`)),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const gate = client.lane('gate');
+      const started = performance.now();
+      expect(await gate.instant('scalar(vector(3))', at)).toEqual([{ labels: {}, value: 3 }]);
+      settled.push('gate');
+      const gateMs = performance.now() - started;
+      // a viewer call of the same cheap query waits for a shared slot, behind the heavy ones
+      const shared = client.instant('scalar(vector(4))', at).then(() => settled.push('shared cheap'));
+      await Promise.all([...viewers, shared]);
+      expect(settled).toEqual(['gate', 'viewer 1', 'viewer 2', 'viewer 3', 'shared cheap']);
+      expect(proxy.maxInFlight()).toBe(2);
+      expect(gateMs).toBeLessThan(1000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('keeps the path of a Prometheus served under a prefix', async () => {
     const proxy = await startProxy('/prometheus');
     try {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ErrorBody, type Severity } from '@opsdeck/common';
 import '../decorations';
 import { errorResponses } from '../routes/crud';
+import { SloEvaluator } from '../slo/evaluator';
 
 /** Budget share below which a deploy halts, unless ?minBudget says otherwise. */
 export const DEFAULT_MIN_BUDGET = 0.1;
@@ -59,11 +60,14 @@ const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
 export const gateRoutes: FastifyPluginAsync<GateOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // Gates evaluate on Prometheus slots of their own (the client's `gate` lane): CI waiting on a gate
+  // must not queue behind dashboards. The app's client is decorated by the SLO routes.
+  const evaluator = new SloEvaluator({ prometheus: fastify.prometheus.lane('gate'), clock: fastify.clock });
 
   async function decide(service: string, minBudget: number): Promise<GateAnswer> {
     const slos = (await app.repos.slos.all()).filter((s) => s.service === service);
     const [statuses, open] = await Promise.all([
-      Promise.all(slos.map((s) => app.sloEvaluator.status(s))),
+      Promise.all(slos.map((s) => evaluator.status(s))),
       app.repos.incidents.list({ ne: { status: 'resolved' }, limit: 1000 }),
     ]);
     const reasons: GateAnswer['reasons'] = [];
@@ -115,7 +119,15 @@ export const gateRoutes: FastifyPluginAsync<GateOptions> = async (fastify, opts)
     summary: 'Deploy gate for a service: proceed or halt, with reasons',
     params: z.object({ service: z.string().min(1) }),
     querystring: GateQuery,
-    response: { 200: GateAnswer, 412: GateAnswer, ...errorResponses, 503: ErrorBody },
+    response: {
+      200: GateAnswer,
+      412: GateAnswer,
+      ...errorResponses,
+      422: ErrorBody.describe(
+        'an SLO of the service cannot be evaluated (invalid_definition names its field)',
+      ),
+      503: ErrorBody,
+    },
   };
   for (const method of ['GET', 'POST'] as const) {
     app.route({

@@ -13,6 +13,8 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
   /** calls in flight at once; more wait in line */
   concurrency?: number;
+  /** slots on top of `concurrency` that only deploy-gate calls (the `gate` lane) may take */
+  gateConcurrency?: number;
   /** how long an answer is reused for the same query and evaluation time */
   cacheTtlMs?: number;
   /** how long the list of loaded rules is reused */
@@ -88,21 +90,59 @@ class StaleConnection extends Error {
   }
 }
 
-/** A counting semaphore: at most `limit` holders, the rest queue in order. */
-class Gate {
-  private active = 0;
-  private waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+/**
+ * Who a call is for. `gate` (deploy gates, which CI waits on) may take the slots kept for it as well
+ * as the shared ones, so dashboards queueing heavy queries on the shared slots never make it wait.
+ */
+export type CallLane = 'shared' | 'gate';
+
+type Slot = 'shared' | 'reserved';
+
+/** Counting semaphores for the two lanes: shared slots for every call, reserved ones for gates; each queues in order. */
+class Slots {
+  private held: Record<Slot, number> = { shared: 0, reserved: 0 };
+  private readonly waiting: Record<CallLane, ((slot: Slot) => void)[]> = { shared: [], gate: [] };
+  constructor(private readonly limits: Record<Slot, number>) {}
+
+  async run<T>(lane: CallLane, task: () => Promise<T>): Promise<T> {
+    const slot = this.take(lane) ?? (await new Promise<Slot>((resolve) => this.waiting[lane].push(resolve)));
     try {
       return await task();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      this.held[slot]--;
+      this.handOn();
     }
   }
+
+  private take(lane: CallLane): Slot | null {
+    for (const slot of lane === 'gate' ? (['reserved', 'shared'] as const) : (['shared'] as const)) {
+      if (this.held[slot] < this.limits[slot]) {
+        this.held[slot]++;
+        return slot;
+      }
+    }
+    return null;
+  }
+
+  /** A freed slot goes to a waiting gate call first (it may take either kind), then to a shared one. */
+  private handOn(): void {
+    for (const lane of ['gate', 'shared'] as const) {
+      const next = this.waiting[lane][0];
+      const slot = next && this.take(lane);
+      if (slot) {
+        this.waiting[lane].shift();
+        next(slot);
+        return;
+      }
+    }
+  }
+}
+
+/** The queries the SLO evaluator sends, bound to one lane of a client. */
+export interface PrometheusQueries {
+  instant(query: string, time: Date): Promise<Sample[]>;
+  range(query: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
+  recordingRules(): Promise<RecordingRule[]>;
 }
 
 export class PrometheusClient {
@@ -114,7 +154,7 @@ export class PrometheusClient {
   private readonly rulesStaleMs: number;
   /** the rule list last read, and when (monotonic ms) */
   private rules?: { readAt: number; list: RecordingRule[] };
-  private readonly gate: Gate;
+  private readonly slots: Slots;
   /**
    * Kept-alive connections, as many as calls may be in flight. Node's http module rather than fetch:
    * at dozens of calls per status, fetch's per-call cost (streams, header objects) took several times
@@ -142,7 +182,8 @@ export class PrometheusClient {
     this.headers = { ...(authorization ? { authorization } : {}), ...options.headers };
     this.timeoutMs = options.timeoutMs ?? 15_000;
     const concurrency = options.concurrency ?? 8;
-    this.gate = new Gate(concurrency);
+    const gateConcurrency = options.gateConcurrency ?? 2;
+    this.slots = new Slots({ shared: concurrency, reserved: gateConcurrency });
     const url = new URL(this.url);
     const https = url.protocol === 'https:';
     this.target = {
@@ -156,19 +197,30 @@ export class PrometheusClient {
         ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
         : undefined,
     };
-    const agentOptions = { keepAlive: true, maxSockets: concurrency };
+    const agentOptions = { keepAlive: true, maxSockets: concurrency + gateConcurrency };
     this.agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.cacheTtlMs = options.cacheTtlMs ?? 5_000;
     this.rulesTtlMs = options.rulesTtlMs ?? 30_000;
     this.rulesStaleMs = options.rulesStaleMs ?? 300_000;
   }
 
+  /** The evaluator's queries on `lane`: a gate's evaluator uses `gate`, everything else `shared`. */
+  lane(lane: CallLane): PrometheusQueries {
+    return {
+      instant: (query, time) => this.instant(query, time, lane),
+      range: (query, start, end, step) => this.range(query, start, end, step, lane),
+      recordingRules: () => this.recordingRules(lane),
+    };
+  }
+
   /** Instant query at `time`; a scalar answer comes back as one sample without labels. */
-  async instant(query: string, time: Date): Promise<Sample[]> {
+  async instant(query: string, time: Date, lane: CallLane = 'shared'): Promise<Sample[]> {
     const data = await this.call<{ resultType: string; result: unknown }>(
       '/api/v1/query',
       { query, time: seconds(time) },
       this.cacheTtlMs,
+      'POST',
+      lane,
     );
     if (data.resultType === 'scalar') {
       const [, v] = data.result as [number, string];
@@ -183,11 +235,19 @@ export class PrometheusClient {
   }
 
   /** Range query over [start, end] every `stepSeconds`. */
-  async range(query: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]> {
+  async range(
+    query: string,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+    lane: CallLane = 'shared',
+  ): Promise<Series[]> {
     const data = await this.call<{ resultType: string; result: unknown }>(
       '/api/v1/query_range',
       { query, start: seconds(start), end: seconds(end), step: String(stepSeconds) },
       this.cacheTtlMs,
+      'POST',
+      lane,
     );
     if (data.resultType !== 'matrix')
       throw this.invalid(`expected a matrix for ${query}, got ${data.resultType}`);
@@ -203,10 +263,10 @@ export class PrometheusClient {
    * read in the background, so a status never waits for the list (hundreds of kilobytes for a hundred
    * SLOs) after the first one: a change of the loaded rules shows one evaluation later.
    */
-  async recordingRules(): Promise<RecordingRule[]> {
+  async recordingRules(lane: CallLane = 'shared'): Promise<RecordingRule[]> {
     const age = this.rules ? performance.now() - this.rules.readAt : Infinity;
     if (age < this.rulesTtlMs) return this.rules!.list;
-    const read = this.readRules();
+    const read = this.readRules(lane);
     if (age < this.rulesTtlMs + this.rulesStaleMs) {
       // a failed re-read leaves the list at hand until it is too old, then the caller sees the error
       read.catch(() => undefined);
@@ -215,11 +275,11 @@ export class PrometheusClient {
     return read;
   }
 
-  private async readRules(): Promise<RecordingRule[]> {
+  private async readRules(lane: CallLane): Promise<RecordingRule[]> {
     const readAt = performance.now();
     const data = await this.call<{
       groups: { rules: { type: string; name: string; labels?: Record<string, string> }[] }[];
-    }>('/api/v1/rules', { type: 'record' }, 0, 'GET');
+    }>('/api/v1/rules', { type: 'record' }, 0, 'GET', lane);
     const list = data.groups.flatMap((g) =>
       g.rules.filter((r) => r.type === 'recording').map((r) => ({ name: r.name, labels: r.labels ?? {} })),
     );
@@ -237,22 +297,25 @@ export class PrometheusClient {
     params: Record<string, string>,
     ttlMs: number,
     method: 'GET' | 'POST' = 'POST',
+    lane: CallLane = 'shared',
   ): Promise<T> {
     // JSON rather than the form encoding: identical calls are asked many times over, sent once
     const key = `${path}${JSON.stringify(params)}`;
     const now = performance.now();
     const cached = this.cache.get(key);
     if (cached && cached.expires > now) return Promise.resolve(cached.value as T);
-    const pending = this.inFlight.get(key);
+    // in flight per lane: a gate call never waits for a shared call queued behind dashboards
+    const flightKey = `${lane}\0${key}`;
+    const pending = this.inFlight.get(flightKey);
     if (pending) return pending as Promise<T>;
-    const promise = this.gate
-      .run(() => this.fetchApi<T>(path, params, method))
+    const promise = this.slots
+      .run(lane, () => this.fetchApi<T>(path, params, method))
       .then((value) => {
         if (ttlMs > 0) this.remember(key, value, ttlMs);
         return value;
       })
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, promise);
+      .finally(() => this.inFlight.delete(flightKey));
+    this.inFlight.set(flightKey, promise);
     return promise;
   }
 

@@ -119,13 +119,11 @@ const byTimeDesc =
   (a: T, b: T) =>
     time(b) - time(a);
 
+const sloMatches = (s: Slo, f: Filters) =>
+  (f.service.length === 0 || f.service.includes(s.service)) && (f.slo.length === 0 || f.slo.includes(s.id));
+
 async function matchingSlos(ctx: Context, f: Filters): Promise<Slo[]> {
-  const all = await ctx.app.repos.slos.all();
-  return all.filter(
-    (s) =>
-      (f.service.length === 0 || f.service.includes(s.service)) &&
-      (f.slo.length === 0 || f.slo.includes(s.id)),
-  );
+  return (await ctx.app.repos.slos.all()).filter((s) => sloMatches(s, f));
 }
 
 async function listIncidents(ctx: Context, f: Filters, limit: number): Promise<Incident[]> {
@@ -169,6 +167,46 @@ function seriesStepSeconds(q: OpsdeckQuery, index: number, from: Date, to: Date)
     );
   }
   return step;
+}
+
+/**
+ * Points one SLO target asks of Prometheus per SLO it matches: slo-status its status (one) and its
+ * burn-down points, slo-budget one per step of the range. Other kinds ask Prometheus nothing.
+ */
+function pointsPerSlo(q: OpsdeckQuery, index: number, from: Date, to: Date): number {
+  if (q.kind === 'slo-status') return 1 + (q.burndownPoints ?? DEFAULT_BURNDOWN_POINTS);
+  if (q.kind === 'slo-budget') {
+    const step = seriesStepSeconds(q, index, from, to);
+    return Math.floor((to.getTime() - from.getTime()) / 1000 / step) + 1;
+  }
+  return 0;
+}
+
+/**
+ * The request's cost, Σ over its targets of SLOs matched × points per SLO, checked against the budget
+ * before anything is asked: one request cannot queue range queries for every SLO many times over.
+ */
+function checkBudget(
+  targets: readonly { q: OpsdeckQuery; filters: Filters }[],
+  slos: readonly Slo[],
+  from: Date,
+  to: Date,
+  limit: number,
+): void {
+  const costs = targets.map(({ q, filters }, i) => {
+    const points = pointsPerSlo(q, i, from, to);
+    return points === 0 ? 0 : points * slos.filter((s) => sloMatches(s, filters)).length;
+  });
+  const total = costs.reduce((a, b) => a + b, 0);
+  if (total <= limit) return;
+  const heaviest = costs.indexOf(Math.max(...costs));
+  const message =
+    `asks Prometheus for ${total} points (targets × SLOs × steps), over the limit of ${limit} per request ` +
+    `(QUERY_MAX_POINTS); the heaviest is body.queries.${heaviest} (refId ${targets[heaviest]!.q.refId}, ${costs[heaviest]} points): ` +
+    'filter it to fewer SLOs (slo, service), lower maxDataPoints or burndownPoints, or split the targets over panels';
+  throw new ApiError(400, 'query_budget_exceeded', `body.queries: ${message}`, [
+    { field: 'body.queries', message, limit, points: total, heaviest: `body.queries.${heaviest}` },
+  ]);
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -348,7 +386,9 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastif
         tags: ['query'],
         summary: 'Grafana data frames for the opsdeck data source',
         description:
-          'Each target answers under its refId with frames (DataFrameJSON) or an error; one failing target does not fail the others.',
+          'Each target answers under its refId with frames (DataFrameJSON) or an error; one failing target does not fail the others. ' +
+          'The SLO targets of one request may ask Prometheus for at most QUERY_MAX_POINTS points (default 100000), counted as Σ SLOs matched × points per SLO ' +
+          '(slo-status: 1 + burndownPoints; slo-budget: one per step); more is a 400 query_budget_exceeded naming body.queries, the limit and the heaviest target.',
         body: QueryRequest,
         response: { 200: QueryResponse, 400: ErrorBody },
       },
@@ -371,6 +411,8 @@ export const queryRoutes: FastifyPluginAsync<QueryRoutesOptions> = async (fastif
         }
         return { q, filters: parseFilters(q, i) };
       });
+      if (parsed.some(({ q }) => q.kind === 'slo-status' || q.kind === 'slo-budget'))
+        checkBudget(parsed, await fastify.repos.slos.all(), from, to, fastify.config.QUERY_MAX_POINTS);
       const ctx: Context = { app: fastify, evaluator, from, to, now: fastify.clock.now() };
       const answers = await Promise.all(
         parsed.map(async ({ q, filters }, i): Promise<[string, QueryResult]> => {

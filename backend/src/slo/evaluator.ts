@@ -42,7 +42,7 @@ import {
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
 import { unprocessable } from '../errors';
-import type { PrometheusClient, RecordingRule, Sample, Series } from '../prometheus/client';
+import type { PrometheusQueries, RecordingRule, Sample, Series } from '../prometheus/client';
 import { ExcludedCounts } from '../exclusions/excluded-counts';
 import type { SloBudget, SloGroupStatus, SloStatus } from './status';
 
@@ -68,7 +68,7 @@ export type ExclusionSource = (
 ) => Promise<ReadonlyMap<string, readonly TimeRange[]>>;
 
 export interface SloEvaluatorOptions {
-  prometheus: PrometheusClient;
+  prometheus: PrometheusQueries;
   clock: Clock;
   /** where exclusions come from; without one nothing is excluded */
   exclusions?: ExclusionSource;

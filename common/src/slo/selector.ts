@@ -11,7 +11,7 @@ export interface Matcher {
   value: string;
 }
 export interface Selector {
-  /** metric name, or '' when only matchers are given */
+  /** the metric name: an SLO selector always names its one metric */
   metric: string;
   matchers: Matcher[];
 }
@@ -153,9 +153,9 @@ function readMatcher(source: string, node: SyntaxNode): Matcher {
 }
 
 /**
- * Parses `text` as exactly one PromQL series selector (`name`, `name{…}` or `{…}`) and nothing else:
- * no function, range, offset, `@`, operator or comment. `{__name__="x"}` reads as `x{}`. Throws a
- * SelectorError naming what is wrong; regexes are checked as RE2.
+ * Parses `source` as exactly one PromQL series selector (`name`, `name{…}` or `{__name__="name",…}`)
+ * and nothing else: no function, range, offset, `@`, operator or comment. `{__name__="x"}` reads as
+ * `x{}`. Throws a SelectorError naming what is wrong; regexes are checked as RE2.
  */
 export function parseSeriesSelector(source: string): Selector {
   if (source.trim() === '') throw new SelectorError('is empty; write a metric name and/or {label matchers}');

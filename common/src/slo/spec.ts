@@ -13,7 +13,7 @@ import {
   Url,
   VersionField,
 } from '../api/primitives';
-import { LABEL_NAME, SelectorError, parseMatcherList, parseSeriesSelector } from './selector';
+import { LABEL_NAME, METRIC_NAME, SelectorError, parseMatcherList, parseSeriesSelector } from './selector';
 
 /** Label of the generated alerts that keeps the tier (page or ticket) for routing and inhibition. */
 export const ALERT_TIER_LABEL = 'slo_tier';
@@ -52,9 +52,9 @@ const Selector = z
   .max(2000)
   .superRefine(parsedBy(parseSeriesSelector))
   .describe(
-    'a PromQL series selector (a metric name and/or label matchers, regexes in RE2), e.g. http_requests_total{job="api",code=~"5.."}',
+    'a PromQL series selector: a metric name with optional label matchers (regexes in RE2), nothing else, e.g. http_requests_total{job="api",code=~"5.."}',
   );
-const MetricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'a Prometheus metric name');
+const MetricName = z.string().regex(METRIC_NAME, 'a Prometheus metric name');
 /** Matchers of a latency indicator; `le` is the indicator's own bound. */
 export const LATENCY_RESERVED_LABELS: readonly string[] = ['le'];
 const Matchers = z

@@ -15,8 +15,12 @@ export interface CounterQuery {
  * `increase(sel[…])`, each optionally inside `sum(…)`, `sum by (l) (…)` or `sum(…) by (l)`. Anything
  * else (arithmetic, several selectors, other functions) is refused: opsdeck needs one counter selector.
  */
-/** Range placeholders of Sloth (`{{.window}}`) and Grafana (`$__rate_interval`): any range reads the same selector. */
-const RANGE_PLACEHOLDER = /\[\s*(\{\{[^}]*\}\}|\$\{?\w+\}?)\s*\]/g;
+/**
+ * Range placeholders of Sloth (`{{.window}}`) and Grafana (`$__rate_interval`): any range reads the
+ * same selector, so the grammar reads a duration of the same length there (messages quote the query).
+ */
+const RANGE_PLACEHOLDER = /(?<=\[\s*)(\{\{[^}]*\}\}|\$\{?\w+\}?)(?=\s*\])/g;
+const asDuration = (placeholder: string) => `${'0'.repeat(placeholder.length - 2)}5m`;
 
 const source = (text: string, node: SyntaxNode) => text.slice(node.from, node.to);
 
@@ -73,8 +77,8 @@ function counterOf(text: string, node: SyntaxNode, inSum: boolean): CounterQuery
  * else (arithmetic, several selectors, other functions) is refused: opsdeck needs one counter selector.
  */
 export function parseCounterQuery(query: string): CounterQuery {
-  const text = query.trim().replace(RANGE_PLACEHOLDER, '[5m]');
-  const root = parser.parse(text).topNode;
+  const text = query.trim();
+  const root = parser.parse(text.replace(RANGE_PLACEHOLDER, asDuration)).topNode;
   let error: SyntaxNode | null = null;
   root.cursor().iterate((n) => {
     if (n.type.isError && error === null) error = n.node;
