@@ -82,6 +82,14 @@ export const ConfigSchema = z.object({
     .max(60 * 24 * 14)
     .default(24 * 60),
   ALERTMANAGER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // Marks this installation's silences; unset, an id made at first start and kept in the store.
+  OPSDECK_INSTANCE_ID: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+      'use up to 63 letters, digits, ".", "_" and "-", e.g. prod-eu (it goes into silence comments)',
+    )
+    .optional(),
   OPSDECK_TOKENS: Tokens,
   OPSDECK_PROVISIONING_DIR: z.string().default('./provisioning'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

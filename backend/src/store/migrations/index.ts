@@ -5,6 +5,7 @@ import * as m001 from './001_initial';
 import * as m010 from './010_silencer';
 import * as m020 from './020_annotation_spans';
 import * as m021 from './021_annotation_service_order';
+import * as m030 from './030_instance_identity';
 
 export interface MigrationFile {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, MigrationFile> = {
   '010_silencer': m010,
   '020_annotation_spans': m020,
   '021_annotation_service_order': m021,
+  '030_instance_identity': m030,
 };
