@@ -381,14 +381,19 @@ export function recurrenceProblem(window: SchedulableWindow, lookAheadMs: number
   const fromWall = new Date(
     schedule.kind === 'rrule' ? floatingFromLocal(schedule.start) : WEEKLY_CHECK_FROM,
   );
-  const rule = ruleFor(schedule, timeZone, fromWall) as RRule;
-  const { starts: walls, exhausted } = boundedBetween(
-    rule,
-    fromWall,
-    new Date(fromWall.getTime() + CHECK_SPAN_MS),
-    CHECK_OCCURRENCES,
-    CHECK_INTERVAL_READS,
-  );
+  let found: ReturnType<typeof boundedBetween>;
+  try {
+    found = boundedBetween(
+      ruleFor(schedule, timeZone, fromWall) as RRule,
+      fromWall,
+      new Date(fromWall.getTime() + CHECK_SPAN_MS),
+      CHECK_OCCURRENCES,
+      CHECK_INTERVAL_READS,
+    );
+  } catch (err) {
+    return { field: 'schedule.rrule', message: `cannot be expanded: ${(err as Error).message}` };
+  }
+  const { starts: walls, exhausted } = found;
   if (exhausted && walls.length === 0) {
     return {
       field: 'schedule.rrule',
