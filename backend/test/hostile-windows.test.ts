@@ -45,7 +45,7 @@ const REFUSED_WINDOWS: Array<[string, Record<string, unknown>, string, RegExp]> 
     'every minute of every hour: 1,441 silences a day',
     { schedule: rrule(`FREQ=HOURLY;BYMINUTE=${every(60)}`, 1) },
     'body.schedule.rrule',
-    /up to 1441 silences .* at most 100/,
+    /at least 501 silences .* at most 100/,
   ],
   [
     'daily occurrences lasting two days',

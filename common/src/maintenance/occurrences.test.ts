@@ -392,7 +392,7 @@ describe('recurrenceProblem', () => {
       'UTC',
       DAY,
       'schedule.rrule',
-      /up to 1441 silences .* at most 100/,
+      /at least 501 silences .* at most 100/,
     ],
     [
       'daily for two days',
