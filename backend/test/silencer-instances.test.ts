@@ -1,6 +1,7 @@
 // Two opsdeck installations (two stores: SQLite and PostgreSQL) on one real Alertmanager: each marks
 // its silences with its instance id and touches only its own, over many cycles and a restart; silences
 // from before instance ids are adopted by their installation, not duplicated, and others' are left.
+import fs from 'node:fs';
 import type { MaintenanceWindow } from '@opsdeck/common';
 import { AlertmanagerClient, type AmSilence } from '../src/silencer/alertmanager-client';
 import { desiredSilence, parseSilenceKey } from '../src/silencer/silence-key';
@@ -150,6 +151,33 @@ describe('two installations on one Alertmanager', () => {
       headers: auth('viewer'),
     });
     expect(silences.json()).toMatchObject({ instanceId: prodId, states: [{ state: 'synced' }] });
+  }, 60_000);
+
+  it('a copy of one installation’s store, given its own id, leaves the original’s silences alone', async () => {
+    const originalDb = await createTestDatabase('sqlite');
+    databases.push(originalDb);
+    const original = await install('sqlite', originalDb);
+    await post(original, openWindow('db-patching', 'db'));
+    await original.app.silencer.runCycle();
+    const [kept, ...more] = await live();
+    expect(more).toEqual([]);
+    await original.close();
+    apps.splice(apps.indexOf(original), 1);
+
+    // As when a production backup is restored for staging: same rows, stored states listing `kept`.
+    const copyDb = await createTestDatabase('sqlite');
+    databases.push(copyDb);
+    fs.copyFileSync(originalDb.url.slice('sqlite:'.length), copyDb.url.slice('sqlite:'.length));
+    const copy = await install('sqlite', copyDb, 'staging-copy');
+    await copy.app.silencer.runCycle();
+    const del = await copy.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/maintenance-windows/db-patching',
+      headers: auth('editor'),
+    });
+    expect(del.statusCode).toBe(204);
+    for (let i = 0; i < 3; i++) await copy.app.silencer.runCycle();
+    expect((await live()).map((s) => s.id)).toEqual([kept!.id]);
   }, 60_000);
 
   it('adopts its silences from before instance ids, expires its own stale ones, and leaves others’', async () => {

@@ -41,7 +41,7 @@ export interface ReconcilerOptions {
   instanceId(): Promise<string>;
   /**
    * Ids of the silences the last cycles kept per target (the stored states): how silences made before
-   * instance ids, or under an earlier id, are still known as this installation's own.
+   * instance ids are still known as this installation's own.
    */
   knownSilenceIds?(): Promise<Map<string, Set<string>>>;
   lock?: CycleLock;
@@ -204,12 +204,13 @@ export class Reconciler {
           s.createdBy === SILENCE_CREATOR && s.status.state !== 'expired' ? parseSilenceKey(s.comment) : null;
         if (!key) continue;
         const slot = slotOf(key);
-        // Ours: marked with our id, or kept by our earlier cycles (made before instance ids or under
-        // another id), or unmarked and exactly a silence we want (adopted instead of duplicated).
+        // Ours: marked with our id, or unmarked (made before instance ids) and either kept by our
+        // earlier cycles or exactly a silence we want (adopted instead of duplicated). A silence
+        // marked with another id is never ours, even if our stored states list it: a store copied
+        // from another installation lists that one's silences.
         const ours =
           key.instance === owner.instance ||
-          owner.knownIds.has(s.id) ||
-          (key.instance === null && wanted.has(slot));
+          (key.instance === null && (owner.knownIds.has(s.id) || wanted.has(slot)));
         if (ours) bySlot.set(slot, [...(bySlot.get(slot) ?? []), s]);
       }
       const toCreate = [...wanted.values()]
