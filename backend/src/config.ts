@@ -165,6 +165,14 @@ const ConfigFields = z.object({
   // Escalation alerts out: how often they are re-sent, and when an unacknowledged page climbs.
   ESCALATION_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   ESCALATION_LADDER_MINUTES: Ladder,
+  // Marks this installation's silences; unset, an id made at first start and kept in the store.
+  OPSDECK_INSTANCE_ID: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+      'use up to 63 letters, digits, ".", "_" and "-", e.g. prod-eu (it goes into silence comments)',
+    )
+    .optional(),
   OPSDECK_TOKENS: Tokens,
   // Serving without tokens on a non-loopback HOST (an anonymous admin API) only when asked for by name.
   OPSDECK_ALLOW_ANONYMOUS: Flag,

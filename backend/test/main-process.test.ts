@@ -41,6 +41,8 @@ describe('the backend process', () => {
     ['DATABASE_URL', 'mysql://nope'],
     ['OPSDECK_TOKENS', 'alice:superuser:secret-123'],
     ['PROMETHEUS_URL', 'not a url'],
+    ['ALERTMANAGER_URLS', 'javascript:alert(1)'],
+    ['OPSDECK_INSTANCE_ID', 'prod;window=x'],
   ])('stops with one line naming %s when it is %p', (name, value) => {
     const res = spawnSync(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH ?? '', [name]: value },

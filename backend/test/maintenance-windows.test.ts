@@ -87,7 +87,7 @@ describe('maintenance windows with the silencer on SQLite', () => {
       return got;
     });
     expect(s!.comment).toMatch(
-      /^opsdeck:window=db-upgrade;occ=\S+;v=[0-9a-f]+ Maintenance window "DB upgrade" for change CHG-42/,
+      /^opsdeck:instance=[0-9a-f]{12};window=db-upgrade;occ=\S+;v=[0-9a-f]+ Maintenance window "DB upgrade" for change CHG-42/,
     );
 
     const states = await eventually(async () => {
@@ -100,6 +100,7 @@ describe('maintenance windows with the silencer on SQLite', () => {
     });
     expect(states).toEqual({
       windowId: 'db-upgrade',
+      instanceId: s!.comment.match(/instance=([0-9a-f]+);/)![1],
       intervalSeconds: 0.2,
       lookAheadMinutes: 1440,
       states: [

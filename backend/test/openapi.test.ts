@@ -35,6 +35,21 @@ describe('OpenAPI', () => {
     expect([...served].filter((r) => !documented.has(r))).toEqual([]);
   });
 
+  it("documents both matcher forms of a window (op, and Alertmanager's isRegex/isEqual) and the postmortem's 428", async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const resolved = (await SwaggerParser.dereference(structuredClone(doc))) as typeof doc;
+    const body =
+      resolved.paths['/api/v1/maintenance-windows'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties.matchers.items.properties).sort()).toEqual([
+      'isEqual',
+      'isRegex',
+      'name',
+      'op',
+      'value',
+    ]);
+    expect(Object.keys(resolved.paths['/api/v1/incidents/{id}/postmortem'].put.responses)).toContain('428');
+  });
+
   it('serves a browsable docs page', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/docs/' });
     expect(res.statusCode).toBe(200);

@@ -66,6 +66,7 @@ describe('silencer reconcile cycle', () => {
       lookAheadMs: 24 * HOUR,
       requestTimeoutMs: 2000,
       loadWindows: async () => windows,
+      instanceId: async () => 'test',
       ...over,
     });
 
@@ -495,6 +496,7 @@ describe('two reconcilers on one PostgreSQL', () => {
             await new Promise((r) => setTimeout(r, 5));
             return windows;
           },
+          instanceId: async () => 'test',
           lock,
         }),
     );

@@ -47,5 +47,18 @@ describe('slo-format', () => {
 
   it('links to the app’s SLO page, escaping the id', () => {
     expect(sloLink('/a/opsdeck-sre-app/', 'api avail')).toBe('/a/opsdeck-sre-app/slos/api%20avail');
+    expect(sloLink('https://grafana.example.com/a/opsdeck-sre-app', 'x')).toBe(
+      'https://grafana.example.com/a/opsdeck-sre-app/slos/x',
+    );
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    ' JavaScript:alert(1)//',
+    'data:text/html,x',
+    '//evil.example.com',
+    '/\\evil.example.com',
+  ])('gives no link for the app path %s', (appPath) => {
+    expect(sloLink(appPath, 'x')).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
-// How the panel writes SLO numbers: percentages with the precision objectives need, burn rates as
-// multiples, and time to exhaustion in the two largest units.
+// How the panel writes SLO numbers (percentages with the precision objectives need, burn rates as
+// multiples, time to exhaustion in the two largest units) and links to the app's SLO pages.
+import { isHttpUrl } from '@opsdeck/common';
 import type { SloRow } from './types';
 
 /** 0.9995 → "99.95%"; enough decimals to tell 99.9 % from 99.95 %. */
@@ -48,6 +49,13 @@ export function budgetLevel(remaining: number | null, warning: number, critical:
   return 'ok';
 }
 
-export function sloLink(appPath: string, id: string): string {
-  return `${appPath.replace(/\/+$/, '')}/slos/${encodeURIComponent(id)}`;
+/**
+ * The SLO's page under the app path (a panel option, so anyone editing the dashboard sets it), or null
+ * when the path is neither a path on this Grafana nor an http(s) URL: no `javascript:` link is rendered.
+ */
+export function sloLink(appPath: string, id: string): string | null {
+  const base = appPath.trim().replace(/\/+$/, '');
+  const onThisGrafana = /^\/(?![/\\])/.test(base) || base === '';
+  if (!onThisGrafana && !isHttpUrl(base)) return null;
+  return `${base}/slos/${encodeURIComponent(id)}`;
 }

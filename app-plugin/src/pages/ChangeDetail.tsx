@@ -13,6 +13,7 @@ import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { ChangeReadiness, GateAnswer } from '../api/types';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ExternalLink } from '../components/ExternalLink';
 import { utc } from '../format';
 import { useLoad } from '../hooks/useLoad';
 import { useSubmit } from '../hooks/useSubmit';
@@ -73,9 +74,7 @@ export function ChangeDetail({ id }: { id: string }) {
             {c.rfcUrl && (
               <>
                 {' · '}
-                <a href={c.rfcUrl} rel="noreferrer noopener" target="_blank">
-                  RFC
-                </a>
+                <ExternalLink href={c.rfcUrl}>RFC</ExternalLink>
               </>
             )}
           </span>

@@ -54,6 +54,7 @@ function checkWindow<W extends Checked>(window: W, request: FastifyRequest, befo
 
 const SilencesResponse = z.object({
   windowId: z.string(),
+  instanceId: z.string().describe("this installation's id, marked on its silences as instance=<id>"),
   intervalSeconds: z.number(),
   lookAheadMinutes: z.number(),
   states: z.array(SilenceTargetState),
@@ -176,6 +177,7 @@ export const maintenanceWindowRoutes: FastifyPluginAsync = async (fastify) => {
       const window = await app.repos.maintenanceWindows.require(request.params.id);
       return {
         windowId: window.id,
+        instanceId: await app.silencer.instanceId(),
         intervalSeconds: app.silencer.intervalMs / 1000,
         lookAheadMinutes: app.silencer.lookAheadMs / 60_000,
         states: await silenceStates(app, window),

@@ -22,6 +22,7 @@ export const silencerPlugin = fp(
       intervalMs: config.SILENCER_INTERVAL_SECONDS * 1000,
       lookAheadMs: config.SILENCER_LOOKAHEAD_MINUTES * 60_000,
       requestTimeoutMs: config.ALERTMANAGER_TIMEOUT_MS,
+      instanceId: config.OPSDECK_INSTANCE_ID,
       registry: app.metrics,
       log: app.log,
     });

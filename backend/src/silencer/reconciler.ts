@@ -1,15 +1,16 @@
 // One silencer cycle: for every target, compare the silences opsdeck wants (open and upcoming
-// occurrences of enabled windows) with the ones it owns there, create what is missing, expire
-// what is no longer wanted or duplicated, and report per window and target how that went.
+// occurrences of enabled windows) with the ones this installation owns there, create what is
+// missing, expire what is no longer wanted or duplicated, and report per window and target.
 import {
   currentAndUpcoming,
+  MAX_SILENCES_PER_WINDOW,
   type MaintenanceWindow,
   type OccurrenceAdjustment,
   type SilenceTargetState,
 } from '@opsdeck/common';
 import type { Clock } from '../clock';
 import { AlertmanagerClient, type AmSilence, MAX_IN_FLIGHT, type SilenceTarget } from './alertmanager-client';
-import { type DesiredSilence, desiredSilence, parseSilenceKey, SILENCE_CREATOR } from './silence-key';
+import { type DesiredSilence, desiredSilence, parseSilenceKey, SILENCE_CREATOR, slotOf } from './silence-key';
 
 export interface ManagedWindow {
   window: MaintenanceWindow;
@@ -36,6 +37,13 @@ export interface ReconcilerOptions {
   writeBudgetMs?: number;
   urgentWithinMs?: number;
   loadWindows(): Promise<ManagedWindow[]>;
+  /** This installation's id (OPSDECK_INSTANCE_ID or the one kept in the store), marked on its silences. */
+  instanceId(): Promise<string>;
+  /**
+   * Ids of the silences the last cycles kept per target (the stored states): how silences made before
+   * instance ids are still known as this installation's own.
+   */
+  knownSilenceIds?(): Promise<Map<string, Set<string>>>;
   lock?: CycleLock;
 }
 
@@ -89,16 +97,21 @@ export class Reconciler {
     if (lock && !(await lock.tryAcquire()))
       return { ran: false, at: at.toISOString(), targets: [], states: [] };
     try {
-      const windows = await this.options.loadWindows();
+      const [windows, instance, knownIds] = await Promise.all([
+        this.options.loadWindows(),
+        this.options.instanceId(),
+        this.options.knownSilenceIds?.() ?? new Map<string, Set<string>>(),
+      ]);
       const enabled = windows.filter((w) => w.window.enabled);
       const desiredByWindow = new Map<string, DesiredSilence[]>();
       // A window whose schedule cannot be expanded (say, a hand-edited provisioning file) fails alone.
       const broken = new Map<string, string>();
       for (const { window, adjustments } of enabled) {
         try {
-          const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments).map((o) =>
-            desiredSilence(window, o),
-          );
+          // Soonest first and no more than a window may hold, also for one stored before the bound.
+          const list = currentAndUpcoming(window, at, this.options.lookAheadMs, adjustments)
+            .slice(0, MAX_SILENCES_PER_WINDOW)
+            .map((o) => desiredSilence(window, o, instance));
           desiredByWindow.set(window.id, list);
         } catch (err) {
           broken.set(window.id, `schedule cannot be expanded: ${(err as Error).message}`);
@@ -106,7 +119,10 @@ export class Reconciler {
       }
       const results = await Promise.all(
         this.clients.map((client) =>
-          this.reconcileTarget(client, windows, desiredByWindow, broken, at, started),
+          this.reconcileTarget(client, windows, desiredByWindow, broken, at, started, {
+            instance,
+            knownIds: knownIds.get(client.target.name) ?? new Set(),
+          }),
         ),
       );
       const known = new Set(this.clients.map((c) => c.target.name));
@@ -147,13 +163,14 @@ export class Reconciler {
     broken: Map<string, string>,
     at: Date,
     cycleStarted: number,
+    owner: { instance: string; knownIds: Set<string> },
   ): Promise<{ report: TargetReport; states: SilenceTargetState[] }> {
     const started = performance.now();
     const target = client.target.name;
     const relevant = windows.filter(({ window }) => appliesTo(window, target));
     const wanted = new Map<string, DesiredSilence>();
     for (const { window } of relevant)
-      for (const d of desiredByWindow.get(window.id) ?? []) wanted.set(d.key, d);
+      for (const d of desiredByWindow.get(window.id) ?? []) wanted.set(d.slot, d);
 
     const report: TargetReport = {
       target,
@@ -180,26 +197,32 @@ export class Reconciler {
     let listError: string | null = null;
 
     try {
-      const ours = (await client.listSilences()).filter(
-        (s) =>
-          s.createdBy === SILENCE_CREATOR &&
-          s.status.state !== 'expired' &&
-          parseSilenceKey(s.comment) !== null,
-      );
-      const byKey = new Map<string, AmSilence[]>();
-      for (const s of ours.sort((a, b) => a.id.localeCompare(b.id))) {
-        const key = s.comment.split(/\s/, 1)[0]!;
-        byKey.set(key, [...(byKey.get(key) ?? []), s]);
+      const bySlot = new Map<string, AmSilence[]>();
+      const sorted = (await client.listSilences()).sort((a, b) => a.id.localeCompare(b.id));
+      for (const s of sorted) {
+        const key =
+          s.createdBy === SILENCE_CREATOR && s.status.state !== 'expired' ? parseSilenceKey(s.comment) : null;
+        if (!key) continue;
+        const slot = slotOf(key);
+        // Ours: marked with our id, or unmarked (made before instance ids) and either kept by our
+        // earlier cycles or exactly a silence we want (adopted instead of duplicated). A silence
+        // marked with another id is never ours, even if our stored states list it: a store copied
+        // from another installation lists that one's silences.
+        const ours =
+          key.instance === owner.instance ||
+          (key.instance === null && (owner.knownIds.has(s.id) || wanted.has(slot)));
+        if (ours) bySlot.set(slot, [...(bySlot.get(slot) ?? []), s]);
       }
       const toCreate = [...wanted.values()]
-        .filter((d) => !byKey.has(d.key))
+        .filter((d) => !bySlot.has(d.slot))
         .sort((a, b) => a.silence.startsAt.localeCompare(b.silence.startsAt));
       const toExpire: AmSilence[] = [];
-      for (const [key, silences] of byKey) {
-        // A wanted key keeps exactly one silence; the rest (a race with another replica) go.
-        const keep = wanted.has(key) || broken.has(parseSilenceKey(key)!.windowId) ? 1 : 0;
+      for (const [slot, silences] of bySlot) {
+        // A wanted slot keeps exactly one silence; the rest (a race with another replica) go.
+        const windowId = parseSilenceKey(silences[0]!.comment)!.windowId;
+        const keep = wanted.has(slot) || broken.has(windowId) ? 1 : 0;
         toExpire.push(...silences.slice(keep));
-        if (keep) this.addLive(liveByWindow, parseSilenceKey(key)!.windowId, silences[0]!.id);
+        if (keep) this.addLive(liveByWindow, windowId, silences[0]!.id);
       }
       // Create before expiring, so an edited window never leaves a gap without a silence.
       await inBatches(toCreate, MAX_IN_FLIGHT, async (d) => {

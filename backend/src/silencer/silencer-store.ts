@@ -1,5 +1,6 @@
-// The silencer's tables: occurrence adjustments (end early, extend) and the per-window, per-target
-// reconcile state. Same code on SQLite and PostgreSQL.
+// The silencer's tables: occurrence adjustments (end early, extend), the per-window, per-target
+// reconcile state, and the installation's instance id. Same code on SQLite and PostgreSQL.
+import { randomUUID } from 'node:crypto';
 import type { OccurrenceAdjustment, SilenceTargetState } from '@opsdeck/common';
 import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../store/audit';
@@ -29,6 +30,7 @@ type StatesTable = {
 type SilencerTables = {
   maintenance_occurrence_adjustments: AdjustmentsTable;
   silencer_states: StatesTable;
+  instance_identity: { singleton: number; instance_id: string };
 };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -40,6 +42,36 @@ export class SilencerStore {
 
   constructor(store: Store) {
     this.db = store.db.withTables<SilencerTables>();
+  }
+
+  /**
+   * The id this installation marks its silences with when OPSDECK_INSTANCE_ID is unset: made at the
+   * first start and kept, so restarts (and replicas on the same database) use the same one.
+   */
+  async instanceId(): Promise<string> {
+    await this.db
+      .insertInto('instance_identity')
+      .values({ singleton: 1, instance_id: randomUUID().replace(/-/g, '').slice(0, 12) })
+      .onConflict((oc) => oc.column('singleton').doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('instance_identity')
+      .select('instance_id')
+      .where('singleton', '=', 1)
+      .executeTakeFirstOrThrow();
+    return row.instance_id;
+  }
+
+  /** Per target, the ids of the silences the last cycle kept for this installation's windows. */
+  async knownSilenceIds(): Promise<Map<string, Set<string>>> {
+    const rows = await this.db.selectFrom('silencer_states').select(['target', 'silence_ids']).execute();
+    const out = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const ids = out.get(r.target) ?? new Set<string>();
+      for (const id of JSON.parse(r.silence_ids) as string[]) ids.add(id);
+      out.set(r.target, ids);
+    }
+    return out;
   }
 
   async adjustmentsByWindow(): Promise<Map<string, OccurrenceAdjustment[]>> {

@@ -31,6 +31,8 @@ export interface SilencerOptions {
   intervalMs: number;
   lookAheadMs: number;
   requestTimeoutMs: number;
+  /** OPSDECK_INSTANCE_ID; unset, the id kept in the store (made at the first start). */
+  instanceId?: string;
   /** WRITE_BUDGET_MS unless given */
   writeBudgetMs?: number;
   registry: Registry;
@@ -47,6 +49,7 @@ export class Silencer {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private instance: Promise<string> | undefined;
   lastReport: CycleReport | null = null;
 
   constructor(private readonly options: SilencerOptions) {
@@ -64,6 +67,8 @@ export class Silencer {
       // Whatever starts before the cycle after next is created (or expired) now, budget or not.
       urgentWithinMs: 2 * options.intervalMs + options.requestTimeoutMs,
       lock: this.lock,
+      instanceId: () => this.instanceId(),
+      knownSilenceIds: () => this.state.knownSilenceIds(),
       loadWindows: async () => {
         const [windows, adjustments] = await Promise.all([
           options.listWindows(),
@@ -76,6 +81,17 @@ export class Silencer {
 
   get targets(): SilenceTarget[] {
     return this.options.targets;
+  }
+
+  /** The id this installation's silences carry (`instance=` in their comment). */
+  instanceId(): Promise<string> {
+    if (!this.instance) {
+      const configured = this.options.instanceId;
+      this.instance = configured ? Promise.resolve(configured) : this.state.instanceId();
+      // A failed read is retried by the next caller rather than remembered.
+      this.instance.catch(() => (this.instance = undefined));
+    }
+    return this.instance;
   }
 
   /** Runs a cycle after any cycle in progress; resolves with its report (throws if the cycle failed). */

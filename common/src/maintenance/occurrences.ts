@@ -128,10 +128,10 @@ class PeriodBudgetExceeded extends Error {}
 
 /**
  * Reads of `interval` rrule may make in one walk, about two per period: a week-long chunk needs a few
- * hundred periods (MONTHLY or COUNT rules walk from their start), the write-time check a year of them.
+ * hundred periods (MONTHLY or COUNT rules walk from their start), the write-time check up to a year.
  */
 const CHUNK_INTERVAL_READS = 10_000;
-const CHECK_INTERVAL_READS = 20_000;
+const CHECK_INTERVAL_READS = 10_000;
 
 /**
  * rrule walks period by period (hour, day, week, ...) until a period yields a date, as far as year
@@ -357,8 +357,11 @@ export function scheduleProblem(schedule: Schedule): ScheduleProblem | null {
   return null;
 }
 
-/** What the write-time recurrence check expands at most: enough to see a year of any rule. */
-const CHECK_OCCURRENCES = 2_000;
+/**
+ * What the write-time recurrence check expands at most: the first year, or the first 500 occurrences
+ * (three weeks of an hourly rule), enough to see how close and how dense a rule's occurrences come.
+ */
+const CHECK_OCCURRENCES = 500;
 const CHECK_SPAN_MS = 400 * DAY_MS;
 /** Weekly schedules have no start of their own; any Monday serves, the span covers both DST changes. */
 const WEEKLY_CHECK_FROM = Date.UTC(2025, 0, 6);
@@ -373,7 +376,8 @@ function spelled(ms: number): string {
  * What a recurring schedule (already passing scheduleProblem) would produce that the silencer must not
  * hold: occurrences that overlap (one must end before the next starts), or more than
  * MAX_SILENCES_PER_WINDOW silences at once within `lookAheadMs`. Looks at the first year of
- * occurrences, at most CHECK_OCCURRENCES of them, so the check itself stays cheap.
+ * occurrences, at most CHECK_OCCURRENCES of them, and at most CHECK_INTERVAL_READS of rrule's walk,
+ * so the check itself stays cheap.
  */
 export function recurrenceProblem(window: SchedulableWindow, lookAheadMs: number): ScheduleProblem | null {
   const { schedule, timeZone } = window;
@@ -381,14 +385,19 @@ export function recurrenceProblem(window: SchedulableWindow, lookAheadMs: number
   const fromWall = new Date(
     schedule.kind === 'rrule' ? floatingFromLocal(schedule.start) : WEEKLY_CHECK_FROM,
   );
-  const rule = ruleFor(schedule, timeZone, fromWall) as RRule;
-  const { starts: walls, exhausted } = boundedBetween(
-    rule,
-    fromWall,
-    new Date(fromWall.getTime() + CHECK_SPAN_MS),
-    CHECK_OCCURRENCES,
-    CHECK_INTERVAL_READS,
-  );
+  let found: ReturnType<typeof boundedBetween>;
+  try {
+    found = boundedBetween(
+      ruleFor(schedule, timeZone, fromWall) as RRule,
+      fromWall,
+      new Date(fromWall.getTime() + CHECK_SPAN_MS),
+      CHECK_OCCURRENCES,
+      CHECK_INTERVAL_READS,
+    );
+  } catch (err) {
+    return { field: 'schedule.rrule', message: `cannot be expanded: ${(err as Error).message}` };
+  }
+  const { starts: walls, exhausted } = found;
   if (exhausted && walls.length === 0) {
     return {
       field: 'schedule.rrule',
@@ -419,15 +428,19 @@ export function recurrenceProblem(window: SchedulableWindow, lookAheadMs: number
   }
   // The open occurrence plus every start within the look-ahead, at the densest point seen.
   let most = 0;
+  let cut = false; // the densest stretch ran to the end of a capped sample: `most` is a lower bound
   for (let i = 0, j = 0; i < starts.length; i++) {
     while (j < starts.length && starts[j]! < starts[i]! + lookAheadMs) j++;
-    most = Math.max(most, j - i + 1);
+    if (j - i + 1 > most) {
+      most = j - i + 1;
+      cut = j === starts.length && walls.length >= CHECK_OCCURRENCES;
+    }
   }
   if (most > MAX_SILENCES_PER_WINDOW) {
     return {
       field: schedule.kind === 'rrule' ? 'schedule.rrule' : 'schedule.days',
       message:
-        `would hold up to ${most} silences at once on every target (the open occurrence and those starting ` +
+        `would hold ${cut ? 'at least' : 'up to'} ${most} silences at once on every target (the open occurrence and those starting ` +
         `within the silencer's look-ahead of ${spelled(lookAheadMs)}); a window may hold at most ` +
         `${MAX_SILENCES_PER_WINDOW}: make it recur less often, or lower SILENCER_LOOKAHEAD_MINUTES`,
     };

@@ -7,6 +7,7 @@ import * as m020 from './020_annotation_spans';
 import * as m021 from './021_annotation_service_order';
 import * as m030 from './030_incident_alert_groups';
 import * as m031 from './031_slo_exclusions';
+import * as m032 from './032_instance_identity';
 import * as m035 from './035_grafana_proxy_tokens';
 
 export interface MigrationFile {
@@ -21,5 +22,6 @@ export const MIGRATIONS: Record<string, MigrationFile> = {
   '021_annotation_service_order': m021,
   '030_incident_alert_groups': m030,
   '031_slo_exclusions': m031,
+  '032_instance_identity': m032,
   '035_grafana_proxy_tokens': m035,
 };
