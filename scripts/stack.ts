@@ -408,14 +408,11 @@ export async function waitForSlos(
   options: {
     log?: (line: string) => void;
     until?: 'first' | 'all';
-    /** log the progress lines, not only the outcome; default true */
-    progress?: boolean;
     timeoutMs?: number;
     signal?: AbortSignal;
   } = {},
 ): Promise<SloReadiness> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const progress = options.progress === false ? () => undefined : log;
   const enough = (r: SloReadiness) =>
     r.numeric.length > 0 && (options.until !== 'all' || r.pending.length === 0);
   const began = Date.now();
@@ -435,7 +432,7 @@ export async function waitForSlos(
         (g) => g.name,
       )
     : [];
-  progress(`waiting for Prometheus to load the ${wanted.length} SLO rule groups…`);
+  log(`waiting for Prometheus to load the ${wanted.length} SLO rule groups…`);
   while (live()) {
     const body = await fetch(`${prometheus}/api/v1/rules`)
       .then((r) => r.json() as Promise<{ data?: { groups?: { name: string }[] } }>)
@@ -443,13 +440,13 @@ export async function waitForSlos(
     const loaded = new Set((body?.data?.groups ?? []).map((g) => g.name));
     if (wanted.every((name) => loaded.has(name))) {
       readiness.rulesLoaded = true;
-      progress(`  rules loaded (${seconds(Date.now() - began)})`);
+      log(`  rules loaded (${seconds(Date.now() - began)})`);
       break;
     }
     await pause();
   }
 
-  progress(
+  log(
     `waiting for ${options.until === 'all' ? 'every SLO status' : 'the first SLO status'} to be numeric (Prometheus scrapes, then the recording rules evaluate; about a minute)…`,
   );
   let reported = -1;
@@ -469,7 +466,7 @@ export async function waitForSlos(
     const total = readiness.numeric.length + readiness.pending.length;
     if (enough(readiness)) break;
     if (readiness.numeric.length !== reported || Date.now() - lastReport > 10_000) {
-      progress(`  ${readiness.numeric.length} of ${total} SLOs numeric (${seconds(Date.now() - began)})`);
+      log(`  ${readiness.numeric.length} of ${total} SLOs numeric (${seconds(Date.now() - began)})`);
       reported = readiness.numeric.length;
       lastReport = Date.now();
     }

@@ -16,37 +16,20 @@ import { PrometheusClient } from '../src/prometheus/client';
 import { SloEvaluator } from '../src/slo/evaluator';
 import type { SloStatus } from '../src/slo/status';
 import { END, goldenBlocksDir } from './support/golden-data';
+import {
+  GOLDEN_AVAILABILITY as availability,
+  GOLDEN_SLO_BASE as base,
+  GOLDEN_SLOS,
+} from './support/golden-slos';
 import { backfillRules, PrometheusServer, startPrometheus } from './support/prometheus';
 
 jest.setTimeout(600_000);
 
 const at = new Date(END * 1000);
 const DAY = 86_400;
-const base = {
-  name: 'x',
-  description: '',
-  service: 'api',
-  timeZone: 'UTC',
-  labels: {},
-  groupBy: [] as string[],
-  minEvents: 0,
-  runbookUrl: null,
-};
-const availability = {
-  kind: 'ratio' as const,
-  errors: 'http_requests_total{service="api",code=~"5.."}',
-  total: 'http_requests_total{service="api"}',
-};
 const SLOS: SloSpec[] = [
-  { ...base, id: 'availability-30d', objective: 99.9, window: '30d', indicator: availability },
-  {
-    ...base,
-    id: 'availability-month',
-    objective: 99.9,
-    window: 'month',
-    timeZone: 'Europe/Berlin',
-    indicator: availability,
-  },
+  GOLDEN_SLOS.availability30d,
+  GOLDEN_SLOS.availabilityMonth,
   {
     ...base,
     id: 'availability-by-route',
@@ -56,32 +39,8 @@ const SLOS: SloSpec[] = [
     minEvents: 1000,
     indicator: availability,
   },
-  {
-    ...base,
-    id: 'orders-read-p95',
-    objective: 95,
-    window: '28d',
-    indicator: {
-      kind: 'latency',
-      metric: 'http_request_duration_seconds',
-      matchers: 'service="api",route="/orders",method="GET"',
-      le: 0.5,
-    },
-  },
-  {
-    ...base,
-    id: 'etl-freshness',
-    service: 'etl',
-    objective: 95,
-    window: '30d',
-    indicator: {
-      kind: 'threshold',
-      selector: 'etl_lag_seconds{pipeline="orders"}',
-      operator: '<',
-      bound: 900,
-      sliceSeconds: 60,
-    },
-  },
+  GOLDEN_SLOS.ordersReadP95,
+  GOLDEN_SLOS.etlFreshness,
   // no request answered 599: the error counter never appeared
   {
     ...base,

@@ -7,6 +7,11 @@ import { PrometheusClient } from '../src/prometheus/client';
 import { SloEvaluator } from '../src/slo/evaluator';
 import type { SloStatus } from '../src/slo/status';
 import { END, generateGoldenHistory } from './support/golden-data';
+import {
+  GOLDEN_AVAILABILITY as availability,
+  GOLDEN_SLO_BASE as base,
+  GOLDEN_SLOS,
+} from './support/golden-slos';
 import { PrometheusServer, startGoldenPrometheus } from './support/prometheus';
 
 jest.setTimeout(180_000);
@@ -25,22 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await prom?.remove();
 });
-
-const base = {
-  name: 'x',
-  description: '',
-  service: 'api',
-  timeZone: 'UTC',
-  labels: {},
-  groupBy: [] as string[],
-  minEvents: 0,
-  runbookUrl: null,
-};
-const availability = {
-  kind: 'ratio' as const,
-  errors: 'http_requests_total{service="api",code=~"5.."}',
-  total: 'http_requests_total{service="api"}',
-};
 
 /**
  * A test case: the SLO, its error ratio over a range written by hand in PromQL, the burn-rate
@@ -88,24 +77,9 @@ const ratioCase = (slo: SloSpec, windowStart: number, factors: Case['factors']):
 
 const DAY = 86_400;
 const CASES: Case[] = [
-  ratioCase(
-    { ...base, id: 'availability-30d', objective: 99.9, window: '30d', indicator: availability },
-    END - 30 * DAY,
-    WORKBOOK_30D,
-  ),
+  ratioCase(GOLDEN_SLOS.availability30d, END - 30 * DAY, WORKBOOK_30D),
   // calendar month in Berlin: the window starts 2026-01-31T23:00Z; alert factors use the nominal 30d
-  ratioCase(
-    {
-      ...base,
-      id: 'availability-month',
-      objective: 99.9,
-      window: 'month',
-      timeZone: 'Europe/Berlin',
-      indicator: availability,
-    },
-    Date.parse('2026-01-31T23:00:00Z') / 1000,
-    WORKBOOK_30D,
-  ),
+  ratioCase(GOLDEN_SLOS.availabilityMonth, Date.parse('2026-01-31T23:00:00Z') / 1000, WORKBOOK_30D),
   // the minimum-traffic guard holds the page back: 5m and 30m hold far fewer than 10^6 requests
   ratioCase(
     {
@@ -120,18 +94,7 @@ const CASES: Case[] = [
     WORKBOOK_30D,
   ),
   {
-    slo: {
-      ...base,
-      id: 'orders-read-p95',
-      objective: 95,
-      window: '28d',
-      indicator: {
-        kind: 'latency',
-        metric: 'http_request_duration_seconds',
-        matchers: 'service="api",route="/orders",method="GET"',
-        le: 0.5,
-      },
-    },
+    slo: GOLDEN_SLOS.ordersReadP95,
     budget: 0.05,
     ratio: (r) =>
       `1 - sum(increase(http_request_duration_seconds_bucket{service="api",route="/orders",method="GET",le="0.5"}[${r}])) / sum(increase(http_request_duration_seconds_count{service="api",route="/orders",method="GET"}[${r}]))`,
@@ -147,14 +110,7 @@ const CASES: Case[] = [
     },
   },
   {
-    slo: {
-      ...base,
-      id: 'web-lcp-p75',
-      service: 'web',
-      objective: 75,
-      window: 'week',
-      indicator: { kind: 'latency', metric: 'web_lcp_seconds', matchers: '', le: 2.5 },
-    },
+    slo: GOLDEN_SLOS.webLcpP75,
     budget: 0.25,
     ratio: (r) =>
       `1 - sum(increase(web_lcp_seconds_bucket{le="2.5"}[${r}])) / sum(increase(web_lcp_seconds_count[${r}]))`,
@@ -169,20 +125,7 @@ const CASES: Case[] = [
     },
   },
   {
-    slo: {
-      ...base,
-      id: 'etl-freshness',
-      service: 'etl',
-      objective: 95,
-      window: '30d',
-      indicator: {
-        kind: 'threshold',
-        selector: 'etl_lag_seconds{pipeline="orders"}',
-        operator: '<',
-        bound: 900,
-        sliceSeconds: 60,
-      },
-    },
+    slo: GOLDEN_SLOS.etlFreshness,
     budget: 0.05,
     ratio: (r) => `avg_over_time((etl_lag_seconds{pipeline="orders"} >= bool 900)[${r}:1m])`,
     events: (r) => `count_over_time(etl_lag_seconds{pipeline="orders"}[${r}:1m])`,

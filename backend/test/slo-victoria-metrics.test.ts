@@ -25,6 +25,7 @@ import { ManualClock } from '../src/clock';
 import { readProvisionedSlos } from '../src/slo/cli-commands';
 import { auth, createTestApp, type TestApp } from './support/app';
 import { END, generateGoldenHistory } from './support/golden-data';
+import { GOLDEN_SLOS } from './support/golden-slos';
 import {
   VMALERT_BIN,
   importGoldenHistory,
@@ -116,56 +117,23 @@ const close = (actual: number | null | undefined, expected: number) => {
   expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
 };
 
-const base = {
-  name: 'x',
-  description: '',
-  service: 'api',
-  timeZone: 'UTC',
-  labels: {},
-  groupBy: [] as string[],
-  minEvents: 0,
-  runbookUrl: null,
-};
-const availability = {
-  kind: 'ratio' as const,
-  errors: 'http_requests_total{service="api",code=~"5.."}',
-  total: 'http_requests_total{service="api"}',
-};
+const availabilityTruth = (from: number) =>
+  history.increase('http_requests_total', { service: 'api', code: /5../ }, from, END) /
+  history.increase('http_requests_total', { service: 'api' }, from, END);
+
 /** Each SLO and the exact error ratio of the generated events (or time slices) since `from`. */
 const CASES: { slo: SloSpec; truth: (from: number) => number }[] = [
   {
-    slo: { ...base, id: 'availability-30d', objective: 99.9, window: '30d', indicator: availability },
-    truth: (from) =>
-      history.increase('http_requests_total', { service: 'api', code: /5../ }, from, END) /
-      history.increase('http_requests_total', { service: 'api' }, from, END),
+    slo: GOLDEN_SLOS.availability30d,
+    truth: availabilityTruth,
   },
   {
-    slo: {
-      ...base,
-      id: 'availability-month',
-      objective: 99.9,
-      window: 'month',
-      timeZone: 'Europe/Berlin',
-      minEvents: 1000,
-      indicator: availability,
-    },
-    truth: (from) =>
-      history.increase('http_requests_total', { service: 'api', code: /5../ }, from, END) /
-      history.increase('http_requests_total', { service: 'api' }, from, END),
+    // the calendar month in Berlin, with a traffic guard on the page
+    slo: { ...GOLDEN_SLOS.availabilityMonth, minEvents: 1000 },
+    truth: availabilityTruth,
   },
   {
-    slo: {
-      ...base,
-      id: 'orders-read-p95',
-      objective: 95,
-      window: '28d',
-      indicator: {
-        kind: 'latency',
-        metric: 'http_request_duration_seconds',
-        matchers: 'service="api",route="/orders",method="GET"',
-        le: 0.5,
-      },
-    },
+    slo: GOLDEN_SLOS.ordersReadP95,
     truth: (from) => {
       const m = { route: '/orders', method: 'GET' };
       const good = history.increase('http_request_duration_seconds_bucket', { ...m, le: '0.5' }, from, END);
@@ -173,34 +141,14 @@ const CASES: { slo: SloSpec; truth: (from: number) => number }[] = [
     },
   },
   {
-    slo: {
-      ...base,
-      id: 'web-lcp-p75',
-      service: 'web',
-      objective: 75,
-      window: 'week',
-      indicator: { kind: 'latency', metric: 'web_lcp_seconds', matchers: '', le: 2.5 },
-    },
+    slo: GOLDEN_SLOS.webLcpP75,
     truth: (from) =>
       1 -
       history.increase('web_lcp_seconds_bucket', { le: '2.5' }, from, END) /
         history.increase('web_lcp_seconds_count', {}, from, END),
   },
   {
-    slo: {
-      ...base,
-      id: 'etl-freshness',
-      service: 'etl',
-      objective: 95,
-      window: '30d',
-      indicator: {
-        kind: 'threshold',
-        selector: 'etl_lag_seconds{pipeline="orders"}',
-        operator: '<',
-        bound: 900,
-        sliceSeconds: 60,
-      },
-    },
+    slo: GOLDEN_SLOS.etlFreshness,
     // VictoriaMetrics's subquery samples the minutes in (from, END], one per slice; Prometheus's also
     // samples the window's first instant, one slice more
     truth: (from) => {
