@@ -8,11 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { startBackend } from './backend-process';
-import { percentile } from './load';
-import type { BenchResult } from './result';
+import { type LoadOptions, load } from './load';
+import type { BenchResult, LoadFigures } from './result';
 
 const TOKEN = 'bench-alertmanager-editor';
 const SECONDS = Number(process.env.OPSDECK_BENCH_SECONDS ?? 10);
@@ -86,7 +85,7 @@ function cpuMs(pid: number): number {
 }
 
 /** `measure`, with the server's CPU time per request beside the latencies. */
-async function withCpu(pid: number, measure: () => Promise<Figures>) {
+async function withCpu(pid: number, measure: () => Promise<LoadFigures>) {
   const before = cpuMs(pid);
   const figures = await measure();
   return {
@@ -95,52 +94,18 @@ async function withCpu(pid: number, measure: () => Promise<Figures>) {
   };
 }
 
-interface Figures {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-}
-
-/** Posts `bodies` in turn: at `rate` per second for `seconds`, or `amount` posts one at a time. */
-async function post(
+/** Posts `bodies` in turn to the webhook: at `rate` per second for `seconds`, or `amount` posts. */
+function post(
   base: string,
   bodies: string[],
-  opts: { rate?: number; seconds?: number; amount?: number; connections: number },
-): Promise<Figures> {
-  const times: number[] = [];
-  let errors = 0;
+  opts: Pick<LoadOptions, 'rate' | 'seconds' | 'amount' | 'connections'>,
+): Promise<LoadFigures> {
   let next = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${base}/api/v1/integrations/alertmanager`,
-        connections: opts.connections,
-        ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds }),
-        ...(opts.rate ? { overallRate: opts.rate } : {}),
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        requests: [
-          { method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) },
-        ],
-      },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      times.push(ms);
-      if (status !== 200) errors++;
-    });
+  return load(`${base}/api/v1/integrations/alertmanager`, {
+    ...opts,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
   });
-  times.sort((a, b) => a - b);
-  return {
-    requests: times.length,
-    errors: errors + result.errors + result.timeouts,
-    rps: Math.round(result.requests.average),
-    p50_ms: round(percentile(times, 50)),
-    p95_ms: round(percentile(times, 95)),
-    p99_ms: round(percentile(times, 99)),
-  };
 }
 
 /** Incidents per alert group the backend holds now. */
