@@ -173,9 +173,20 @@ export function renderPrometheusConfig(
   return stringify(config);
 }
 
-/** Points the on-call webhook, which names the compose demo host, at the local demo. */
-export function renderAlertmanagerConfig(text: string, demoAddress: string): string {
-  return text.replaceAll('http://demo:9464/', `http://${demoAddress}/`);
+/**
+ * Points the webhooks, which name the compose demo and backend hosts, at the local ones; opsdeck's
+ * webhook then authenticates with the local backend's editor token.
+ */
+export function renderAlertmanagerConfig(
+  text: string,
+  demoAddress: string,
+  backend?: { address: string; editorToken: string },
+): string {
+  const local = text.replaceAll('http://demo:9464/', `http://${demoAddress}/`);
+  if (!backend) return local;
+  return local
+    .replaceAll('http://backend:3001/', `http://${backend.address}/`)
+    .replaceAll('credentials: alertmanager-demo-token', `credentials: ${backend.editorToken}`);
 }
 
 async function waitUntilReady(
@@ -293,6 +304,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         renderAlertmanagerConfig(
           readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'),
           address(ports.demo)!,
+          { address: address(ports.backend)!, editorToken: tokens.grafana },
         ),
       );
       await start(

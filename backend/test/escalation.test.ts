@@ -1,6 +1,9 @@
 // Escalation alerts pushed to a real Alertmanager, on SQLite and PostgreSQL: an unacknowledged S1
 // climbs the ladder, acknowledging ends it, and an Alertmanager that was down catches up by itself.
+import { DEFAULT_ESCALATION_LADDER } from '@opsdeck/common';
+import { Registry } from 'prom-client';
 import { ManualClock } from '../src/clock';
+import { EscalationPusher } from '../src/escalation/pusher';
 import { type AlertmanagerServer, startAlertmanager } from './support/alertmanager';
 import { auth, createTestApp, STORE_KINDS, type TestApp } from './support/app';
 import { eventually } from './support/eventually';
@@ -167,6 +170,41 @@ describe.each(STORE_KINDS)('escalation on %s', (kind) => {
     await eventually(async () => expect(await levels(open)).toEqual(['L1']));
     expect(await escalations(acked)).toEqual([]);
     expect(await metric(/^opsdeck_escalation_target_up\{target="[^"]+"\} (\d+)/m)).toBe(1);
+  });
+
+  it('after a restart, ends at once what stopped while it was down', async () => {
+    clock.set(new Date(start + 11 * MINUTE));
+    const created = await call('POST', '/incidents', {
+      title: 'Cache cold',
+      severity: 'S2',
+      service: 'cache',
+      startedAt: new Date(start + 4 * MINUTE).toISOString(),
+    });
+    const id = created.json().id as string;
+    await t.app.escalation.runCycle();
+    await eventually(async () => expect(await levels(id)).toEqual(['L1']));
+    await call('POST', `/incidents/${id}/acknowledge`);
+
+    // A new process knows nothing of what the last one sent: it reads it from Alertmanager.
+    const restarted = new EscalationPusher({
+      store: t.store,
+      incidents: t.app.repos.incidents,
+      clock,
+      targets: t.app.escalation.targets,
+      intervalMs: 900_000,
+      requestTimeoutMs: 2000,
+      ladder: DEFAULT_ESCALATION_LADDER,
+      appUrl: APP_URL,
+      registry: new Registry(),
+    });
+    try {
+      const report = await restarted.runCycle();
+      expect(report.targets[0]).toMatchObject({ ok: true, ended: expect.any(Number) });
+      expect(report.targets[0]!.ended).toBeGreaterThanOrEqual(1);
+      await eventually(async () => expect(await escalations(id)).toEqual([]));
+    } finally {
+      await restarted.stop();
+    }
   });
 
   it('finds overdue postmortems and action items in the store', async () => {

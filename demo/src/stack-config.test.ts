@@ -71,15 +71,23 @@ describe('renderPrometheusConfig', () => {
   });
 });
 
-it('renderAlertmanagerConfig points the on-call webhook at the local demo and stays valid', () => {
+it('renderAlertmanagerConfig points the webhooks at the local demo and backend and stays valid', () => {
   const config = renderAlertmanagerConfig(
     readFileSync(join(provisioning, 'alertmanager/alertmanager.yml'), 'utf8'),
     '127.0.0.1:19464',
+    { address: '127.0.0.1:13001', editorToken: 'local-editor-token' },
   );
-  const receivers = parse(config).receivers as { name: string; webhook_configs?: { url: string }[] }[];
+  type Receiver = {
+    name: string;
+    webhook_configs?: { url: string; http_config?: { authorization?: { credentials?: string } } }[];
+  };
+  const receivers = parse(config).receivers as Receiver[];
   expect(receivers.find((r) => r.name === 'oncall')?.webhook_configs?.[0]?.url).toBe(
     'http://127.0.0.1:19464/alerts',
   );
+  const opsdeck = receivers.find((r) => r.name === 'opsdeck-incidents')?.webhook_configs?.[0];
+  expect(opsdeck?.url).toBe('http://127.0.0.1:13001/api/v1/integrations/alertmanager');
+  expect(opsdeck?.http_config?.authorization?.credentials).toBe('local-editor-token');
   writeFileSync(join(dir, 'alertmanager.yml'), config);
   expect(
     execFileSync('amtool', ['check-config', join(dir, 'alertmanager.yml')], { encoding: 'utf8' }),

@@ -1,17 +1,17 @@
 // Benchmark: an alert storm on the Alertmanager webhook of the real backend process (SQLite) on
 // loopback: one payload of 1,000 alerts, and 100 payloads a second over a few groups, beside a bare
 // Fastify route that parses the same payloads (started the same way, measured in the same run).
-// Passes when nothing fails, dedup holds (exactly one incident per group) and p95 stays in target.
+// Passes when nothing fails, dedup holds (exactly one incident per group) and the server's CPU time per
+// notification stays in target: on a shared machine latency measures the neighbours, CPU time the code.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { startBackend } from './backend-process';
-import { percentile } from './load';
-import type { BenchResult } from './result';
+import { type LoadOptions, load } from './load';
+import type { BenchResult, LoadFigures } from './result';
 
 const TOKEN = 'bench-alertmanager-editor';
 const SECONDS = Number(process.env.OPSDECK_BENCH_SECONDS ?? 10);
@@ -20,7 +20,8 @@ const STORM_GROUPS = 20;
 const ALERTS_PER_STORM_PAYLOAD = 10;
 const BIG_PAYLOAD_ALERTS = 1000;
 const BIG_PAYLOAD_POSTS = 30;
-const TARGET_P95_MS = { big: 150, storm: 50 };
+/** Server CPU per notification: a 1,000-alert one, and the storm's (100 a second stays under half a core). */
+const TARGET_CPU_MS = { big: 50, storm: 5 };
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** A notification as Alertmanager sends it: `alerts` alerts of one group, all firing pages. */
@@ -77,52 +78,34 @@ async function startBare(): Promise<{ url: string; child: ChildProcess }> {
   return { url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, child };
 }
 
-interface Figures {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
+/** CPU milliseconds a process has used so far, from /proc (clock ticks of 10 ms): load-independent. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Posts `bodies` in turn: at `rate` per second for `seconds`, or `amount` posts one at a time. */
-async function post(
+/** `measure`, with the server's CPU time per request beside the latencies. */
+async function withCpu(pid: number, measure: () => Promise<LoadFigures>) {
+  const before = cpuMs(pid);
+  const figures = await measure();
+  return {
+    ...figures,
+    server_cpu_ms_per_request: round((cpuMs(pid) - before) / Math.max(1, figures.requests)),
+  };
+}
+
+/** Posts `bodies` in turn to the webhook: at `rate` per second for `seconds`, or `amount` posts. */
+function post(
   base: string,
   bodies: string[],
-  opts: { rate?: number; seconds?: number; amount?: number; connections: number },
-): Promise<Figures> {
-  const times: number[] = [];
-  let errors = 0;
+  opts: Pick<LoadOptions, 'rate' | 'seconds' | 'amount' | 'connections'>,
+): Promise<LoadFigures> {
   let next = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${base}/api/v1/integrations/alertmanager`,
-        connections: opts.connections,
-        ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds }),
-        ...(opts.rate ? { overallRate: opts.rate } : {}),
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        requests: [
-          { method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) },
-        ],
-      },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-    instance.on('response', (_client, status, _bytes, ms) => {
-      times.push(ms);
-      if (status !== 200) errors++;
-    });
+  return load(`${base}/api/v1/integrations/alertmanager`, {
+    ...opts,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
   });
-  times.sort((a, b) => a - b);
-  return {
-    requests: times.length,
-    errors: errors + result.errors + result.timeouts,
-    rps: Math.round(result.requests.average),
-    p50_ms: round(percentile(times, 50)),
-    p95_ms: round(percentile(times, 95)),
-    p99_ms: round(percentile(times, 99)),
-  };
 }
 
 /** Incidents per alert group the backend holds now. */
@@ -163,14 +146,12 @@ export async function run(): Promise<BenchResult[]> {
     const warm = [notification(9999, ALERTS_PER_STORM_PAYLOAD)];
     for (const url of [backend.url, bare.url]) await post(url, warm, { amount: 200, connections: 4 });
 
-    const bigBare = await post(bare.url, big, { amount: BIG_PAYLOAD_POSTS, connections: 1 });
-    const bigFigures = await post(backend.url, big, { amount: BIG_PAYLOAD_POSTS, connections: 1 });
-    const stormBare = await post(bare.url, storm, { rate: STORM_RATE, seconds: SECONDS, connections: 10 });
-    const stormFigures = await post(backend.url, storm, {
-      rate: STORM_RATE,
-      seconds: SECONDS,
-      connections: 10,
-    });
+    const bigOnce = { amount: BIG_PAYLOAD_POSTS, connections: 1 };
+    const stormRate = { rate: STORM_RATE, seconds: SECONDS, connections: 10 };
+    const bigBare = await withCpu(bare.child.pid!, () => post(bare.url, big, bigOnce));
+    const bigFigures = await withCpu(backend.pid, () => post(backend.url, big, bigOnce));
+    const stormBare = await withCpu(bare.child.pid!, () => post(bare.url, storm, stormRate));
+    const stormFigures = await withCpu(backend.pid, () => post(backend.url, storm, stormRate));
 
     const counts = await incidentsPerGroup(backend.url);
     const groupsSeen = [...counts.keys()].filter((k) => k.includes('ApiErrors')).length;
@@ -189,17 +170,21 @@ export async function run(): Promise<BenchResult[]> {
         name: `alert storm: one notification of ${BIG_PAYLOAD_ALERTS} alerts, posted ${BIG_PAYLOAD_POSTS} times in a row`,
         figures: { ...bigFigures, payload_kib: bytes(big[0]!), ...dedup, ...machine },
         baseline: { name: 'bare Fastify route parsing the same payload', figures: { ...bigBare } },
-        ratio: round(bigFigures.p95_ms / bigBare.p95_ms),
-        target: `p95 ≤ ${TARGET_P95_MS.big} ms, no errors, one incident per group`,
-        pass: bigFigures.errors === 0 && bigFigures.p95_ms <= TARGET_P95_MS.big && dedupHolds,
+        ratio: round(bigFigures.server_cpu_ms_per_request / bigBare.server_cpu_ms_per_request),
+        target: `server CPU ≤ ${TARGET_CPU_MS.big} ms per notification, no errors, one incident per group`,
+        pass:
+          bigFigures.errors === 0 && bigFigures.server_cpu_ms_per_request <= TARGET_CPU_MS.big && dedupHolds,
       },
       {
         name: `alert storm: ${STORM_RATE} notifications a second over ${STORM_GROUPS} groups (${ALERTS_PER_STORM_PAYLOAD} alerts each) for ${SECONDS} s, 10 connections`,
         figures: { ...stormFigures, payload_kib: bytes(storm[0]!), ...dedup, ...machine },
         baseline: { name: 'bare Fastify route parsing the same payloads', figures: { ...stormBare } },
-        ratio: round(stormFigures.p95_ms / stormBare.p95_ms),
-        target: `p95 ≤ ${TARGET_P95_MS.storm} ms, no errors, one incident per group`,
-        pass: stormFigures.errors === 0 && stormFigures.p95_ms <= TARGET_P95_MS.storm && dedupHolds,
+        ratio: round(stormFigures.server_cpu_ms_per_request / stormBare.server_cpu_ms_per_request),
+        target: `server CPU ≤ ${TARGET_CPU_MS.storm} ms per notification, no errors, one incident per group`,
+        pass:
+          stormFigures.errors === 0 &&
+          stormFigures.server_cpu_ms_per_request <= TARGET_CPU_MS.storm &&
+          dedupHolds,
       },
     ];
   } finally {

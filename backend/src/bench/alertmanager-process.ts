@@ -31,8 +31,8 @@ export interface AlertmanagerServer {
   port: number;
   /** Ends the process (silences are snapshotted on a clean stop); the URL stays reserved. */
   stop(): Promise<void>;
-  /** Starts again on the same port, keeping the stored silences unless `wipe`. */
-  start(options?: { wipe?: boolean }): Promise<void>;
+  /** Starts again on the same port, keeping the stored silences unless `wipe`, with a new `config` if given. */
+  start(options?: { wipe?: boolean; config?: string }): Promise<void>;
   /** stop() and delete the storage */
   remove(): Promise<void>;
   /** Alerts as Alertmanager sees them, with their silenced state. */
@@ -66,9 +66,10 @@ export async function startAlertmanager(options: { config?: string } = {}): Prom
     clearTimeout(timer);
   };
 
-  const start = async (options: { wipe?: boolean } = {}): Promise<void> => {
+  const start = async (options: { wipe?: boolean; config?: string } = {}): Promise<void> => {
     await stop();
     if (options.wipe) generation += 1;
+    if (options.config !== undefined) writeFileSync(config, options.config);
     const storage = join(dir, `data-${generation}`);
     const c = spawn(
       '/usr/bin/prometheus-alertmanager',

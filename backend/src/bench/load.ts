@@ -9,15 +9,31 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
-export async function load(
-  url: string,
-  opts: { seconds?: number; connections?: number; headers?: Record<string, string> } = {},
-): Promise<LoadFigures> {
+export interface LoadOptions {
+  seconds?: number;
+  connections?: number;
+  headers?: Record<string, string>;
+  /** Stop after this many requests instead of after `seconds`. */
+  amount?: number;
+  /** Requests per second over all connections; as fast as answered when unset. */
+  rate?: number;
+  /** What to send (method, body per request); GET of `url` when unset. */
+  requests?: autocannon.Request[];
+}
+
+export async function load(url: string, opts: LoadOptions = {}): Promise<LoadFigures> {
   const times: number[] = [];
   let errors = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url, connections: opts.connections ?? 10, duration: opts.seconds ?? 10, headers: opts.headers },
+      {
+        url,
+        connections: opts.connections ?? 10,
+        ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds ?? 10 }),
+        ...(opts.rate ? { overallRate: opts.rate } : {}),
+        ...(opts.requests ? { requests: opts.requests } : {}),
+        headers: opts.headers,
+      },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
     instance.on('response', (_client, status, _bytes, ms) => {

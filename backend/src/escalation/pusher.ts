@@ -146,22 +146,44 @@ export class EscalationPusher {
     return { at: now.toISOString(), firing: firing.size, targets };
   }
 
+  /**
+   * What a target holds of opsdeck's alerts, read on the first push after a start: an alert that stopped while this
+   * process was down (or that another replica sent) is ended now rather than when its endsAt passes.
+   */
+  private async held(client: AlertmanagerClient): Promise<Map<string, PostableAlert>> {
+    const alerts = await client.listAlerts(`alertname=~"${ESCALATION_ALERT_NAMES.join('|')}"`);
+    return new Map(
+      alerts.map((a) => [
+        alertKey(a.labels),
+        {
+          labels: a.labels,
+          annotations: a.annotations,
+          startsAt: a.startsAt,
+          endsAt: a.endsAt,
+          generatorURL: a.generatorURL,
+        },
+      ]),
+    );
+  }
+
   private async push(client: AlertmanagerClient, firing: Map<string, PostableAlert>, now: Date) {
     const target = client.target.name;
-    const before = this.sent.get(target) ?? new Map<string, PostableAlert>();
-    const ended = [...before]
-      .filter(([key]) => !firing.has(key))
-      .map(([, a]) => ({ ...a, endsAt: now.toISOString() }));
-    const batch = [...firing.values(), ...ended];
+    let before = this.sent.get(target);
     try {
+      before ??= await this.held(client);
+      const ending = [...before]
+        .filter(([key]) => !firing.has(key))
+        .map(([, a]) => ({ ...a, endsAt: now.toISOString() }));
+      const batch = [...firing.values(), ...ending];
       for (let i = 0; i < batch.length; i += BATCH) await client.postAlerts(batch.slice(i, i + BATCH));
       this.sent.set(target, firing);
       this.metrics.pushes.inc({ target, result: 'ok' });
       this.metrics.targetUp.set({ target }, 1);
-      return { target, ok: true, sent: firing.size, ended: ended.length };
+      return { target, ok: true, sent: firing.size, ended: ending.length };
     } catch (err) {
-      // Whatever may have arrived is ended on a later cycle: keep the old alerts beside the new ones.
-      this.sent.set(target, new Map([...before, ...firing]));
+      // Whatever may have arrived is ended on a later cycle: keep the old alerts beside the new ones
+      // (unless the target's holdings were never read: then they are read on the next cycle).
+      if (before) this.sent.set(target, new Map([...before, ...firing]));
       this.metrics.pushes.inc({ target, result: 'error' });
       this.metrics.targetUp.set({ target }, 0);
       const error = err instanceof Error ? err.message : String(err);

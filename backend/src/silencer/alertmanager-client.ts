@@ -192,6 +192,11 @@ export class AlertmanagerClient {
     await this.request('DELETE', `/silence/${encodeURIComponent(id)}`);
   }
 
+  /** The alerts Alertmanager holds that match a matcher, e.g. alertname=~"Opsdeck.+". */
+  async listAlerts(filter: string): Promise<PostableAlert[]> {
+    return (await this.request('GET', `/alerts?filter=${encodeURIComponent(filter)}`)) as PostableAlert[];
+  }
+
   /** Sends alerts (firing, or resolved by an endsAt that has passed), as Prometheus does. */
   async postAlerts(alerts: PostableAlert[]): Promise<void> {
     await this.request('POST', '/alerts', alerts);

@@ -11,7 +11,7 @@ import {
   resolvedNote,
 } from '@opsdeck/common';
 import { appendTimeline } from '../../incidents/timeline';
-import { ApiError } from '../../errors';
+import { ApiError, unprocessable } from '../../errors';
 import { buildIncident } from '../../routes/incidents';
 import type { WriteContext } from '../../store/documents';
 import { alertGroupKey } from '../../store/repositories';
@@ -37,9 +37,22 @@ export class AlertGroupIntake {
     if (open) return this.onExisting(open, payload, ctx);
     const plan = pageIncident(payload, ctx.at, this.app.config.ALERTMANAGER_PAGE_SEVERITIES);
     if (!plan) return { action: 'ignored', incidentId: null, reason: NOTHING_PAGES };
+    const input = IncidentCreate.safeParse(plan);
+    if (!input.success) {
+      // pageIncident keeps every field inside the schema; should it ever not, the page is refused by name.
+      const details = input.error.issues.map((i) => ({
+        field: `incident.${i.path.join('.')}`,
+        message: i.message,
+      }));
+      throw unprocessable(
+        'page_not_declarable',
+        details.map((d) => `${d.field}: ${d.message}`).join('; '),
+        details,
+      );
+    }
     let incident: Incident;
     try {
-      incident = await this.app.repos.incidents.insert(buildIncident(IncidentCreate.parse(plan), ctx), ctx);
+      incident = await this.app.repos.incidents.insert(buildIncident(input.data, ctx), ctx);
     } catch (err) {
       // A concurrent notification of the same group declared it first: this one joins that incident.
       const winner =

@@ -2,7 +2,7 @@
 // authenticated by an editor token that Alertmanager sends through http_config.authorization.
 import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { AlertmanagerWebhook, WebhookOutcome } from '@opsdeck/common';
+import { AlertmanagerWebhook, ErrorBody, WebhookOutcome } from '@opsdeck/common';
 import '../../decorations';
 import { errorResponses, writeContext } from '../../routes/crud';
 import { AlertGroupIntake } from './intake';
@@ -23,7 +23,7 @@ export const alertmanagerWebhookPlugin = fp(
             'alert group (groupKey) while it is open; repeats and further alerts of the group land on it; ' +
             'resolved alerts are noted on its timeline. Opsdeck’s own escalation alerts never declare one.',
           body: AlertmanagerWebhook,
-          response: { 200: WebhookOutcome, ...errorResponses },
+          response: { 200: WebhookOutcome, ...errorResponses, 422: ErrorBody },
         },
       },
       async (request) => intake.receive(request.body, writeContext(request)),
