@@ -10,3 +10,4 @@ export * from './incidents/rules';
 export * from './changes/rules';
 export * from './changes/windows';
 export * from './query/frames';
+export * from './reports';
