@@ -312,4 +312,33 @@ describe.each(STORE_KINDS)('reports on %s', (kind) => {
       json.items.find((i: { id: string }) => i.id === id).budgetConsumed as number;
     expect(text).toContain(`${(consumed('api-availability') * 100).toFixed(1)}%`);
   });
+
+  it('feeds the data source: slo-compliance frames of the last N periods, the report figures', async () => {
+    const res = await post('/query', {
+      from: '2026-02-01T00:00:00Z',
+      to: at.toISOString(),
+      queries: [{ refId: 'C', kind: 'slo-compliance', slo: 'api-availability', periods: 2 }],
+    });
+    expect(res.statusCode).toBe(200);
+    const [frame] = res.json().results.C.frames;
+    const column = (name: string) =>
+      frame.data.values[frame.schema.fields.findIndex((f: { name: string }) => f.name === name)];
+    expect(frame.schema.name).toBe('opsdeck-slo-compliance');
+    expect(column('period')).toEqual(['2026-01', '2026-02']);
+    expect(column('complete')).toEqual([true, false]);
+    const january = (await get('/reports/slos?period=2026-01'))
+      .json()
+      .items.find((i: { id: string }) => i.id === 'api-availability');
+    expect(column('sli')[0]).toBe(january.sli);
+    expect(column('met')[0]).toBe(january.met);
+    expect(column('events')[0]).toBe(january.events);
+    expect(column('incidents')[0]).toBe(2);
+    const bad = await post('/query', {
+      from: '2026-02-01T00:00:00Z',
+      to: at.toISOString(),
+      queries: [{ refId: 'C', kind: 'slo-compliance', period: '2026-14' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.queries.0.period');
+  });
 });

@@ -1,4 +1,10 @@
-import { parseReportPeriod, previousReportPeriod, type ReportPeriod, reportPeriodRange } from './period';
+import {
+  parseReportPeriod,
+  previousReportPeriod,
+  type ReportPeriod,
+  reportPeriodAt,
+  reportPeriodRange,
+} from './period';
 
 const range = (text: string, zone = 'UTC') => {
   const p = parseReportPeriod(text) as ReportPeriod;
@@ -56,5 +62,17 @@ describe('previousReportPeriod', () => {
     ['2026-W10', 5, '2026-W05'],
   ])('%s less %d is %s', (text, n, expected) => {
     expect(previousReportPeriod(parseReportPeriod(text) as ReportPeriod, n).label).toBe(expected);
+  });
+});
+
+describe('reportPeriodAt', () => {
+  it.each([
+    ['month', '2026-02-20T00:00:00Z', '2026-02'],
+    ['quarter', '2026-02-20T00:00:00Z', '2026-Q1'],
+    ['week', '2026-02-20T00:00:00Z', '2026-W08'],
+    ['week', '2027-01-01T12:00:00Z', '2026-W53'],
+    ['month', '2026-12-31T23:59:59Z', '2026-12'],
+  ] as const)('the %s holding %s is %s', (kind, at, expected) => {
+    expect(reportPeriodAt(kind, new Date(at)).label).toBe(expected);
   });
 });

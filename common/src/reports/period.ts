@@ -3,7 +3,10 @@
 import { DateTime } from 'luxon';
 import type { TimeRange } from '../slo/windows';
 
-export type ReportPeriodKind = 'month' | 'quarter' | 'week';
+export const REPORT_PERIOD_KINDS = ['month', 'quarter', 'week'] as const;
+export type ReportPeriodKind = (typeof REPORT_PERIOD_KINDS)[number];
+/** The most periods one compliance-history query asks for (two years of months). */
+export const MAX_COMPLIANCE_PERIODS = 24;
 
 export interface ReportPeriod {
   /** as written: 2026-01, 2026-Q1, 2026-W05 */
@@ -57,6 +60,18 @@ export function reportPeriodRange(period: ReportPeriod, timeZone: string): TimeR
     period.kind === 'week' ? { weeks: 1 } : period.kind === 'month' ? { months: 1 } : { quarters: 1 },
   );
   return { start: start.toJSDate(), end: end.toJSDate() };
+}
+
+/** The period of `kind` holding `at`, in UTC. */
+export function reportPeriodAt(kind: ReportPeriodKind, at: Date): ReportPeriod {
+  const t = DateTime.fromJSDate(at, { zone: 'UTC' });
+  const text =
+    kind === 'month'
+      ? `${t.year}-${String(t.month).padStart(2, '0')}`
+      : kind === 'quarter'
+        ? `${t.year}-Q${t.quarter}`
+        : `${t.weekYear}-W${String(t.weekNumber).padStart(2, '0')}`;
+  return parseReportPeriod(text) as ReportPeriod;
 }
 
 /** The period `n` before `period` (n = 1: the one before), of the same kind. */
