@@ -341,4 +341,30 @@ describe.each(STORE_KINDS)('reports on %s', (kind) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details[0].field).toBe('body.queries.0.period');
   });
+
+  it('the deploy gate sees no page for a burn inside an exclusion', async () => {
+    // the 20 % burst of the history's last 40 minutes pages api-availability (its overspent budget
+    // still halts the deploy on its own: only the page is the exclusion's business)
+    const gate = async () => (await get('/gates/api')).json();
+    const paging = (g: {
+      reasons: { code: string; slo?: string }[];
+      slos: { id: string; page: boolean }[];
+    }) => [
+      ...g.reasons.filter((r) => r.code === 'slo_paging').map((r) => r.slo),
+      ...g.slos.filter((x) => x.page).map((x) => x.id),
+    ];
+    expect(paging(await gate())).toContain('api-availability');
+    const created = await post('/slos/api-availability/exclusions', {
+      start: new Date(at.getTime() - 50 * 60_000).toISOString(),
+      end: at.toISOString(),
+      reason: 'load test',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(paging(await gate())).not.toContain('api-availability');
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/slos/api-availability/exclusions/${created.json().id}`,
+      headers: auth('editor'),
+    });
+  });
 });
