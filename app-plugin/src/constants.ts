@@ -24,6 +24,7 @@ export const pages = {
   newWindow: `${APP_BASE}/maintenance/new`,
   window: (id: string) => `${APP_BASE}/maintenance/${encodeURIComponent(id)}`,
   editWindow: (id: string) => `${APP_BASE}/maintenance/${encodeURIComponent(id)}/edit`,
+  compliance: `${APP_BASE}/compliance`,
   runbooks: `${APP_BASE}/runbooks`,
   runbook: (id: string) => `${APP_BASE}/runbooks/${encodeURIComponent(id)}`,
 };

@@ -30,6 +30,7 @@ import { sloImportRoutes } from './slo/import-routes';
 import { sloRulesRoutes } from './slo/rules-routes';
 import { sloStatusRoutes } from './slo/routes';
 import { gateRoutes } from './gates/routes';
+import { reportsPlugin } from './reports/plugin';
 import { tokenRoutes } from './routes/tokens';
 import type { Store } from './store/db';
 import { createRepositories } from './store/repositories';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(exclusionsPlugin);
   await app.register(sloStatusRoutes);
   await app.register(gateRoutes);
+  await app.register(reportsPlugin);
   await app.register(incidentRoutes);
   await app.register(alertmanagerWebhookPlugin);
   await app.register(changeRoutes);

@@ -13,3 +13,4 @@ export * from './changes/windows';
 export * from './query/frames';
 export * from './incidents/escalation';
 export * from './incidents/page-intake';
+export * from './reports';

@@ -82,4 +82,17 @@ describe('QueryEditor', () => {
     await userEvent.type(screen.getByPlaceholderText('30'), '900');
     expect(changes[changes.length - 1]!.burndownPoints).toBe(500);
   });
+
+  it('offers the compliance kind its period, period kind and number of periods (1…24)', async () => {
+    const changes: OpsdeckQuery[] = [];
+    render(
+      <Harness initial={{ refId: 'A', kind: 'slo-compliance' }} changes={changes} runs={{ count: 0 }} />,
+    );
+    expect(filterInputs()).toEqual(['service', 'slo']);
+    expect(screen.getByPlaceholderText('current')).toBeInTheDocument();
+    await userEvent.type(screen.getByPlaceholderText('1'), '99');
+    expect(changes[changes.length - 1]!.periods).toBe(24);
+    await userEvent.type(screen.getByPlaceholderText('current'), '2026-Q1');
+    expect(changes[changes.length - 1]!.period).toBe('2026-Q1');
+  });
 });

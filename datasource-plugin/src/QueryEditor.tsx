@@ -5,6 +5,9 @@ import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, Select } from '@grafana/ui';
 import {
   EDITOR_QUERY_KINDS,
+  MAX_COMPLIANCE_PERIODS,
+  REPORT_PERIOD_KINDS,
+  type ReportPeriodKind,
   QUERY_KIND_FILTERS,
   QUERY_KIND_INFO,
   type QueryFilter,
@@ -20,6 +23,11 @@ const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = EDITOR_QUERY_KINDS.map((
   value: kind,
   label: QUERY_KIND_INFO[kind].label,
   description: QUERY_KIND_INFO[kind].description,
+}));
+
+const PERIOD_KIND_OPTIONS: Array<SelectableValue<ReportPeriodKind>> = REPORT_PERIOD_KINDS.map((k) => ({
+  value: k,
+  label: k === 'week' ? 'ISO week' : k,
 }));
 
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
@@ -39,6 +47,14 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
 
   const onFilterChange = (filter: QueryFilter, value: string) =>
     onChange({ ...query, [filter]: value || undefined });
+
+  const onPeriodsChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const n = Number.parseInt(event.target.value, 10);
+    onChange({
+      ...query,
+      periods: Number.isFinite(n) ? Math.min(Math.max(n, 1), MAX_COMPLIANCE_PERIODS) : undefined,
+    });
+  };
 
   const onBurndownChange = (event: ChangeEvent<HTMLInputElement>) => {
     const n = Number.parseInt(event.target.value, 10);
@@ -77,6 +93,53 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
           </InlineField>
         )}
       </InlineFieldRow>
+      {kind === 'slo-compliance' && (
+        <InlineFieldRow>
+          <InlineField
+            label="Period"
+            labelWidth={14}
+            tooltip="The last period shown: 2026-01, 2026-Q1 or 2026-W05; empty for the one holding the dashboard's end"
+          >
+            <Input
+              id="opsdeck-query-period"
+              width={16}
+              value={query.period ?? ''}
+              placeholder="current"
+              onChange={(e: ChangeEvent<HTMLInputElement>) =>
+                onChange({ ...query, period: e.target.value || undefined })
+              }
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+          {!query.period && (
+            <InlineField label="Each" labelWidth={8}>
+              <Select
+                inputId="opsdeck-query-period-kind"
+                width={14}
+                options={PERIOD_KIND_OPTIONS}
+                value={query.periodKind ?? 'month'}
+                onChange={(o: SelectableValue<ReportPeriodKind>) => {
+                  onChange({ ...query, periodKind: o.value });
+                  onRunQuery();
+                }}
+              />
+            </InlineField>
+          )}
+          <InlineField label="Periods" labelWidth={10} tooltip="How many periods, ending with the one above">
+            <Input
+              id="opsdeck-query-periods"
+              type="number"
+              width={8}
+              min={1}
+              max={MAX_COMPLIANCE_PERIODS}
+              value={query.periods ?? ''}
+              placeholder="1"
+              onChange={onPeriodsChange}
+              onBlur={onRunQuery}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      )}
       <FilterFields
         filters={QUERY_KIND_FILTERS[kind]}
         query={query}

@@ -96,4 +96,27 @@ describe('buildQueryRequest', () => {
       { refId: 'C', kind: 'variable-values', variable: 'slos' },
     ]);
   });
+
+  it('passes a compliance target with its period replaced, its kind and how many periods', () => {
+    const body = buildQueryRequest(
+      request([
+        { refId: 'A', kind: 'slo-compliance', period: '$period', periods: 6, slo: '$slo' },
+        { refId: 'B', kind: 'slo-compliance', periodKind: 'week' },
+      ]),
+      new Variables({ period: '2026-01', slo: ['a', 'b'] }),
+    );
+    expect(QueryRequest.parse(body)).toEqual(body);
+    expect(body!.queries).toEqual([
+      {
+        refId: 'A',
+        kind: 'slo-compliance',
+        period: '2026-01',
+        periods: 6,
+        slo: 'a,b',
+        maxDataPoints: 1440,
+        intervalMs: 60_000,
+      },
+      { refId: 'B', kind: 'slo-compliance', periodKind: 'week', maxDataPoints: 1440, intervalMs: 60_000 },
+    ]);
+  });
 });

@@ -22,6 +22,7 @@ export function interpolateQuery(
     const value = query[key];
     if (value !== undefined) out[key] = templateSrv.replace(value, scopedVars, 'csv');
   }
+  if (query.period !== undefined) out.period = templateSrv.replace(query.period, scopedVars);
   return out;
 }
 
@@ -37,6 +38,9 @@ export function toWireQuery(
   if (query.variable) wire.variable = query.variable;
   if (query.burndownPoints !== undefined) wire.burndownPoints = query.burndownPoints;
   if (query.limit !== undefined) wire.limit = query.limit;
+  if (query.period) wire.period = query.period;
+  if (query.periodKind) wire.periodKind = query.periodKind;
+  if (query.periods !== undefined) wire.periods = query.periods;
   if (request.maxDataPoints) wire.maxDataPoints = Math.round(request.maxDataPoints);
   if (request.intervalMs) wire.intervalMs = request.intervalMs;
   return wire;

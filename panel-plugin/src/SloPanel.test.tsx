@@ -13,7 +13,7 @@ import {
 import { ThemeContext } from '@grafana/ui';
 import { DEFAULT_OPTIONS } from './options';
 import { SloPanel } from './SloPanel';
-import { type StatusRow, statusFrame } from './test-support/slo-frames';
+import { complianceFrame, type StatusRow, statusFrame } from './test-support/slo-frames';
 import type { SloPanelOptions } from './types';
 
 function props(
@@ -203,3 +203,53 @@ function toRgb(color: string): string {
   el.style.color = color;
   return el.style.color;
 }
+
+describe('compliance-history layout', () => {
+  const history = complianceFrame([
+    {
+      period: '2026-01',
+      start: Date.UTC(2026, 0, 1),
+      id: 'checkout',
+      name: 'Checkout',
+      sli: 0.998,
+      met: false,
+    },
+    {
+      period: '2026-02',
+      start: Date.UTC(2026, 1, 1),
+      id: 'checkout',
+      name: 'Checkout',
+      sli: 0.9995,
+      met: true,
+    },
+    {
+      period: '2026-03',
+      start: Date.UTC(2026, 2, 1),
+      id: 'checkout',
+      name: 'Checkout',
+      sli: 0.9999,
+      met: true,
+      complete: false,
+    },
+  ]);
+
+  it('shows one cell per period, met or missed, and how many finished periods were met', () => {
+    render(<SloPanel {...props([history], { layout: 'history' })} />);
+    const table = screen.getByTestId('slo-compliance-history');
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['SLO', '2026-01', '2026-02', '2026-03', 'Met']);
+    expect(within(table).getByLabelText('2026-01 missed')).toHaveTextContent('99.800%');
+    expect(within(table).getByLabelText('2026-02 met')).toBeInTheDocument();
+    // the running period is on track, not yet met
+    expect(within(table).getByLabelText('2026-03 on track')).toBeInTheDocument();
+    expect(within(table).getByText('1/2')).toBeInTheDocument();
+  });
+
+  it('asks for the compliance kind when the data has none', () => {
+    render(<SloPanel {...props([], { layout: 'history' })} />);
+    expect(screen.getByTestId('slo-empty')).toHaveTextContent('“SLO compliance” kind');
+  });
+});

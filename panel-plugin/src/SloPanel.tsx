@@ -1,8 +1,10 @@
 // The panel: SLO rows from the data, then the loading, error or empty state, or the chosen layout.
-import React from 'react';
+import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2, LoadingState, type PanelProps } from '@grafana/data';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { complianceHistory } from './compliance-rows';
+import { ComplianceHistory } from './ComplianceHistory';
 import { useSloRows } from './hooks/useSloRows';
 import { SloCard } from './SloCard';
 import { SloTable } from './SloTable';
@@ -13,12 +15,15 @@ type Props = PanelProps<SloPanelOptions>;
 export function SloPanel({ data, options, width, height }: Props) {
   const styles = useStyles2(getStyles);
   const rows = useSloRows(data.series, options.sortBy);
+  const history = useMemo(() => complianceHistory(data.series), [data.series]);
   const errors = data.errors ?? (data.error ? [data.error] : []);
+  const isHistory = options.layout === 'history';
+  const empty = isHistory ? history.rows.length === 0 : rows.length === 0;
 
-  if (rows.length === 0 && data.state === LoadingState.Loading) {
+  if (empty && data.state === LoadingState.Loading) {
     return <LoadingPlaceholder text="Loading SLOs…" />;
   }
-  if (errors.length > 0 && rows.length === 0) {
+  if (errors.length > 0 && empty) {
     return (
       <div className={styles.state}>
         <Alert severity="error" title="SLOs could not be loaded">
@@ -29,17 +34,24 @@ export function SloPanel({ data, options, width, height }: Props) {
       </div>
     );
   }
-  if (rows.length === 0) {
+  if (empty) {
     return (
       <div className={styles.state} data-testid="slo-empty">
         <div className={styles.emptyTitle}>No SLOs to show</div>
         <div className={styles.muted}>
-          Query the opsdeck data source with the “SLO status” kind, or widen its service and SLO filters.
+          {isHistory
+            ? 'Query the opsdeck data source with the “SLO compliance” kind and the number of periods to show.'
+            : 'Query the opsdeck data source with the “SLO status” kind, or widen its service and SLO filters.'}
         </div>
       </div>
     );
   }
 
+  if (isHistory) {
+    return (
+      <ComplianceHistory periods={history.periods} rows={history.rows} options={options} height={height} />
+    );
+  }
   if (options.layout === 'table') {
     return <SloTable rows={rows} options={options} height={height} />;
   }

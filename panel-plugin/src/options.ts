@@ -25,6 +25,7 @@ export function addPanelOptions(builder: PanelOptionsEditorBuilder<SloPanelOptio
           { value: 'cards', label: 'Cards' },
           { value: 'table', label: 'Table' },
           { value: 'single', label: 'Single SLO' },
+          { value: 'history', label: 'Compliance history' },
         ],
       },
     })

@@ -1,7 +1,7 @@
 // Panel options and the SLO row the panel draws, read from the SLO status frame.
 import type { SloAlertState } from '@opsdeck/common';
 
-export const LAYOUTS = ['cards', 'table', 'single'] as const;
+export const LAYOUTS = ['cards', 'table', 'single', 'history'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
 export type BudgetDisplay = 'bar' | 'gauge';

@@ -8,6 +8,7 @@ import React from 'react';
 import { APP_BASE, pages } from '../constants';
 import { setQuery, useAppLocation } from '../hooks/useAppLocation';
 import { ChangeDetail } from '../pages/ChangeDetail';
+import { Compliance } from '../pages/Compliance';
 import { ChangeForm } from '../pages/ChangeForm';
 import { ChangeList } from '../pages/ChangeList';
 import { IncidentDeclare } from '../pages/IncidentDeclare';
@@ -31,6 +32,7 @@ const TABS = [
   { label: 'Changes', url: pages.changes, icon: 'code-branch' },
   { label: 'Maintenance', url: pages.maintenance, icon: 'calendar-alt' },
   { label: 'Runbooks', url: pages.runbooks, icon: 'book-open' },
+  { label: 'Compliance', url: pages.compliance, icon: 'file-alt' },
 ] as const;
 
 /** The page for a path under the app, or null when nothing matches. */
@@ -55,6 +57,8 @@ export function route(path: string, search: URLSearchParams): React.ReactElement
       if (id === 'new') return <MaintenanceForm />;
       if (id && sub === 'edit') return <MaintenanceForm id={id} />;
       return id ? <MaintenanceDetail id={id} /> : <MaintenanceList />;
+    case 'compliance':
+      return <Compliance />;
     case 'runbooks':
       return id ? <RunbookPage id={id} /> : <RunbookList initialQuery={search.get('q') ?? ''} />;
     default:

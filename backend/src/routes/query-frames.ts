@@ -3,6 +3,8 @@
 import {
   ANNOTATION_FIELDS,
   type Change,
+  type ComplianceReport,
+  SLO_COMPLIANCE_FIELDS as C,
   type DataFrameJson,
   FRAME_NAMES,
   type Incident,
@@ -344,6 +346,39 @@ export function annotationsFrame(refId: string, annotations: Annotation[]): Data
     { name: ANNOTATION_FIELDS.tags, type: 'other', values: annotations.map((a) => a.tags) },
     { name: ANNOTATION_FIELDS.source, type: 'string', values: annotations.map((a) => a.kind) },
     { name: ANNOTATION_FIELDS.id, type: 'string', values: annotations.map((a) => a.id) },
+  ]);
+}
+
+/** One row per SLO and period, the periods in the order given (oldest first). */
+export function sloComplianceFrame(refId: string, reports: readonly ComplianceReport[]): DataFrameJson {
+  const rows = reports.flatMap((r) => r.items.map((item) => ({ report: r, item })));
+  const col = (
+    name: string,
+    type: FieldType,
+    value: (r: (typeof rows)[number]) => unknown,
+    config?: Record<string, unknown>,
+  ) => ({
+    name,
+    type,
+    values: rows.map(value),
+    ...(config ? { config } : {}),
+  });
+  return frame(FRAME_NAMES.sloCompliance, refId, [
+    col(C.period, 'string', (r) => r.report.period),
+    col(C.periodStart, 'time', (r) => Date.parse(r.item.start)),
+    col(C.periodEnd, 'time', (r) => Date.parse(r.item.end)),
+    col(C.complete, 'boolean', (r) => r.report.complete),
+    col(C.id, 'string', (r) => r.item.id),
+    col(C.name, 'string', (r) => r.item.name),
+    col(C.service, 'string', (r) => r.item.service),
+    col(C.objective, 'number', (r) => r.item.objective, { unit: 'percentunit' }),
+    col(C.sli, 'number', (r) => r.item.sli, { unit: 'percentunit', decimals: 3 }),
+    col(C.met, 'boolean', (r) => r.item.met),
+    col(C.budgetConsumed, 'number', (r) => r.item.budgetConsumed, { unit: 'percentunit' }),
+    col(C.events, 'number', (r) => r.item.events),
+    col(C.badEvents, 'number', (r) => r.item.badEvents),
+    col(C.excludedSeconds, 'number', (r) => r.item.excludedSeconds, { unit: 's' }),
+    col(C.incidents, 'number', (r) => r.item.incidents.length),
   ]);
 }
 

@@ -4,6 +4,10 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   ANNOTATION_SOURCES,
+  parseReportPeriod,
+  previousReportPeriod,
+  reportPeriodAt,
+  reportPeriodRange,
   BURN_RATE_WINDOWS,
   type Change,
   CHANGE_STATUSES,
@@ -28,6 +32,7 @@ import {
   currentAndUpcoming,
 } from '@opsdeck/common';
 import { annotationsFor } from '../annotations/query';
+import { buildComplianceReport } from '../reports/compliance-report';
 import { ApiError, badRequest } from '../errors';
 import type { SloEvaluator } from '../slo/evaluator';
 import {
@@ -38,6 +43,7 @@ import {
   incidentsFrame,
   maintenanceWindowsFrame,
   sloBudgetFrames,
+  sloComplianceFrame,
   sloStatusFrame,
   variableValuesFrame,
 } from './query-frames';
@@ -325,6 +331,20 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, index: number, f: Filters
         .sort((a, b) => b.time - a.time)
         .slice(0, limit);
       return { frames: [annotationsFrame(q.refId, annotations)] };
+    }
+    case 'slo-compliance': {
+      const last = q.period
+        ? parseReportPeriod(q.period)
+        : reportPeriodAt(q.periodKind ?? 'month', new Date(Math.min(ctx.to.getTime(), ctx.now.getTime())));
+      if (typeof last === 'string') throw badRequest(`body.queries.${index}.period`, last);
+      const periods = Array.from({ length: q.periods ?? 1 }, (_, k) => previousReportPeriod(last, k))
+        .reverse()
+        .filter((p) => reportPeriodRange(p, 'UTC').start.getTime() <= ctx.now.getTime());
+      if (periods.length === 0)
+        throw badRequest(`body.queries.${index}.period`, `${last.label} has not begun yet`);
+      const slos = await matchingSlos(ctx, f);
+      const reports = await Promise.all(periods.map((p) => buildComplianceReport(ctx.app, p, slos)));
+      return { frames: [sloComplianceFrame(q.refId, reports)] };
     }
     case 'variable-values': {
       if (q.variable === 'severities') {

@@ -118,6 +118,8 @@ type RecordedBatch = Map<string, Map<string, number>>;
 interface WindowAnswer {
   ratios: Sample[];
   events: Sample[];
+  /** bad events per group, where the counts were read (not from recorded ratios) */
+  bad?: Sample[];
 }
 
 /**
@@ -482,6 +484,7 @@ export class SloEvaluator {
     ]);
     const ratios: Sample[] = [];
     const events: Sample[] = [];
+    const bad: Sample[] = [];
     for (const t of totals) {
       const key = groupKey(t.labels, slo.groupBy);
       const total = countLessExcluded(
@@ -496,10 +499,13 @@ export class SloEvaluator {
               c,
               excludedCounted.map((m) => m.get(key)),
             );
-      ratios.push({ labels: t.labels, value: errorRatioFromCounts(total, kept, q.countedIs) });
+      const ratio = errorRatioFromCounts(total, kept, q.countedIs);
+      ratios.push({ labels: t.labels, value: ratio });
       events.push({ labels: t.labels, value: total / overlap });
+      const badCount = q.countedIs === 'bad' ? (kept ?? 0) : kept === undefined ? NaN : total - kept;
+      bad.push({ labels: t.labels, value: badCount / overlap });
     }
-    return { ratios, events };
+    return { ratios, events, bad };
   }
 
   /**
@@ -564,6 +570,31 @@ export class SloEvaluator {
         remaining: toPoints(remaining.get(k)?.points),
         burnRate: toPoints(burns.get(k)?.points),
       })),
+    };
+  }
+
+  /**
+   * Events and bad events of an SLO, all groups together, over a range that has ended (a report
+   * period), from the source metrics at the range's end, excluded parts left out.
+   */
+  async periodCounts(
+    slo: EvaluatedSlo,
+    range: TimeRange,
+  ): Promise<{ events: number | null; badEvents: number | null; excludedSeconds: number }> {
+    const exclusions = await this.exclusionsIn(slo, range);
+    const seconds = Math.max(rangeSeconds(range), MIN_RANGE_SECONDS);
+    const answer = await this.countsLessExcluded(
+      { ...slo, groupBy: [] },
+      eventCountQueries,
+      1,
+      formatDuration(seconds),
+      range.end,
+      exclusionTerms(exclusions, range),
+    );
+    return {
+      events: finite(answer.events[0]?.value),
+      badEvents: finite(answer.bad?.[0]?.value),
+      excludedSeconds: excludedSeconds(excludedParts(exclusions, range)),
     };
   }
 

@@ -2,6 +2,7 @@
 // like Grafana's own backend query response so the plugin converts them without reshaping.
 import { z } from 'zod';
 import { ANNOTATION_SOURCES, QUERY_KINDS, VARIABLE_SOURCES } from '../query/frames';
+import { MAX_COMPLIANCE_PERIODS, REPORT_PERIOD_KINDS } from '../reports/period';
 import { Timestamp } from './primitives';
 
 const Filter = z
@@ -33,6 +34,24 @@ export const OpsdeckQuery = z.object({
     .optional()
     .describe('points of the budget burn-down per SLO in slo-status; 0 leaves it out'),
   limit: z.number().int().min(1).max(5000).optional().describe('rows of a table kind; default 500'),
+  period: z
+    .string()
+    .max(20)
+    .optional()
+    .describe(
+      'slo-compliance: the last period shown, YYYY-MM, YYYY-Qn or YYYY-Www; default the one holding `to`',
+    ),
+  periodKind: z
+    .enum(REPORT_PERIOD_KINDS)
+    .optional()
+    .describe('slo-compliance without `period`: month (default), quarter or week'),
+  periods: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_COMPLIANCE_PERIODS)
+    .optional()
+    .describe('slo-compliance: how many periods, ending with `period`; default 1'),
   maxDataPoints: z
     .number()
     .int()

@@ -4,6 +4,7 @@
 export const QUERY_KINDS = [
   'slo-status',
   'slo-budget',
+  'slo-compliance',
   'incidents',
   'changes',
   'maintenance-windows',
@@ -22,6 +23,11 @@ export const QUERY_KIND_INFO: Readonly<Record<QueryKind, { label: string; descri
   'slo-budget': {
     label: 'SLO budget & burn rate',
     description: 'time series: remaining budget and burn rates per SLO',
+  },
+  'slo-compliance': {
+    label: 'SLO compliance',
+    description:
+      'table: one row per SLO and calendar period (month, quarter, ISO week) with SLI, met or missed',
   },
   incidents: { label: 'Incidents', description: 'table of incidents in the time range' },
   changes: { label: 'Changes', description: 'table of changes in the time range' },
@@ -55,6 +61,7 @@ export type QueryFilter = (typeof QUERY_FILTERS)[number];
 export const QUERY_KIND_FILTERS: Readonly<Record<QueryKind, readonly QueryFilter[]>> = {
   'slo-status': ['service', 'slo'],
   'slo-budget': ['service', 'slo'],
+  'slo-compliance': ['service', 'slo'],
   incidents: ['service', 'severity', 'status'],
   changes: ['service', 'risk', 'status'],
   'maintenance-windows': ['service'],
@@ -78,6 +85,7 @@ export const FRAME_NAMES = {
   maintenanceWindows: 'opsdeck-maintenance-windows',
   incidentMetrics: 'opsdeck-incident-metrics',
   annotations: 'opsdeck-annotations',
+  sloCompliance: 'opsdeck-slo-compliance',
   variableValues: 'opsdeck-variable-values',
 } as const;
 
@@ -105,6 +113,28 @@ export const SLO_STATUS_FIELDS = {
   alert: 'alert',
   exhaustionSeconds: 'exhaustionSeconds',
   burndown: 'burndown',
+} as const;
+
+/**
+ * Fields of the SLO compliance frame, one row per SLO and period, oldest period first: the figures
+ * of GET /reports/slos (ratios as fractions, `met` null without events, times epoch milliseconds).
+ */
+export const SLO_COMPLIANCE_FIELDS = {
+  period: 'period',
+  periodStart: 'periodStart',
+  periodEnd: 'periodEnd',
+  complete: 'complete',
+  id: 'id',
+  name: 'name',
+  service: 'service',
+  objective: 'objective',
+  sli: 'sli',
+  met: 'met',
+  budgetConsumed: 'budgetConsumed',
+  events: 'events',
+  badEvents: 'badEvents',
+  excludedSeconds: 'excludedSeconds',
+  incidents: 'incidents',
 } as const;
 
 /** Burn-rate fields of the status frame are named after their window: `burn_5m`, `burn_1h`, … */

@@ -5,6 +5,7 @@ import {
   BURN_RATE_WINDOWS,
   type DataFrameJson,
   FRAME_NAMES,
+  SLO_COMPLIANCE_FIELDS as C,
   SLO_STATUS_FIELDS as S,
   burnRateField,
 } from '@opsdeck/common';
@@ -77,4 +78,39 @@ export function statusFrameJson(rows: StatusRow[], refId = 'A'): DataFrameJson {
 
 export function statusFrame(rows: StatusRow[]): DataFrame {
   return dataFrameFromJSON(statusFrameJson(rows) as Parameters<typeof dataFrameFromJSON>[0]);
+}
+
+export interface ComplianceRowInput {
+  period: string;
+  start: number;
+  id: string;
+  name?: string;
+  sli: number | null;
+  met: boolean | null;
+  complete?: boolean;
+}
+
+/** A compliance frame as the backend sends it (one row per SLO and period), converted as the data source does. */
+export function complianceFrame(rows: ComplianceRowInput[]): DataFrame {
+  const columns: Array<[string, 'string' | 'time' | 'boolean' | 'number', unknown[]]> = [
+    [C.period, 'string', rows.map((r) => r.period)],
+    [C.periodStart, 'time', rows.map((r) => r.start)],
+    [C.complete, 'boolean', rows.map((r) => r.complete ?? true)],
+    [C.id, 'string', rows.map((r) => r.id)],
+    [C.name, 'string', rows.map((r) => r.name ?? r.id)],
+    [C.service, 'string', rows.map(() => 'api')],
+    [C.objective, 'number', rows.map(() => 0.999)],
+    [C.sli, 'number', rows.map((r) => r.sli)],
+    [C.met, 'boolean', rows.map((r) => r.met)],
+    [C.budgetConsumed, 'number', rows.map((r) => (r.sli === null ? null : (1 - r.sli) / 0.001))],
+  ];
+  const json: DataFrameJson = {
+    schema: {
+      name: FRAME_NAMES.sloCompliance,
+      refId: 'C',
+      fields: columns.map(([name, type]) => ({ name, type })),
+    },
+    data: { values: columns.map(([, , values]) => values) },
+  };
+  return dataFrameFromJSON(json as Parameters<typeof dataFrameFromJSON>[0]);
 }
