@@ -1,7 +1,7 @@
 // Excluded events per group at a budget series' step resolution: the bad and total increases of each
 // step inside an excluded part, so the window ending at any point can leave out what it overlaps.
 import { errorsQuery, formatDuration, type SloQueryInput, type TimeRange, totalQuery } from '@opsdeck/common';
-import type { PrometheusClient, Series } from '../prometheus/client';
+import type { PrometheusQueries, Series } from '../prometheus/client';
 
 /** Prometheus answers at most 11,000 points per series: longer parts are read in chunks. */
 const MAX_POINTS_PER_QUERY = 11_000;
@@ -22,7 +22,7 @@ export class ExcludedCounts {
    * each part's start, up to its end (the last step may reach past it by less than a step).
    */
   static async read(
-    prometheus: PrometheusClient,
+    prometheus: PrometheusQueries,
     slo: SloQueryInput,
     parts: readonly TimeRange[],
     stepSeconds: number,
