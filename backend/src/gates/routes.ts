@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { ErrorBody, type Severity } from '@opsdeck/common';
 import '../decorations';
 import { errorResponses } from '../routes/crud';
-import { SloEvaluator } from '../slo/evaluator';
 
 /** Budget share below which a deploy halts, unless ?minBudget says otherwise. */
 export const DEFAULT_MIN_BUDGET = 0.1;
@@ -61,8 +60,9 @@ const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 export const gateRoutes: FastifyPluginAsync<GateOptions> = async (fastify, opts) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // Gates evaluate on Prometheus slots of their own (the client's `gate` lane): CI waiting on a gate
-  // must not queue behind dashboards. The app's client is decorated by the SLO routes.
-  const evaluator = new SloEvaluator({ prometheus: fastify.prometheus.lane('gate'), clock: fastify.clock });
+  // must not queue behind dashboards. The app's client and evaluator (with its exclusions) are decorated
+  // by the SLO routes.
+  const evaluator = fastify.sloEvaluator.through(fastify.prometheus.lane('gate'));
 
   async function decide(service: string, minBudget: number): Promise<GateAnswer> {
     const slos = (await app.repos.slos.all()).filter((s) => s.service === service);

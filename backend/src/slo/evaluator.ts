@@ -141,6 +141,11 @@ export class SloEvaluator {
 
   constructor(private readonly options: SloEvaluatorOptions) {}
 
+  /** The same evaluation (exclusions, gauges) through another Prometheus client, e.g. the gates' own lane. */
+  through(prometheus: PrometheusQueries): SloEvaluator {
+    return new SloEvaluator({ ...this.options, prometheus });
+  }
+
   /** The evaluation instant: the clock, to the whole second (so simultaneous panels share answers). */
   private now(): Date {
     return new Date(Math.floor(this.options.clock.now().getTime() / 1000) * 1000);
