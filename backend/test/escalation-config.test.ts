@@ -1,6 +1,6 @@
 // The escalation and page settings from the environment: defaults, parsing, and one clear line per mistake.
 import { DEFAULT_ESCALATION_LADDER } from '@opsdeck/common';
-import { loadConfig } from '../src/config';
+import { appUrlOf, loadConfig } from '../src/config';
 
 describe('escalation configuration', () => {
   test('defaults: page is S2, the ladder 10/20/30 minutes, every 30 s, links to a local Grafana', () => {
@@ -8,7 +8,7 @@ describe('escalation configuration', () => {
     expect(c.ALERTMANAGER_PAGE_SEVERITIES).toEqual({ page: 'S2' });
     expect(c.ESCALATION_LADDER_MINUTES).toEqual(DEFAULT_ESCALATION_LADDER);
     expect(c.ESCALATION_INTERVAL_SECONDS).toBe(30);
-    expect(c.OPSDECK_APP_URL).toBe('http://localhost:3000/a/opsdeck-sre-app');
+    expect(appUrlOf(c)).toBe('http://localhost:3000/a/opsdeck-sre-app');
   });
 
   test('parses a page map and a ladder', () => {
