@@ -258,6 +258,46 @@ describe.each(STORE_KINDS)('hostile SLO definitions on %s', (kind) => {
   });
 });
 
+// Issue 14: a viewer's heavy queries filled the Prometheus slots the deploy gates wait on.
+describe('a deploy gate while dashboards hold every shared Prometheus slot', () => {
+  let prom: PrometheusServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    prom = await startPrometheus();
+    t = await createTestApp('sqlite', {
+      env: { PROMETHEUS_URL: prom.url, PROMETHEUS_CONCURRENCY: '1', PROMETHEUS_GATE_CONCURRENCY: '1' },
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/slos',
+      payload: good,
+      headers: auth('editor'),
+    });
+    expect(created.statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await prom?.remove();
+  });
+
+  it('answers on the slots kept for gates, before the queued dashboard queries', async () => {
+    const settled: string[] = [];
+    // each makes Prometheus evaluate over a million points, queued on the one shared slot
+    const heavy = [1, 2, 3].map((i) =>
+      t.app.prometheus
+        .instant(`count_over_time(vector(${i})[20d:1s])`, new Date())
+        .then(() => settled.push(`dashboard ${i}`)),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const gate = await t.app.inject({ method: 'GET', url: '/api/v1/gates/api', headers: auth('viewer') });
+    settled.push('gate');
+    expect(gate.statusCode).toBe(200);
+    expect(gate.json()).toMatchObject({ service: 'api', decision: 'proceed' });
+    await Promise.all(heavy);
+    expect(settled).toEqual(['gate', 'dashboard 1', 'dashboard 2', 'dashboard 3']);
+  });
+});
+
 describe('generated rules of hostile but valid SLOs under promtool and vmalert', () => {
   const base = SloCreate.parse({ ...good, id: 'hostile', service: 'api' });
   const slos: SloSpec[] = ACCEPTED.map(([, fields], i) =>

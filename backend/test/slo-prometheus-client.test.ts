@@ -180,7 +180,7 @@ describe('PrometheusClient against a real Prometheus', () => {
         cacheTtlMs: 0,
       });
       // each of these makes Prometheus evaluate hundreds of thousands of points: far longer than a cheap query
-      const heavy = (i: number) => `count_over_time(vector(${i})[5d:1s])`;
+      const heavy = (i: number) => `count_over_time(vector(${i})[10d:1s])`;
       const settled: string[] = [];
       const viewers = [1, 2, 3].map((i) =>
         client.instant(heavy(i), at).then(() => settled.push(`viewer ${i}`)),
