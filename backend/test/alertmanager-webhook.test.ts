@@ -244,6 +244,20 @@ describe.each(STORE_KINDS)('Alertmanager webhook on %s', (kind) => {
     expect(res.json().details).toContainEqual({ field, message: expect.stringMatching(message) });
   });
 
+  it('notes a resolution once, however often Alertmanager retries the notification', async () => {
+    const groupKey = `{}:{alertname="Retried", run="${kind}"}`;
+    const firingOne = alert({ alertname: 'Retried', severity: 'S1' });
+    const created = (await post(payload(groupKey, [firingOne]))).json();
+    const resolved = payload(
+      groupKey,
+      [{ ...firingOne, status: 'resolved', endsAt: new Date().toISOString() }],
+      'resolved',
+    );
+    for (let i = 0; i < 3; i++) expect((await post(resolved)).json()).toMatchObject({ action: 'existing' });
+    const notes = (await timeline(created.incidentId)).filter((e) => e.text.includes('resolved'));
+    expect(notes).toHaveLength(1);
+  });
+
   it('refuses viewers and callers without a token', async () => {
     const body = payload('{}:{viewer}', [alert({ severity: 'S1' })]);
     expect((await post(body, 'viewer')).statusCode).toBe(403);

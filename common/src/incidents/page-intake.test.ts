@@ -112,6 +112,13 @@ describe('the incident a page declares', () => {
     expect(pageIncident(bare, NOW)).toMatchObject({ title: 'alert on unknown', service: 'unknown' });
   });
 
+  test('says how many alerts Alertmanager left out (max_alerts)', () => {
+    const p = payload([firing({ alertname: 'A', severity: 'S1' })], { truncatedAlerts: 40 });
+    expect(pageIncident(p, NOW)?.description).toContain(
+      'Paged by Alertmanager (receiver opsdeck): 1 alert firing, 40 more left out of the notification (max_alerts).',
+    );
+  });
+
   test('nothing when no firing alert pages', () => {
     expect(pageIncident(payload([firing({ severity: 'S3' })]), NOW)).toBeNull();
     expect(pageIncident(payload([{ ...firing({ severity: 'S1' }), status: 'resolved' }]), NOW)).toBeNull();
@@ -167,6 +174,16 @@ describe('resolved notifications', () => {
     const note = resolvedNote(p)!;
     expect(note.text.split('\n')[0]).toBe(head);
     expect(note.text).toContain('- ApiDown{severity="S1", i="0"}');
+  });
+  test('the key names each resolution, so a retry matches and a later resolution does not', () => {
+    const resolved = (endsAt: string) =>
+      payload([{ ...firing({ alertname: 'A', severity: 'S1' }), status: 'resolved', endsAt }], {
+        status: 'resolved',
+      });
+    const first = resolvedNote(resolved('2026-12-04T12:00:00Z'))!;
+    expect(first.key).toBe('f1@2026-12-04T12:00:00Z');
+    expect(resolvedNote(resolved('2026-12-04T12:00:00Z'))!.key).toBe(first.key);
+    expect(resolvedNote(resolved('2026-12-04T13:00:00Z'))!.key).not.toBe(first.key);
   });
   test('none when nothing resolved', () =>
     expect(resolvedNote(payload([firing({ severity: 'S1' })]))).toBeNull());

@@ -100,7 +100,7 @@ export function pageIncident(
   const listed = pages.slice(0, LISTED_ALERTS).map((p) => `- ${describeAlert(p.alert)}`);
   const description = [
     annotation('description'),
-    `Paged by Alertmanager${payload.receiver ? ` (receiver ${payload.receiver})` : ''}: ${pages.length} alert${pages.length === 1 ? '' : 's'} firing.`,
+    `Paged by Alertmanager${payload.receiver ? ` (receiver ${payload.receiver})` : ''}: ${pages.length} alert${pages.length === 1 ? '' : 's'} firing${payload.truncatedAlerts > 0 ? `, ${payload.truncatedAlerts} more left out of the notification (max_alerts)` : ''}.`,
     ...listed,
     ...(pages.length > LISTED_ALERTS ? [`- and ${pages.length - LISTED_ALERTS} more`] : []),
     ...(runbookUrl ? [`Runbook: ${runbookUrl}`] : []),
@@ -133,8 +133,13 @@ export function pageIncident(
   };
 }
 
-/** The timeline note for the resolved alerts of a notification, or null when none resolved. */
-export function resolvedNote(payload: AlertmanagerWebhook): { text: string; fingerprints: string[] } | null {
+/**
+ * The timeline note for the resolved alerts of a notification, or null when none resolved. `key` names
+ * the resolutions (alert and end time), so a notification Alertmanager retries is noted once.
+ */
+export function resolvedNote(
+  payload: AlertmanagerWebhook,
+): { text: string; fingerprints: string[]; key: string } | null {
   const resolved = payload.alerts.filter(
     (a) => a.status === 'resolved' && !ESCALATION_ALERT_NAMES.includes(a.labels.alertname ?? ''),
   );
@@ -151,5 +156,9 @@ export function resolvedNote(payload: AlertmanagerWebhook): { text: string; fing
       .map((a) => a.fingerprint)
       .filter(Boolean)
       .slice(0, 1000),
+    key: resolved
+      .map((a) => `${a.fingerprint || describeAlert(a)}@${a.endsAt ?? ''}`)
+      .sort()
+      .join(','),
   };
 }

@@ -81,7 +81,25 @@ export class AlertGroupIntake {
 
   private async noteResolved(incidentId: string, payload: AlertmanagerWebhook, ctx: WriteContext) {
     const resolved = resolvedNote(payload);
-    if (resolved) await this.note(incidentId, resolved.text, ctx, { fingerprints: resolved.fingerprints });
+    if (!resolved || (await this.noted(incidentId, resolved.key))) return;
+    await this.note(incidentId, resolved.text, ctx, {
+      fingerprints: resolved.fingerprints,
+      key: resolved.key,
+    });
+  }
+
+  /** Whether a recent note already records these resolutions (Alertmanager retries a notification it timed out on). */
+  private async noted(incidentId: string, key: string): Promise<boolean> {
+    const recent = await this.app.store.db
+      .selectFrom('timeline_entries')
+      .select('data')
+      .where('incident_id', '=', incidentId)
+      .where('kind', '=', 'note')
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(20)
+      .execute();
+    return recent.some((r) => r.data !== null && (JSON.parse(r.data) as { key?: unknown }).key === key);
   }
 
   private note(incidentId: string, text: string, ctx: WriteContext, data: Record<string, unknown>) {
