@@ -111,6 +111,8 @@ export interface RunSpec {
   now: string;
   datasourceUrl: string;
   backendUrl: string;
+  /** the panel's targets; default one SLO status target */
+  targets?: Array<Record<string, unknown>>;
 }
 
 export interface RunResult {
@@ -165,7 +167,7 @@ async function run(spec: RunSpec): Promise<RunResult> {
       maxDataPoints: spec.width,
       range,
       scopedVars: {},
-      targets: [{ refId: 'A', kind: 'slo-status' }],
+      targets: spec.targets ?? [{ refId: 'A', kind: 'slo-status' }],
       timezone: 'utc',
       app: 'dashboard',
       startTime: Date.now(),

@@ -167,6 +167,7 @@ async function renderPanel(
   options: Record<string, unknown>,
   theme: 'light' | 'dark',
   size = { width: 1100, height: 640 },
+  targets?: Array<Record<string, unknown>>,
 ) {
   if (!page) {
     page = await browser.newPage();
@@ -185,6 +186,7 @@ async function renderPanel(
       now: now.toISOString(),
       datasourceUrl: '/api/datasources/proxy/uid/opsdeck',
       backendUrl: 'configured in the proxy',
+      targets,
     },
   )) as RunResult;
   return result;
@@ -248,6 +250,29 @@ describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
     );
     await expect(page.getByTestId('slo-budget-gauge').count()).resolves.toBe(1);
     await shoot(page, `slo-panel-single-${theme}`);
+  });
+
+  it('compliance history: every SLO over the last ISO weeks, met or missed, from the slo-compliance kind', async () => {
+    const result = await renderPanel({ layout: 'history' }, theme, { width: 1100, height: 360 }, [
+      { refId: 'A', kind: 'slo-compliance', periodKind: 'week', periods: 5 },
+    ]);
+    expect(result.errors).toEqual([]);
+    const history = page.getByTestId('slo-compliance-history');
+    await expect(history.getByRole('columnheader').allTextContents()).resolves.toEqual([
+      'SLO',
+      '2026-W04',
+      '2026-W05',
+      '2026-W06',
+      '2026-W07',
+      '2026-W08',
+      'Met',
+    ]);
+    await expect(history.getByRole('row').count()).resolves.toBe(SLOS.length + 1);
+    // the history ends in a slow burn on POST /orders: its running week is missing the objective
+    const write = history.getByRole('row', { name: /Orders write availability/ });
+    await expect(write.getByLabel('2026-W08 missing').count()).resolves.toBe(1);
+    await expect(write.getByLabel('2026-W07 met').count()).resolves.toBe(1);
+    await shoot(page, `slo-panel-history-${theme}`);
   });
 });
 
