@@ -23,7 +23,7 @@ module.exports = {
     pluginProject('datasource-plugin'),
     pluginProject('panel-plugin'),
     pluginProject('app-plugin'),
-    // The same plugin tests on Grafana 13.2 with React 19 (.config/grafana-13.2, installed by .ci/run).
+    // The same plugin tests on Grafana 13.2 with React 19 (.config/grafana-13.2, installed by .ci/system-deps).
     pluginProject('datasource-plugin', '13.2'),
     pluginProject('panel-plugin', '13.2'),
     pluginProject('app-plugin', '13.2'),

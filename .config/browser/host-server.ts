@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import datasourcePlugin from '../../datasource-plugin/src/plugin.json';
 import { type ProxySettings, prefixOf, proxyRequest } from '../test-support/grafana-proxy';
+import { hostDir } from './webpack.host.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const HOST_DIR = path.join(ROOT, '.tmp', 'browser-host');
 const PLUGIN_DIRS: Record<string, string> = {
   'opsdeck-api-datasource': path.join(ROOT, 'datasource-plugin', 'dist'),
   'opsdeck-slo-panel': path.join(ROOT, 'panel-plugin', 'dist'),
@@ -29,6 +29,8 @@ export interface HostOptions {
   uid: string;
   jsonData: { url: string };
   secureJsonData: { token: string };
+  /** which host build to serve (webpack.host.js): Grafana 13.1 with React 18, or 13.2 with React 19 */
+  runtime?: '13.1' | '13.2';
 }
 
 export interface HostServer {
@@ -46,6 +48,7 @@ function sendFile(res: ServerResponse, file: string) {
 }
 
 export async function startHostServer(opts: HostOptions): Promise<HostServer> {
+  const HOST_DIR = hostDir('browser-host', opts.runtime);
   // Data source routes declare no reqRole: a Viewer may use every one of them.
   const proxy: ProxySettings = {
     kind: 'datasource',

@@ -243,4 +243,5 @@ async function run(spec: RunSpec): Promise<RunResult> {
   };
 }
 
-(window as unknown as { opsdeckHost: unknown }).opsdeckHost = { run, loadAmd };
+// The React the host shares, so a check can tell which Grafana runtime it runs on.
+Object.assign(window, { opsdeckHost: { run, loadAmd }, opsdeckReactVersion: React.version });

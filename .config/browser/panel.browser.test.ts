@@ -1,7 +1,8 @@
 // Browser check: the built plugins' dist/module.js load as AMD modules in headless Chromium inside the
 // host page, the data source plugin fetches SLO status frames from a running backend over backfilled
 // Prometheus history (through the proxy route), and the panel plugin renders them in every layout
-// and theme. Screenshots land in .tmp/screenshots (and docs/screenshots with OPSDECK_UPDATE_SCREENSHOTS=1).
+// and theme, on Grafana 13.1 with React 18 and again on Grafana 13.2 with React 19 (.config/grafana-13.2).
+// Screenshots land in .tmp/screenshots (and docs/screenshots with OPSDECK_UPDATE_SCREENSHOTS=1).
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -105,7 +106,12 @@ function compile(config: Configuration): Promise<void> {
 
 let prom: PrometheusServer;
 let api: TestApp;
-let host: HostServer;
+/** One host page per Grafana runtime, loaded once (as a dashboard loads its plugins once). */
+interface Host {
+  server: HostServer;
+  page?: Page;
+}
+const hosts: Partial<Record<'13.1' | '13.2', Host>> = {};
 let browser: Browser;
 const pageErrors: string[] = [];
 
@@ -113,6 +119,7 @@ beforeAll(async () => {
   await compile(pluginConfig({ production: true, plugin: 'datasource-plugin' }));
   await compile(pluginConfig({ production: true, plugin: 'panel-plugin' }));
   await compile(hostConfig());
+  await compile(hostConfig({ runtime: '13.2' }));
 
   prom = await startGoldenPrometheus();
   api = await createTestApp('sqlite', { env: { PROMETHEUS_URL: prom.url }, clock: new ManualClock(now) });
@@ -127,11 +134,15 @@ beforeAll(async () => {
   }
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const backendUrl = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
-  host = await startHostServer({
-    uid: 'opsdeck',
-    jsonData: { url: backendUrl },
-    secureJsonData: { token: TOKENS.viewer },
-  });
+  for (const runtime of ['13.1', '13.2'] as const) {
+    const server = await startHostServer({
+      uid: 'opsdeck',
+      jsonData: { url: backendUrl },
+      secureJsonData: { token: TOKENS.viewer },
+      runtime,
+    });
+    hosts[runtime] = { server };
+  }
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -149,7 +160,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await host?.close();
+  for (const host of Object.values(hosts)) await host.server.close();
   await api?.close();
   await prom?.remove();
 });
@@ -162,19 +173,22 @@ interface RunResult {
 
 let page: Page;
 
-/** Renders in the one host page (loaded once, as a dashboard loads its plugins once). */
+/** Renders in the runtime's host page; `page` is then that page. */
 async function renderPanel(
   options: Record<string, unknown>,
   theme: 'light' | 'dark',
   size = { width: 1100, height: 640 },
   targets?: Array<Record<string, unknown>>,
+  runtime: '13.1' | '13.2' = '13.1',
 ) {
-  if (!page) {
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(host.url);
-    await page.waitForFunction(() => 'opsdeckHost' in window, undefined, { timeout: 120_000 });
+  const host = hosts[runtime]!;
+  if (!host.page) {
+    host.page = await browser.newPage();
+    host.page.on('pageerror', (e) => pageErrors.push(`${runtime}: ${e.message}`));
+    await host.page.goto(host.server.url);
+    await host.page.waitForFunction(() => 'opsdeckHost' in window, undefined, { timeout: 120_000 });
   }
+  page = host.page;
   await page.setViewportSize({ width: size.width + 40, height: size.height + 40 });
   const result = (await page.evaluate(
     (spec) =>
@@ -273,6 +287,33 @@ describe.each(['light', 'dark'] as const)('%s theme', (theme) => {
     await expect(write.getByLabel('2026-W08 missing').count()).resolves.toBe(1);
     await expect(write.getByLabel('2026-W07 met').count()).resolves.toBe(1);
     await shoot(page, `slo-panel-history-${theme}`);
+  });
+});
+
+describe('on Grafana 13.2 with React 19', () => {
+  it('renders every layout with live numbers', async () => {
+    const result = await renderPanel({ layout: 'cards' }, 'dark', undefined, undefined, '13.2');
+    expect(result).toEqual({ frames: 1, rows: SLOS.length, errors: [] });
+    expect(
+      await page.evaluate(() => (window as unknown as { opsdeckReactVersion?: string }).opsdeckReactVersion),
+    ).toMatch(/^19\./);
+    await expect(page.getByTestId('slo-card').count()).resolves.toBe(SLOS.length);
+    await expect(
+      page.locator('[aria-label="Orders read availability"] [data-testid="slo-alert"]').textContent(),
+    ).resolves.toBe('PAGE');
+    await page
+      .locator('#panel')
+      .screenshot({ path: path.join(SHOTS, 'grafana-13.2-slo-panel-cards-dark.png') });
+    await renderPanel({ layout: 'table' }, 'light', { width: 1280, height: 300 }, undefined, '13.2');
+    await expect(page.getByTestId('slo-table-row').count()).resolves.toBe(SLOS.length);
+    await renderPanel(
+      { layout: 'single', sloId: 'orders-read', budgetDisplay: 'gauge' },
+      'light',
+      { width: 520, height: 460 },
+      undefined,
+      '13.2',
+    );
+    await expect(page.getByTestId('slo-budget-gauge').count()).resolves.toBe(1);
   });
 });
 

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { APP_BASE, PLUGIN_ID } from '../src/constants';
 import { type AppSettings, proxyAppRequest } from '../src/test-support/app-proxy';
+import { hostDir } from '../../.config/browser/webpack.host.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const HOST_DIR = path.join(ROOT, '.tmp', 'browser-app-host');
 const APP_DIST = path.join(ROOT, 'app-plugin', 'dist');
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -33,7 +33,12 @@ function sendFile(res: import('node:http').ServerResponse, file: string) {
   createReadStream(file).pipe(res);
 }
 
-export async function startAppHost(settings: AppSettings): Promise<AppHost> {
+/** Serves the host page built for `runtime` (see webpack.app-host.js). */
+export async function startAppHost(
+  settings: AppSettings,
+  runtime: '13.1' | '13.2' = '13.1',
+): Promise<AppHost> {
+  const HOST_DIR = hostDir('browser-app-host', runtime);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname.startsWith(`/api/plugin-proxy/${PLUGIN_ID}/`))

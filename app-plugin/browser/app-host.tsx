@@ -1,10 +1,10 @@
 // The app's host page script: the plugins' AMD loader from .config/browser/host.tsx (Grafana's shared
 // modules), a BackendSrv over window.fetch to this page's plugin proxy, a signed-in user, and the
-// built app's root page rendered at Grafana's /a/opsdeck-sre-app/… URLs.
+// built app's root page rendered at Grafana's /a/opsdeck-sre-app/… URLs with Grafana's global styles.
 import '../../.config/browser/host';
 import { createTheme, OrgRole, type AppPlugin } from '@grafana/data';
 import { config, setBackendSrv } from '@grafana/runtime';
-import { ThemeContext } from '@grafana/ui';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { from } from 'rxjs';
@@ -74,13 +74,11 @@ async function start() {
     plugin: AppPlugin;
   };
   const theme = createTheme({ colors: { mode: host.opsdeckTheme ?? 'light' } });
-  document.body.style.background = theme.colors.background.canvas;
-  document.body.style.color = theme.colors.text.primary;
-  document.body.style.fontFamily = theme.typography.fontFamily;
-  document.body.style.fontSize = `${theme.typography.fontSize}px`;
   const Root = plugin.root!;
   createRoot(document.getElementById('app')!).render(
     <ThemeContext.Provider value={theme}>
+      {/* Grafana's own page styles (box-sizing, body colours and font), as every Grafana page has them */}
+      <GlobalStyles />
       <Root
         meta={plugin.meta}
         basename="/a/opsdeck-sre-app"

@@ -1,19 +1,19 @@
-// Builds the app's host page script on top of the plugins' browser host build (.config/browser).
+// Builds the app's host page script on top of the plugins' browser host build (.config/browser), for
+// either Grafana runtime (`{ runtime: '13.2' }` takes Grafana's modules from .config/grafana-13.2).
 const path = require('path');
 const hostConfig = require('../../.config/browser/webpack.host.js');
 
-const ROOT = path.resolve(__dirname, '..', '..');
-
-module.exports = () => {
-  const base = hostConfig();
+module.exports = (options = {}) => {
+  const base = hostConfig(options);
+  const out = hostConfig.hostDir('browser-app-host', options.runtime);
   return {
     ...base,
     context: __dirname,
     entry: { 'app-host': './app-host.tsx' },
-    output: { ...base.output, path: path.join(ROOT, '.tmp', 'browser-app-host') },
+    output: { ...base.output, path: out },
     cache: {
       ...base.cache,
-      cacheDirectory: path.join(ROOT, 'node_modules', '.cache', 'webpack', 'browser-app-host'),
+      cacheDirectory: path.join(path.dirname(base.cache.cacheDirectory), path.basename(out)),
     },
   };
 };

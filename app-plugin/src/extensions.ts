@@ -75,15 +75,15 @@ export function panelService(context: Partial<PluginExtensionPanelContext> | und
   return singleValue(context?.scopedVars?.service?.value) ?? dashboardService();
 }
 
+/** What an alert instance row is about: its alertname (else its rule's name) and its service label. */
+function instanceAlert(instance: AlertInstanceContext['instance'], rule: AlertInstanceContext['rule']) {
+  const labels = instance.labels ?? {};
+  return { alert: labels.alertname ?? rule?.name, service: labels.service ?? rule?.labels?.service };
+}
+
 /** Where "Declare incident" leads: the declare form pre-filled from where it was opened. */
 export function declareIncidentPath(context: AnyContext | undefined): string {
-  if (context?.instance) {
-    const labels = context.instance.labels ?? {};
-    return withQuery(pages.declare, {
-      alert: labels.alertname ?? context.rule?.name,
-      service: labels.service ?? context.rule?.labels?.service,
-    });
-  }
+  if (context?.instance) return withQuery(pages.declare, instanceAlert(context.instance, context.rule));
   if (context?.dashboard)
     return withQuery(pages.declare, {
       dashboardUid: context.dashboard.uid,
@@ -105,11 +105,8 @@ export function declareIncidentPath(context: AnyContext | undefined): string {
 /** Where "Open runbook" leads: the runbooks page with the drawer for the alert or service at hand. */
 export function runbookPath(context: AnyContext | undefined): string {
   if (context?.instance) {
-    const labels = context.instance.labels ?? {};
-    return withQuery(pages.runbooks, {
-      rbAlert: labels.alertname ?? context.rule?.name,
-      rbService: labels.service ?? context.rule?.labels?.service,
-    });
+    const { alert, service } = instanceAlert(context.instance, context.rule);
+    return withQuery(pages.runbooks, { rbAlert: alert, rbService: service });
   }
   if (context?.expression !== undefined)
     return withQuery(pages.runbooks, { rbAlert: context.name, rbService: context.labels?.service });

@@ -37,7 +37,12 @@ export const getPageStyles = (theme: GrafanaTheme2) => ({
   good: css({ color: theme.colors.success.text }),
   bad: css({ color: theme.colors.error.text }),
   warn: css({ color: theme.colors.warning.text }),
-  timeline: css({ listStyle: 'none', padding: 0, margin: 0, 'li + li': { marginTop: theme.spacing(0.5) } }),
+  timeline: css({
+    listStyle: 'none',
+    padding: 0,
+    margin: theme.spacing(0, 0, 2),
+    'li + li': { marginTop: theme.spacing(0.5) },
+  }),
   pre: css({
     background: theme.colors.background.canvas,
     padding: theme.spacing(1),

@@ -114,6 +114,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     flexDirection: 'column',
     gap: theme.spacing(2),
     color: theme.colors.text.primary,
+    // Grafana's global styles zero list padding, which puts bullets outside the cards; lists with a
+    // class of their own (timelines) keep theirs.
+    '& :where(ul:not([class]), ol:not([class]))': { paddingLeft: theme.spacing(2.5) },
   }),
   content: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
 });

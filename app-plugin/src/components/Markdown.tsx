@@ -3,7 +3,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
-import React, { useEffect, useMemo, useRef } from 'react';
+import React, { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { renderMarkdown } from '../markdown';
 
 export interface StepChange {
@@ -25,6 +25,12 @@ export function Markdown({ markdown, ticked, onStep }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const onStepRef = useRef(onStep);
   onStepRef.current = onStep;
+
+  // The sanitized HTML is written here, not through dangerouslySetInnerHTML: React 19 (Grafana 13.2) can
+  // write it again on a re-render of the drawer, which would drop the steps' state and labels below.
+  useLayoutEffect(() => {
+    if (ref.current) ref.current.innerHTML = html;
+  }, [html]);
 
   const writable = Boolean(onStep);
   // Ticked state comes from the timeline; it is applied again only when the timeline changes, so a
@@ -57,7 +63,7 @@ export function Markdown({ markdown, ticked, onStep }: Props) {
     return () => root.removeEventListener('change', onChange);
   }, [html]);
 
-  return <div ref={ref} className={styles.markdown} dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div ref={ref} className={styles.markdown} />;
 }
 
 /** A step's own words: its list item without nested code blocks and sub-lists. */
@@ -68,11 +74,38 @@ function stepText(li: Element | null): string {
   return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
+// A step is `<li><input>…` in a tight list and `<li><p><input>…` in a loose one (a step with a code block):
+// both get the same hanging indent, the box on the first line, the text wrapping beside it.
+const TIGHT_STEP = 'li:has(> input[type="checkbox"])';
+const LOOSE_STEP = 'li:has(> p:first-child > input[type="checkbox"])';
+
 const getStyles = (theme: GrafanaTheme2) => ({
   markdown: css({
     lineHeight: theme.typography.body.lineHeight,
-    'li:has(> input[type="checkbox"])': { listStyle: 'none', marginLeft: theme.spacing(-2.5) },
-    'input[type="checkbox"]': { marginRight: theme.spacing(1), accentColor: theme.colors.primary.main },
+    // Grafana's global styles give headings no top margin: sections would run into each other.
+    'h1, h2, h3, h4, h5, h6': { marginTop: theme.spacing(3) },
+    '& > :first-child': { marginTop: 0 },
+    // (:has cannot nest, so the list is found by its steps' boxes)
+    'ul:has(> li > input[type="checkbox"], > li > p:first-child > input[type="checkbox"])': {
+      paddingLeft: theme.spacing(1),
+    },
+    [`${TIGHT_STEP}, ${LOOSE_STEP}`]: {
+      listStyle: 'none',
+      position: 'relative',
+      paddingLeft: theme.spacing(3),
+      marginBottom: theme.spacing(0.5),
+    },
+    [`${LOOSE_STEP} > p:first-child`]: { marginTop: 0 },
+    'li > input[type="checkbox"], li > p:first-child > input[type="checkbox"]': {
+      position: 'absolute',
+      left: 0,
+      // centred on the first line of text
+      top: `calc((${theme.typography.body.lineHeight}em - 1em) / 2)`,
+      width: '1em',
+      height: '1em',
+      margin: 0,
+      accentColor: theme.colors.primary.main,
+    },
     pre: { background: theme.colors.background.secondary, padding: theme.spacing(1), overflowX: 'auto' },
     code: { background: theme.colors.background.secondary, color: theme.colors.text.primary },
     table: { borderCollapse: 'collapse' },

@@ -12,6 +12,7 @@ import { Alert, Badge, Button, Checkbox, Input, LoadingPlaceholder, Stack, useSt
 import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { ChangeReadiness, GateAnswer } from '../api/types';
+import { Checklist } from '../components/Checklist';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ExternalLink } from '../components/ExternalLink';
 import { utc } from '../format';
@@ -147,7 +148,7 @@ export function ChangeDetail({ id }: { id: string }) {
         </section>
         <section className={styles.card} aria-label="Pre-deploy checklist">
           <h4>Pre-deploy checklist</h4>
-          <Stack direction="column" gap={0.5}>
+          <Checklist>
             {PRE_DEPLOY_CHECKLIST.map((item) => (
               <Checkbox
                 key={item.id}
@@ -157,7 +158,7 @@ export function ChangeDetail({ id }: { id: string }) {
                 onChange={(e) => tick.run(item.id, e.currentTarget.checked)}
               />
             ))}
-          </Stack>
+          </Checklist>
         </section>
       </div>
       <section className={styles.card} aria-label="Canary">

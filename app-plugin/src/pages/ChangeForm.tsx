@@ -28,6 +28,7 @@ import {
 import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { PageOf } from '../api/types';
+import { Checklist } from '../components/Checklist';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormProblems } from '../components/FormProblems';
 import { InputField } from '../components/InputField';
@@ -168,7 +169,7 @@ export function ChangeForm() {
             </strong>
             {form.risk === 'High' && ' · and it runs only inside a maintenance window'}
           </p>
-          <Stack direction="column" gap={0.5}>
+          <Checklist>
             {PRE_DEPLOY_CHECKLIST.map((item) => (
               <Checkbox
                 key={item.id}
@@ -180,7 +181,7 @@ export function ChangeForm() {
                 onChange={(e) => set('checklist', { ...form.checklist, [item.id]: e.currentTarget.checked })}
               />
             ))}
-          </Stack>
+          </Checklist>
           {stillOpen.length > 0 && (
             <p className={styles.muted}>
               {stillOpen.length} checklist item(s) must be done before the change can start.

@@ -30,6 +30,7 @@ import React, { useState } from 'react';
 import { api } from '../api/client';
 import type { SloBatchStatus, SloStatus, StatusPageView } from '../api/types';
 import { AppLink } from '../components/AppLink';
+import { Checklist } from '../components/Checklist';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { SloStatusError } from '../components/SloStatusError';
 import { RunbookDrawer } from '../components/RunbookDrawer';
@@ -187,7 +188,7 @@ export function IncidentDetail({ id }: { id: string }) {
             First-responder checklist ({i.computed?.checklist.done ?? 0}/
             {i.computed?.checklist.applicable ?? 0})
           </h4>
-          <Stack direction="column" gap={0.5}>
+          <Checklist>
             {i.computed?.checklist.items.map((item) => (
               <Checkbox
                 key={item.id}
@@ -204,7 +205,7 @@ export function IncidentDetail({ id }: { id: string }) {
                 onChange={(e) => act.run(`/checklist/${item.id}`, { done: e.currentTarget.checked })}
               />
             ))}
-          </Stack>
+          </Checklist>
         </section>
       </div>
       <section className={styles.card} aria-label="Timeline">
@@ -403,13 +404,12 @@ function Roles({
     <section className={styles.card} aria-label="Roles">
       <h4>Roles</h4>
       {INCIDENT_ROLES.map((r) => (
-        <Field key={r} label={ROLE_LABEL[r]} horizontal>
+        <Field key={r} label={ROLE_LABEL[r]}>
           <Input
             id={`role-${r}`}
             value={roles[r] ?? ''}
             disabled={!writable}
             onChange={(e) => setRoles({ ...roles, [r]: e.currentTarget.value })}
-            width={30}
           />
         </Field>
       ))}
