@@ -96,7 +96,7 @@ export function AppConfig({ plugin }: Props) {
         </Field>
         <Field
           label="Token"
-          description="An opsdeck editor token (OPSDECK_TOKENS). Grafana keeps it encrypted and lets only editors write through the proxy."
+          description="An opsdeck editor token marked as Grafana's proxy token (name:editor:secret:grafana-proxy in OPSDECK_TOKENS), so opsdeck records the signed-in user. Grafana keeps it encrypted and lets only editors write through the proxy."
         >
           <SecretInput
             id="backend-token"
