@@ -18,14 +18,14 @@ const status = (r: ComplianceRow) => (r.met === null ? 'no data' : r.met ? 'met'
 const colour = (r: ComplianceRow) => (r.met === null ? NO_DATA : r.met ? MET : MISSED);
 
 const COLUMNS: { title: string; width: number; cell: (r: ComplianceRow) => string; align?: 'right' }[] = [
-  { title: 'SLO', width: 150, cell: (r) => `${r.name} (${r.service})` },
+  { title: 'SLO', width: 138, cell: (r) => `${r.name} (${r.service})` },
   { title: 'Objective', width: 50, cell: (r) => percent(r.objective, 2), align: 'right' },
   { title: 'SLI', width: 55, cell: (r) => percent(r.sli, 3), align: 'right' },
   { title: 'Status', width: 45, cell: status, align: 'right' },
   { title: 'Budget used', width: 55, cell: (r) => percent(r.budgetConsumed, 1), align: 'right' },
   { title: 'Events', width: 60, cell: (r) => count(r.events), align: 'right' },
   { title: 'Bad', width: 45, cell: (r) => count(r.badEvents), align: 'right' },
-  { title: 'Excluded', width: 35, cell: (r) => hours(r.excludedSeconds), align: 'right' },
+  { title: 'Excluded', width: 47, cell: (r) => hours(r.excludedSeconds), align: 'right' },
   { title: 'Inc.', width: 20, cell: (r) => String(r.incidents.length), align: 'right' },
 ];
 
