@@ -7,6 +7,7 @@ import { ManualClock } from '../src/clock';
 import { AlertmanagerClient, type AmSilence } from '../src/silencer/alertmanager-client';
 import { type AlertmanagerServer, startAlertmanager } from './support/alertmanager';
 import { auth, createTestApp, createTestDatabase, type TestApp } from './support/app';
+import { eventually } from './support/eventually';
 
 const INTERVAL = { SILENCER_INTERVAL_SECONDS: '0.2' };
 const HOUR = 3_600_000;
@@ -17,19 +18,6 @@ async function live(am: AlertmanagerServer): Promise<AmSilence[]> {
     5000,
   ).listSilences();
   return all.filter((s) => s.status.state !== 'expired');
-}
-
-/** Polls until `check` passes; the loop runs every 200 ms, so a few seconds is many intervals. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

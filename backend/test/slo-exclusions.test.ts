@@ -11,6 +11,7 @@ import { PrometheusClient } from '../src/prometheus/client';
 import { type ExclusionSource, SloEvaluator } from '../src/slo/evaluator';
 import type { SloStatus } from '../src/slo/status';
 import { END, generateGoldenHistory, goldenBlocksDir, START } from './support/golden-data';
+import { GOLDEN_AVAILABILITY, GOLDEN_SLO_BASE, GOLDEN_SLOS } from './support/golden-slos';
 import { backfillRules, type PrometheusServer, startPrometheus } from './support/prometheus';
 
 jest.setTimeout(600_000);
@@ -18,55 +19,21 @@ jest.setTimeout(600_000);
 const DAY = 86_400;
 const at = new Date(END * 1000);
 const history = generateGoldenHistory();
-const base = {
-  name: 'x',
-  description: '',
-  service: 'api',
-  timeZone: 'UTC',
-  labels: {},
-  groupBy: [] as string[],
-  minEvents: 0,
-  runbookUrl: null,
-};
-const E = 'http_requests_total{service="api",code=~"5.."}';
-const T = 'http_requests_total{service="api"}';
-const availability = { kind: 'ratio' as const, errors: E, total: T };
+const availability = GOLDEN_AVAILABILITY;
+const E = availability.errors;
+const T = availability.total;
 const AVAILABILITY: SloSpec = {
-  ...base,
+  ...GOLDEN_SLO_BASE,
   id: 'availability',
   objective: 99.9,
   window: '30d',
   indicator: availability,
 };
-const MONTH: SloSpec = {
-  ...AVAILABILITY,
-  id: 'availability-month',
-  window: 'month',
-  timeZone: 'Europe/Berlin',
-};
+const MONTH: SloSpec = GOLDEN_SLOS.availabilityMonth;
 const BY_ROUTE: SloSpec = { ...AVAILABILITY, id: 'availability-by-route', groupBy: ['route'] };
-const LAT_SEL = 'service="api",route="/orders",method="GET"';
-const LATENCY: SloSpec = {
-  ...base,
-  id: 'orders-read-p95',
-  objective: 95,
-  window: '28d',
-  indicator: { kind: 'latency', metric: 'http_request_duration_seconds', matchers: LAT_SEL, le: 0.5 },
-};
-const FRESHNESS: SloSpec = {
-  ...base,
-  id: 'etl-freshness',
-  service: 'etl',
-  objective: 95,
-  window: '30d',
-  indicator: {
-    kind: 'threshold',
-    selector: 'etl_lag_seconds{pipeline="orders"}',
-    operator: '<',
-    bound: 900,
-    sliceSeconds: 60,
-  },
-};
+const LATENCY: SloSpec = GOLDEN_SLOS.ordersReadP95;
+const LAT_SEL = GOLDEN_SLOS.ordersReadP95.indicator.matchers;
+const FRESHNESS: SloSpec = GOLDEN_SLOS.etlFreshness;
 
 const range = (from: number, to: number): TimeRange => ({
   start: new Date(from * 1000),
