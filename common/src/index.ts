@@ -14,3 +14,4 @@ export * from './query/frames';
 export * from './incidents/escalation';
 export * from './incidents/page-intake';
 export * from './reports';
+export * from './gates/decision';

@@ -1,7 +1,7 @@
 // Changes: CRUD and the lifecycle as explicit actions (approve, start, complete, rollback, fail,
 // cancel, canary). Illegal moves answer 409; rule refusals (approvals, checklist, window) 422.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -25,6 +25,7 @@ import { ChangeActions, type GateAsker } from '../changes/actions';
 import { registerChangeMetrics } from '../changes/metrics';
 import { webhookRoutes } from '../changes/webhooks';
 import { conflict } from '../errors';
+import type { DeployGate } from '../gates/routes';
 import { IdParams, errorResponses, registerCrud, writeContext } from './crud';
 import { mergePatch } from './merge-patch';
 
@@ -57,33 +58,26 @@ const Readiness = z.object({
 });
 
 /**
- * Asks GET /api/v1/gates/:service (backend/src/gates/) with the caller's own credentials, so the
- * gate answers exactly what a deploy tool would get; a gate failure (e.g. Prometheus down) is null.
+ * Asks the deploy gate (backend/src/gates/) as a function, so the canary stage gets the answer a
+ * deploy tool would get from GET /api/v1/gates/:service; a gate failure (e.g. Prometheus down) is null.
  */
-function gateFor(fastify: FastifyInstance, request: FastifyRequest): GateAsker {
+function gateFor(gate: DeployGate, request: FastifyRequest): GateAsker {
   return async (service) => {
-    const headers: Record<string, string> = {};
-    for (const h of ['authorization', 'x-grafana-user', 'x-grafana-context']) {
-      const v = request.headers[h];
-      if (typeof v === 'string') headers[h] = v;
-    }
-    const res = await fastify.inject({
-      method: 'GET',
-      url: `/api/v1/gates/${encodeURIComponent(service)}`,
-      headers,
-    });
-    if (res.statusCode !== 200) {
-      request.log.warn({ status: res.statusCode, body: res.body }, 'deploy gate did not answer');
+    try {
+      const answer = await gate.decide(service);
+      return { decision: answer.decision, reasons: answer.reasons.map((r) => r.message) };
+    } catch (err) {
+      request.log.warn({ err, service }, 'deploy gate did not answer');
       return null;
     }
-    const answer = res.json() as { decision: 'proceed' | 'halt'; reasons: { message: string }[] };
-    return { decision: answer.decision, reasons: answer.reasons.map((r) => r.message) };
   };
 }
 
 export const changeRoutes: FastifyPluginAsync = async (fastify) => {
   const metrics = registerChangeMetrics(fastify.metrics, fastify.store, fastify.clock);
-  const actions = (request: FastifyRequest) => new ChangeActions(fastify, metrics, gateFor(fastify, request));
+  if (!fastify.hasDecorator('deployGate')) throw new Error('register the deploy gate before the changes');
+  const actions = (request: FastifyRequest) =>
+    new ChangeActions(fastify, metrics, gateFor(fastify.deployGate, request));
 
   registerCrud(fastify, {
     path: 'changes',
