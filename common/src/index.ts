@@ -15,3 +15,4 @@ export * from './incidents/escalation';
 export * from './incidents/page-intake';
 export * from './reports';
 export * from './gates/decision';
+export * from './incidents/statistics';

@@ -1,7 +1,16 @@
 // Incident metrics on the app's registry: open incidents, MTTA/MTTR histograms, RTO breaches and
 // overdue postmortems and action items. Gauges are read from the store at scrape time.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { INCIDENT_STATUSES, type Incident, SEVERITIES, type Severity, incidentFlags } from '@opsdeck/common';
+import {
+  INCIDENT_STATUSES,
+  type Incident,
+  SEVERITIES,
+  type Severity,
+  ackOverdue,
+  incidentFlags,
+  secondsToAcknowledge,
+  secondsToResolve,
+} from '@opsdeck/common';
 import type { Clock } from '../clock';
 import type { Store } from '../store/db';
 import { overdueCounts } from './postmortems';
@@ -15,8 +24,6 @@ export interface IncidentMetrics {
 }
 
 const OPEN_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved');
-
-const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
 
 export function registerIncidentMetrics(registry: Registry, store: Store, clock: Clock): IncidentMetrics {
   const tta = new Histogram({
@@ -83,7 +90,7 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
       const now = clock.now();
       bySeverity(
         this,
-        (await openIncidents()).filter((i) => incidentFlags(i, [], now).ackOverdue),
+        (await openIncidents()).filter((i) => ackOverdue(i, now)),
       );
     },
   });
@@ -107,12 +114,13 @@ export function registerIncidentMetrics(registry: Registry, store: Store, clock:
   const label = (s: Severity) => ({ severity: s });
   return {
     acknowledged(i) {
-      if (i.acknowledgedAt)
-        tta.observe(label(i.severity), seconds(i.detectedAt ?? i.startedAt, i.acknowledgedAt));
+      const seconds = secondsToAcknowledge(i);
+      if (seconds !== null) tta.observe(label(i.severity), seconds);
     },
     resolved(i) {
-      if (!i.resolvedAt) return;
-      ttr.observe(label(i.severity), seconds(i.startedAt, i.resolvedAt));
+      const seconds = secondsToResolve(i);
+      if (seconds === null || !i.resolvedAt) return;
+      ttr.observe(label(i.severity), seconds);
       if (incidentFlags(i, [], new Date(i.resolvedAt)).rtoBreached) rtoBreaches.inc(label(i.severity));
     },
   };

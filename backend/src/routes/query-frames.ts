@@ -13,6 +13,7 @@ import {
   SLO_STATUS_FIELDS as S,
   type SloAlertState,
   VARIABLE_FIELDS,
+  type IncidentStatistics,
   burnRateField,
   secondsToExhaustion,
   windowSeconds,
@@ -302,16 +303,7 @@ export function maintenanceWindowsFrame(
   ]);
 }
 
-export interface IncidentStats {
-  incidents: number;
-  open: number;
-  resolved: number;
-  ackOverdue: number;
-  mttaSeconds: number | null;
-  mttrSeconds: number | null;
-}
-
-export function incidentMetricsFrame(refId: string, stats: IncidentStats): DataFrameJson {
+export function incidentMetricsFrame(refId: string, stats: IncidentStatistics): DataFrameJson {
   return frame(FRAME_NAMES.incidentMetrics, refId, [
     { name: 'incidents', type: 'number', values: [stats.incidents], config: { displayName: 'Incidents' } },
     { name: 'open', type: 'number', values: [stats.open], config: { displayName: 'Open now' } },

@@ -28,8 +28,8 @@ import {
   SEVERITIES,
   SEVERITY_MATRIX,
   type Slo,
-  ackDueAt,
   currentAndUpcoming,
+  incidentStatistics,
 } from '@opsdeck/common';
 import { annotationsFor } from '../annotations/query';
 import { buildComplianceReport } from '../reports/compliance-report';
@@ -215,8 +215,6 @@ function checkBudget(
   ]);
 }
 
-const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
-
 async function runQuery(ctx: Context, q: OpsdeckQuery, index: number, f: Filters): Promise<QueryResult> {
   const limit = q.limit ?? DEFAULT_LIMIT;
   switch (q.kind) {
@@ -287,28 +285,7 @@ async function runQuery(ctx: Context, q: OpsdeckQuery, index: number, f: Filters
           ctx.app.repos.incidents.list({ eq, ne: { status: 'resolved' }, limit: 5000 }),
         ),
       ).then((pages) => pages.flatMap((p) => p.items));
-      const ackOverdue = open.filter((i) => {
-        const due = i.acknowledgedAt ? null : ackDueAt(i);
-        return due !== null && ctx.now.getTime() > due.getTime();
-      }).length;
-      const mtta = inRange
-        .filter((i) => i.acknowledgedAt && SEVERITY_MATRIX[i.severity].response !== 'track')
-        .map((i) => (Date.parse(i.acknowledgedAt!) - Date.parse(i.detectedAt ?? i.startedAt)) / 1000);
-      const mttr = inRange
-        .filter((i) => i.resolvedAt)
-        .map((i) => (Date.parse(i.resolvedAt!) - Date.parse(i.startedAt)) / 1000);
-      return {
-        frames: [
-          incidentMetricsFrame(q.refId, {
-            incidents: inRange.length,
-            open: open.length,
-            resolved: mttr.length,
-            ackOverdue,
-            mttaSeconds: mean(mtta),
-            mttrSeconds: mean(mttr),
-          }),
-        ],
-      };
+      return { frames: [incidentMetricsFrame(q.refId, incidentStatistics(inRange, open, ctx.now))] };
     }
     case 'annotations': {
       const services: Array<string | undefined> = f.service.length > 0 ? f.service : [undefined];

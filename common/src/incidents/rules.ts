@@ -228,12 +228,26 @@ export interface FlagOptions {
  * only in business hours, so its 5 minutes run from the next business-hours opening. Exactly
  * 5:00 is still on time; overdue means strictly later.
  */
-export function ackDueAt(incident: IncidentFacts, opts: FlagOptions = {}): Date | null {
+export function ackDueAt(
+  incident: Pick<IncidentFacts, 'severity' | 'detectedAt' | 'startedAt'>,
+  opts: FlagOptions = {},
+): Date | null {
   const rule = SEVERITY_MATRIX[incident.severity];
   if (rule.response === 'track') return null;
   let from = new Date(incident.detectedAt ?? incident.startedAt);
   if (rule.response === 'business-hours') from = nextBusinessTime(from, opts.businessHours ?? BUSINESS_HOURS);
   return new Date(from.getTime() + ACK_DUE_MINUTES * MINUTE);
+}
+
+/** Open and not acknowledged past its severity's acknowledgement due time (S4 is tracked, never due). */
+export function ackOverdue(
+  incident: Pick<IncidentFacts, 'severity' | 'status' | 'detectedAt' | 'startedAt' | 'acknowledgedAt'>,
+  now: Date,
+  opts: FlagOptions = {},
+): boolean {
+  if (incident.status === 'resolved' || incident.acknowledgedAt) return false;
+  const due = ackDueAt(incident, opts);
+  return due !== null && now.getTime() > due.getTime();
 }
 
 export function lastCommsAt(timeline: readonly Pick<TimelineEntry, 'kind' | 'at'>[]): string | null {
@@ -259,7 +273,6 @@ export function incidentFlags(
   const t = now.getTime();
 
   const ackDue = incident.acknowledgedAt ? null : ackDueAt(incident, opts);
-  const ackOverdue = open && ackDue !== null && t > ackDue.getTime();
 
   let nextComms: number | null = null;
   if (open && rule.commsEveryMinutes !== null) {
@@ -278,7 +291,7 @@ export function incidentFlags(
   const pmDue = postmortemDueAt(incident, opts.businessHours?.timeZone);
   return {
     ackDueAt: ackDue ? ackDue.toISOString() : null,
-    ackOverdue,
+    ackOverdue: ackOverdue(incident, now, opts),
     nextCommsDueAt: nextComms === null ? null : iso(nextComms),
     commsOverdue: nextComms !== null && t > nextComms,
     rtoDueAt: rtoDue === null ? null : iso(rtoDue),
