@@ -1,23 +1,8 @@
 #!/usr/bin/env node
 // The `opsdeck` command line. Each subcommand is one entry in COMMANDS (usage, summary, run); add
 // yours there. Commands get their I/O passed in, so tests run them in-process.
+import type { CliIo, Subcommand } from './cli-subcommand';
 import { importCommand, rulesCommand } from './slo/cli-commands';
-
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readStdin(): Promise<string>;
-  env: Record<string, string | undefined>;
-  cwd: string;
-}
-
-export interface Subcommand {
-  /** arguments after the subcommand name, e.g. `rules [--dir DIR]` */
-  usage: string;
-  summary: string;
-  /** the exit code: 0 done, 1 the input was wrong, 2 the command line was wrong */
-  run(args: string[], io: CliIo): Promise<number>;
-}
 
 export const COMMANDS: Record<string, Subcommand> = {
   rules: rulesCommand,

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { SloCreate, importSlos } from '@opsdeck/common';
-import { runCli, type CliIo } from '../src/cli';
+import { runCli } from '../src/cli';
+import type { CliIo } from '../src/cli-subcommand';
 import { STORE_KINDS, auth, createTestApp, type TestApp } from './support/app';
 
 const run = promisify(execFile);

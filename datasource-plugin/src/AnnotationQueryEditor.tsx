@@ -8,12 +8,10 @@ import {
   QUERY_KIND_FILTERS,
   type QueryFilter,
 } from '@opsdeck/common';
-import { annotationTarget } from './annotations';
-import type { DataSource } from './datasource';
 import { FilterFields } from './FilterFields';
-import type { OpsdeckOptions, OpsdeckQuery } from './types';
+import { type OpsdeckDataSourceApi, type OpsdeckOptions, type OpsdeckQuery, annotationTarget } from './types';
 
-type Props = QueryEditorProps<DataSource, OpsdeckQuery, OpsdeckOptions>;
+type Props = QueryEditorProps<OpsdeckDataSourceApi, OpsdeckQuery, OpsdeckOptions>;
 
 const SOURCE_LABELS: Record<AnnotationSource, string> = {
   incident: 'Incidents',

@@ -13,11 +13,10 @@ import {
   type QueryFilter,
   type QueryKind,
 } from '@opsdeck/common';
-import type { DataSource } from './datasource';
 import { FilterFields } from './FilterFields';
-import type { OpsdeckOptions, OpsdeckQuery } from './types';
+import type { OpsdeckDataSourceApi, OpsdeckOptions, OpsdeckQuery } from './types';
 
-type Props = QueryEditorProps<DataSource, OpsdeckQuery, OpsdeckOptions>;
+type Props = QueryEditorProps<OpsdeckDataSourceApi, OpsdeckQuery, OpsdeckOptions>;
 
 const KIND_OPTIONS: Array<SelectableValue<QueryKind>> = EDITOR_QUERY_KINDS.map((kind) => ({
   value: kind,

@@ -3,12 +3,15 @@ import React from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 import { VARIABLE_SOURCES, type VariableSource } from '@opsdeck/common';
-import type { DataSource } from './datasource';
 import { FilterFields } from './FilterFields';
-import type { OpsdeckOptions } from './types';
-import type { OpsdeckVariableQuery } from './variables';
+import type { OpsdeckDataSourceApi, OpsdeckOptions, OpsdeckVariableQuery } from './types';
 
-type Props = QueryEditorProps<DataSource, OpsdeckVariableQuery, OpsdeckOptions, OpsdeckVariableQuery>;
+type Props = QueryEditorProps<
+  OpsdeckDataSourceApi,
+  OpsdeckVariableQuery,
+  OpsdeckOptions,
+  OpsdeckVariableQuery
+>;
 
 const LABELS: Record<VariableSource, string> = {
   services: 'Services',

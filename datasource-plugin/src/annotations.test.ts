@@ -1,7 +1,8 @@
 import { dataFrameFromJSON } from '@grafana/data';
 import { type DataFrameJson, FRAME_NAMES } from '@opsdeck/common';
 import { lastValueFrom } from 'rxjs';
-import { annotationEvents, annotationSupport, annotationTarget } from './annotations';
+import { annotationEvents, annotationSupport } from './annotations';
+import { annotationTarget } from './types';
 
 const frameJson: DataFrameJson = {
   schema: {

@@ -1,22 +1,10 @@
 // Annotation support: incidents, changes, maintenance occurrences and SLO exclusions from the backend's `annotations`
 // query kind, turned into Grafana annotation events (regions where an event has an end).
 import type { AnnotationEvent, AnnotationQuery, AnnotationSupport, DataFrame } from '@grafana/data';
-import { ANNOTATION_FIELDS, ANNOTATION_SOURCES, FRAME_NAMES } from '@opsdeck/common';
+import { ANNOTATION_FIELDS, FRAME_NAMES } from '@opsdeck/common';
 import { of } from 'rxjs';
 import { AnnotationQueryEditor } from './AnnotationQueryEditor';
-import type { OpsdeckQuery } from './types';
-
-export const ANNOTATION_REF_ID = 'opsdeck-annotations';
-
-/** The target an annotation runs: kind fixed to annotations, every source unless narrowed. */
-export function annotationTarget(target?: Partial<OpsdeckQuery>): OpsdeckQuery {
-  return {
-    ...target,
-    refId: target?.refId ?? ANNOTATION_REF_ID,
-    kind: 'annotations',
-    annotationSources: target?.annotationSources?.length ? target.annotationSources : [...ANNOTATION_SOURCES],
-  };
-}
+import { type OpsdeckQuery, annotationTarget } from './types';
 
 const column = (frame: DataFrame, name: string) => frame.fields.find((f) => f.name === name)?.values;
 

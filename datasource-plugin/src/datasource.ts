@@ -30,7 +30,7 @@ export class DataSource extends DataSourceApi<OpsdeckQuery, OpsdeckOptions> {
     this.proxyUrl = `${instanceSettings.url ?? ''}/${PROXY_ROUTE}`;
     this.backendUrl = instanceSettings.jsonData.url;
     this.annotations = annotationSupport;
-    this.variables = new OpsdeckVariableSupport(this);
+    this.variables = new OpsdeckVariableSupport((request) => this.query(request));
   }
 
   override getDefaultQuery(): Partial<OpsdeckQuery> {

@@ -2,19 +2,22 @@
 // as text/value frames, which Grafana turns into variable options.
 import { CustomVariableSupport, type DataQueryRequest, type DataQueryResponse } from '@grafana/data';
 import type { Observable } from 'rxjs';
-import type { DataSource } from './datasource';
-import type { OpsdeckQuery } from './types';
+import type { OpsdeckDataSourceApi, OpsdeckQuery, OpsdeckVariableQuery } from './types';
 import { VariableQueryEditor } from './VariableQueryEditor';
 
 export const VARIABLE_REF_ID = 'opsdeck-variable';
 
-/** What a variable stores: which list (`variable`), and optionally a service to narrow SLOs to. */
-export type OpsdeckVariableQuery = OpsdeckQuery;
+/** How the data source runs targets (its own query), passed in so this module need not import it. */
+export type RunQuery = (request: DataQueryRequest<OpsdeckQuery>) => Observable<DataQueryResponse>;
 
-export class OpsdeckVariableSupport extends CustomVariableSupport<DataSource, OpsdeckVariableQuery> {
+/** What a variable stores: which list (`variable`), and optionally a service to narrow SLOs to. */
+export class OpsdeckVariableSupport extends CustomVariableSupport<
+  OpsdeckDataSourceApi,
+  OpsdeckVariableQuery
+> {
   editor = VariableQueryEditor;
 
-  constructor(private readonly datasource: DataSource) {
+  constructor(private readonly runQuery: RunQuery) {
     super();
   }
 
@@ -26,6 +29,6 @@ export class OpsdeckVariableSupport extends CustomVariableSupport<DataSource, Op
       variable: target?.variable ?? 'services',
       service: target?.service,
     };
-    return this.datasource.query({ ...request, targets: [query] });
+    return this.runQuery({ ...request, targets: [query] });
   }
 }

@@ -12,7 +12,7 @@ import {
   type ImportProblem,
   type SloSpec,
 } from '@opsdeck/common';
-import type { Subcommand } from '../cli';
+import type { Subcommand } from '../cli-subcommand';
 import { appUrlFromEnv } from '../config';
 
 const formatProblem = (p: ImportProblem, file?: string) =>

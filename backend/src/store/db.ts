@@ -11,10 +11,9 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
+import type { Dialect } from './dialect';
 import { MIGRATIONS } from './migrations';
 import type { Database } from './schema';
-
-export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;

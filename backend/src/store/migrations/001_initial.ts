@@ -1,6 +1,6 @@
 // The first schema: document tables with their indexed columns, timeline, postmortems, tokens, audit.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db';
+import type { Dialect } from '../dialect';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;

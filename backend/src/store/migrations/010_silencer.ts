@@ -1,7 +1,7 @@
 // Silencer state: end-early/extend adjustments of occurrences, and the last reconcile result per
 // window and target, so every replica's API shows what the reconciling replica saw.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db';
+import type { Dialect } from '../dialect';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Db = Kysely<any>;

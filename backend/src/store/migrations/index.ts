@@ -1,6 +1,6 @@
 // Every migration in order. Add a new file with the next number and list it here; never edit an old one.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db';
+import type { Dialect } from '../dialect';
 import * as m001 from './001_initial';
 import * as m010 from './010_silencer';
 import * as m020 from './020_annotation_spans';
