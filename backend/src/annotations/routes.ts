@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RISKS, SEVERITIES, ServiceName } from '@opsdeck/common';
 import { badRequest } from '../errors';
-import { errorResponses } from '../routes/crud';
+import { errorResponses } from '../http/crud';
 import { ANNOTATION_KINDS, ANNOTATION_SOURCE_TYPES, annotationsFor } from './query';
 
 /** Grafana's own annotation queries default to 100 items. */

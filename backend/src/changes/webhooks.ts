@@ -21,7 +21,7 @@ import {
 import { conflict } from '../errors';
 import type { WriteContext } from '../store/documents';
 import { retryOnConflict } from '../incidents/actions';
-import { errorResponses, writeContext } from '../routes/crud';
+import { errorResponses, writeContext } from '../http/crud';
 
 const tags = ['webhooks'];
 

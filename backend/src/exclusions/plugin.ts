@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ErrorBody, SloExclusion, SloExclusionCreate, EXCLUDED_SERIES } from '@opsdeck/common';
 import '../decorations';
 import { badRequest } from '../errors';
-import { errorResponses, writeContext } from '../routes/crud';
+import { errorResponses, writeContext } from '../http/crud';
 import { ExclusionStore } from './store';
 
 declare module 'fastify' {

@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_MIN_BUDGET, ErrorBody, GateAnswer, decideGate } from '@opsdeck/common';
 import '../decorations';
-import { errorResponses } from '../routes/crud';
+import { errorResponses } from '../http/crud';
 
 /** The deploy gate as a service: the same answer GET /api/v1/gates/:service gives. */
 export interface DeployGate {

@@ -15,7 +15,7 @@ import {
 } from '@opsdeck/common';
 import '../decorations';
 import { badRequest } from '../errors';
-import { errorResponses } from '../routes/crud';
+import { errorResponses } from '../http/crud';
 import { compliancePdf } from './compliance-pdf';
 import { buildComplianceReport } from './compliance-report';
 

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudit } from '../store/audit';
-import { errorResponses } from './crud';
+import { errorResponses } from '../http/crud';
 
 const AuditEntry = z.object({
   id: z.number(),

@@ -26,8 +26,8 @@ import { registerChangeMetrics } from '../changes/metrics';
 import { webhookRoutes } from '../changes/webhooks';
 import { conflict } from '../errors';
 import type { DeployGate } from '../gates/routes';
-import { IdParams, errorResponses, registerCrud, writeContext } from './crud';
-import { mergePatch } from './merge-patch';
+import { IdParams, errorResponses, registerCrud, writeContext } from '../http/crud';
+import { mergePatch } from '../http/merge-patch';
 
 const tags = ['changes'];
 const actionErrors = { ...errorResponses, 409: ErrorBody, 422: ErrorBody };

@@ -1,6 +1,5 @@
 // Incidents: CRUD, lifecycle actions (acknowledge, status, roles, checklist, resolve), the
 // timeline, the status-page entry, postmortems with action items, and overdue lists.
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -18,7 +17,6 @@ import {
   PostmortemWrite,
   TimelineEntry,
   TimelineEntryCreate,
-  incidentTimestampProblems,
   statusPageApplies,
   statusPageEntry,
   statusPageMarkdown,
@@ -32,11 +30,11 @@ import {
   schedulePostmortem,
   writePostmortem,
 } from '../incidents/postmortems';
+import { buildIncident, refuseTimestampProblems } from '../incidents/build';
 import { readTimeline } from '../incidents/timeline';
-import { ApiError, notFound, unprocessable } from '../errors';
-import { IdParams, errorResponses, etag, expectedVersion, registerCrud, writeContext } from './crud';
-import { mergePatch } from './merge-patch';
-import type { WriteContext } from '../store/documents';
+import { notFound, unprocessable } from '../errors';
+import { IdParams, errorResponses, etag, expectedVersion, registerCrud, writeContext } from '../http/crud';
+import { mergePatch } from '../http/merge-patch';
 
 const tags = ['incidents'];
 const actionErrors = { ...errorResponses, 409: ErrorBody, 422: ErrorBody };
@@ -90,34 +88,6 @@ const ActionItemListItem = z.object({
   closedAt: z.string().nullable().optional(),
   overdue: z.boolean(),
 });
-
-/** A 400 naming each time that is in the future, out of order or at odds with the status. */
-function refuseTimestampProblems(...args: Parameters<typeof incidentTimestampProblems>): void {
-  const problems = incidentTimestampProblems(...args).map((p) => ({ ...p, field: `body.${p.field}` }));
-  if (problems.length > 0) {
-    throw new ApiError(
-      400,
-      'validation_failed',
-      problems.map((p) => `${p.field}: ${p.message}`).join('; '),
-      problems,
-    );
-  }
-}
-
-/** A new incident from a validated create body; its times default to now and must be in order. */
-export function buildIncident(input: z.output<typeof IncidentCreate>, ctx: WriteContext) {
-  const incident = {
-    ...input,
-    id: randomUUID(),
-    startedAt: input.startedAt ?? ctx.at.toISOString(),
-    detectedAt: input.detectedAt ?? null,
-    acknowledgedAt: input.acknowledgedAt ?? null,
-    mitigatedAt: input.mitigatedAt ?? null,
-    resolvedAt: input.status === 'resolved' ? ctx.at.toISOString() : null,
-  };
-  refuseTimestampProblems(undefined, incident, ctx.at);
-  return incident;
-}
 
 export const incidentRoutes: FastifyPluginAsync = async (fastify) => {
   const metrics = registerIncidentMetrics(fastify.metrics, fastify.store, fastify.clock);

@@ -21,8 +21,8 @@ import {
   windowProblem,
 } from '@opsdeck/common';
 import { ApiError, badRequest, conflict } from '../errors';
-import { errorResponses, IdParams, registerCrud, writeContext } from './crud';
-import { mergePatch } from './merge-patch';
+import { errorResponses, IdParams, registerCrud, writeContext } from '../http/crud';
+import { mergePatch } from '../http/merge-patch';
 
 const WindowCreateBody = MaintenanceWindowCreate.extend({ id: Slug.optional() });
 const DAY_MS = 86_400_000;

@@ -12,8 +12,8 @@ import {
   reservedIdMessage,
 } from '@opsdeck/common';
 import { ApiError, badRequest } from '../errors';
-import { errorResponses, registerCrud } from './crud';
-import { mergePatch } from './merge-patch';
+import { errorResponses, registerCrud } from '../http/crud';
+import { mergePatch } from '../http/merge-patch';
 
 export const slugify = (s: string) =>
   s

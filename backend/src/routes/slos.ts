@@ -2,8 +2,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Slo, SloCreate, SloListQuery, SloUpdate, groupByLabelsClash } from '@opsdeck/common';
 import { badRequest } from '../errors';
-import { registerCrud } from './crud';
-import { mergePatch } from './merge-patch';
+import { registerCrud } from '../http/crud';
+import { mergePatch } from '../http/merge-patch';
 
 export const sloRoutes: FastifyPluginAsync = async (app) => {
   registerCrud(app, {

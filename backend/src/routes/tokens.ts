@@ -7,7 +7,7 @@ import { hashSecret } from '../auth/plugin';
 import { ApiError } from '../errors';
 import { recordAudit } from '../store/audit';
 import { isUniqueViolation } from '../store/documents';
-import { errorResponses, IdParams, writeContext } from './crud';
+import { errorResponses, IdParams, writeContext } from '../http/crud';
 
 const GrafanaProxy = z
   .boolean()

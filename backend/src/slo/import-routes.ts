@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorBody, SloCreate, YAML_SYNTAX_FIELD, importSlos, type Slo } from '@opsdeck/common';
 import { ApiError, badRequest, unprocessable } from '../errors';
 import { acceptRawYaml, isRawYaml, type RawYamlBody } from '../http/yaml-body';
-import { errorResponses, writeContext } from '../routes/crud';
+import { errorResponses, writeContext } from '../http/crud';
 
 const ImportFormatName = z
   .enum(['openslo', 'sloth', 'pyrra'])

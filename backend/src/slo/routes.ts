@@ -10,7 +10,7 @@ import '../decorations';
 import { ApiError, badRequest } from '../errors';
 import { prometheusPlugin } from '../prometheus/plugin';
 import type { PrometheusClient } from '../prometheus/client';
-import { errorResponses } from '../routes/crud';
+import { errorResponses } from '../http/crud';
 import { exclusionRanges } from '../exclusions/store';
 import { SloEvaluator } from './evaluator';
 import { SloBatchStatus, SloBudget, SloStatus } from './status';

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { sloRulesDocument } from '@opsdeck/common';
 import { appUrlOf } from '../config';
-import { errorResponses } from '../routes/crud';
+import { errorResponses } from '../http/crud';
 
 export const sloRulesRoutes: FastifyPluginAsync = async (app) => {
   app.get(

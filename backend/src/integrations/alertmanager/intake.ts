@@ -12,7 +12,7 @@ import {
 } from '@opsdeck/common';
 import { appendTimeline } from '../../incidents/timeline';
 import { ApiError, unprocessable } from '../../errors';
-import { buildIncident } from '../../routes/incidents';
+import { buildIncident } from '../../incidents/build';
 import type { WriteContext } from '../../store/documents';
 import { alertGroupKey } from '../../store/repositories';
 

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AlertmanagerWebhook, ErrorBody, WebhookOutcome } from '@opsdeck/common';
 import '../../decorations';
-import { errorResponses, writeContext } from '../../routes/crud';
+import { errorResponses, writeContext } from '../../http/crud';
 import { AlertGroupIntake } from './intake';
 
 export const alertmanagerWebhookPlugin = fp(
