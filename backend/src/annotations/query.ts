@@ -71,8 +71,8 @@ const hasAllTags = (tags: readonly string[], wanted: readonly string[] | undefin
   !wanted?.length || wanted.every((t) => tags.includes(t));
 
 /**
- * Keeps the rows of `table` whose item carries every wanted tag, each an exists probe of the tag
- * index's primary key (kind, item_id, tag).
+ * Keeps the rows whose item (`idColumn`) carries every one of `tags`, each an exists probe of the
+ * tag index's primary key (kind, item_id, tag).
  */
 function withAllTags(
   qb: AnySelect,
