@@ -1,16 +1,11 @@
 // Reads incidents, changes and maintenance occurrences overlapping a time range as Grafana
-// annotations. Range queries ride the (time, id) indexes; the longest stored span, read from an
-// expression index, bounds how far back a still-overlapping item can have started.
-import { type Kysely, sql } from 'kysely';
+// annotations. Range queries ride the (time, id) indexes, tag filters the tag index; the longest
+// stored span, read from an expression index, bounds how far back an overlapping item can start.
+import { type Kysely, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import {
   ANNOTATION_SOURCES,
   type AnnotationSource,
-  CHANGE_KINDS,
-  CHANGE_STATUSES,
   type Change,
-  INCIDENT_STATUSES,
-  RISKS,
-  SEVERITIES,
   type Incident,
   type MaintenanceWindow,
   type Risk,
@@ -21,7 +16,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import '../decorations';
 import { exclusionAnnotations } from '../exclusions/annotations';
-import type { Database } from '../store/schema';
+import type { AnnotationTagsTable, ChangesTable, Database, IncidentsTable } from '../store/schema';
+import { changeTags, incidentTags } from './tags';
 
 /** incident, change, maintenance, exclusion: one definition, shared with the data source. */
 export const ANNOTATION_KINDS = ANNOTATION_SOURCES;
@@ -64,42 +60,33 @@ export interface AnnotationQuery {
 }
 
 type Db = Kysely<Database>;
-
-/**
- * Without a tag filter every row read is kept, so one batch of `limit` rows answers; with one,
- * rows are read in larger batches until enough pass.
- */
-const TAG_BATCH_FLOOR = 500;
-const batchSize = (q: AnnotationQuery) => (q.tags?.length ? Math.max(q.limit * 4, TAG_BATCH_FLOOR) : q.limit);
+// The same query runs over incidents or changes, joined to the tag index or not: a table chosen at
+// run time, which Kysely cannot type; the rows are typed where they are read.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySelect = SelectQueryBuilder<any, any, object>;
 
 const hasAllTags = (tags: readonly string[], wanted: readonly string[] | undefined) =>
   !wanted?.length || wanted.every((t) => tags.includes(t));
 
-/** Tags an annotation derives from its item's fields rather than from the stored `tags` list. */
-const DERIVED_TAG = new Set<string>([
-  ...ANNOTATION_KINDS,
-  ...SEVERITIES,
-  ...INCIDENT_STATUSES,
-  ...RISKS,
-  ...CHANGE_KINDS,
-  ...CHANGE_STATUSES,
-]);
-
 /**
- * Stored tags must appear in the JSON document as a quoted string, so the database can skip rows
- * without them before any document is parsed (the exact check still runs on the parsed item).
+ * Keeps the rows whose item (`idColumn`) carries every one of `tags`, each an exists probe of the
+ * tag index's primary key (kind, item_id, tag).
  */
-function storedTagNeedles(wanted: readonly string[] | undefined): string[] {
-  return (wanted ?? [])
-    .filter((t) => !DERIVED_TAG.has(t) && !t.startsWith('service:'))
-    .map((t) => JSON.stringify(t));
-}
-
-/** LIKE speaks both SQLite and PostgreSQL; the needle's own wildcards are escaped. */
-function containsAll(needles: string[]) {
-  return needles.map(
-    (n) => sql<boolean>`doc like ${`%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
-  );
+function withAllTags(
+  qb: AnySelect,
+  kind: AnnotationTagsTable['kind'],
+  idColumn: string,
+  tags: readonly string[],
+): AnySelect {
+  let out = qb;
+  for (const tag of tags) {
+    out = out.where(
+      sql<SqlBool>`exists (select 1 from annotation_tags x where x.kind = ${kind} and x.item_id = ${sql.ref(idColumn)} and x.tag = ${tag})`,
+    );
+  }
+  return out;
 }
 
 export function incidentAnnotation(d: Incident, now: number): Annotation {
@@ -115,7 +102,7 @@ export function incidentAnnotation(d: Incident, now: number): Annotation {
     text:
       `${d.severity} incident on ${d.service}, ${d.status}${d.resolvedAt ? '' : ' (open)'}` +
       (d.description ? `\n\n${d.description}` : ''),
-    tags: [...new Set(['incident', d.severity, d.status, `service:${d.service}`, ...d.tags])],
+    tags: incidentTags(d),
     service: d.service,
     severity: d.severity,
     status: d.status,
@@ -138,7 +125,7 @@ export function changeAnnotation(d: Change): Annotation {
       `${d.risk} risk ${d.kind}, ${d.status}` +
       (d.rollbackReason ? `; rolled back: ${d.rollbackReason}` : '') +
       (d.rfcUrl ? `\nRFC: ${d.rfcUrl}` : ''),
-    tags: [...new Set(['change', d.kind, d.risk, d.status, `service:${d.service}`, ...d.tags])],
+    tags: changeTags(d),
     service: d.service,
     risk: d.risk,
     status: d.status,
@@ -146,20 +133,11 @@ export function changeAnnotation(d: Change): Annotation {
   };
 }
 
-/**
- * A row that may make the answer: documents are parsed only for the `limit` newest candidates
- * across kinds, unless a tag filter needs the parsed item to decide.
- */
+/** A row that makes the answer if it is among the `limit` newest across kinds; parsed only then. */
 interface Candidate {
   time: number;
   id: string;
   make(): Annotation;
-}
-
-function candidate(time: number, id: string, build: () => Annotation, q: AnnotationQuery): Candidate | null {
-  if (!q.tags?.length) return { time, id, make: build };
-  const built = build();
-  return hasAllTags(built.tags, q.tags) ? { time, id, make: () => built } : null;
 }
 
 async function longestSpan(db: Db, table: 'incidents' | 'changes'): Promise<number> {
@@ -170,98 +148,104 @@ async function longestSpan(db: Db, table: 'incidents' | 'changes'): Promise<numb
   return Math.max(0, Number(row.rows[0]?.span ?? 0));
 }
 
+/**
+ * The rows of `table` that start in [lo, hi], newest first. Without tags this walks the table's
+ * (time, id) index; with them it walks the tag index for the first tag and probes the others, so
+ * every row read is one the answer keeps.
+ */
+function startingBetween(
+  db: Db,
+  table: 'incidents' | 'changes',
+  lo: number,
+  hi: number,
+  tags: readonly string[],
+): AnySelect {
+  const any = db as AnyDb;
+  const from: string = table;
+  const kind = table === 'incidents' ? 'incident' : 'change';
+  const time = table === 'incidents' ? 'started_at' : 'at';
+  const [first, ...rest] = tags;
+  if (first === undefined) {
+    return any
+      .selectFrom(from)
+      .where(time, '<=', hi)
+      .where(time, '>=', lo)
+      .orderBy(`${table}.${time}`, 'desc')
+      .orderBy(`${table}.id`, 'desc');
+  }
+  return withAllTags(
+    any
+      .selectFrom('annotation_tags as t')
+      .innerJoin(from, `${table}.id`, 't.item_id')
+      .where('t.kind', '=', kind)
+      .where('t.tag', '=', first)
+      .where('t.at', '<=', hi)
+      .where('t.at', '>=', lo),
+    kind,
+    't.item_id',
+    rest,
+  )
+    .orderBy('t.at', 'desc')
+    .orderBy('t.item_id', 'desc');
+}
+
+type IncidentRow = Pick<IncidentsTable, 'doc' | 'version' | 'started_at' | 'id'>;
+
+const incidentCandidate = (r: IncidentRow, now: number): Candidate => ({
+  time: Number(r.started_at),
+  id: `incident:${r.id}`,
+  make: () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, now),
+});
+
 async function incidents(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
   const span = await longestSpan(db, 'incidents');
-  const out: Candidate[] = [];
-  const batch = batchSize(q);
-  const base = () => {
-    let s = db.selectFrom('incidents').select(['doc', 'version', 'started_at', 'id']);
-    if (q.service) s = s.where('service', '=', q.service);
-    if (q.severities?.length) s = s.where('severity', 'in', [...q.severities]);
-    for (const c of containsAll(storedTagNeedles(q.tags))) s = s.where(c);
-    return s;
+  const tags = q.tags ?? [];
+  const filters = (s: AnySelect): AnySelect => {
+    let out = s;
+    if (q.service) out = out.where('incidents.service', '=', q.service);
+    if (q.severities?.length) out = out.where('incidents.severity', 'in', [...q.severities]);
+    return out;
   };
   // Items that started inside the lookback and are still overlapping at `from`.
-  let cursor: { t: number; id: string } | null = null;
-  for (;;) {
-    let s = base()
-      .where('started_at', '<=', q.to)
-      .where('started_at', '>=', q.from - span)
-      .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>=', q.from)]));
-    if (cursor) {
-      const c = cursor;
-      s = s.where((eb) =>
-        eb.or([eb('started_at', '<', c.t), eb.and([eb('started_at', '=', c.t), eb('id', '<', c.id)])]),
-      );
-    }
-    const rows = await s.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(batch).execute();
-    for (const r of rows) {
-      const c = candidate(
-        Number(r.started_at),
-        `incident:${r.id}`,
-        () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now),
-        q,
-      );
-      if (c) out.push(c);
-    }
-    const last = rows[rows.length - 1];
-    if (rows.length < batch || out.length >= q.limit || !last) break;
-    cursor = { t: Number(last.started_at), id: last.id };
-  }
-  // Open incidents older than the longest resolved one: few, found through the
-  // (resolved_at, started_at) index, which hands them over newest first.
-  const old = await base()
-    .where('resolved_at', 'is', null)
-    .where('started_at', '<', q.from - span)
-    .orderBy('started_at', 'desc')
+  const recent: IncidentRow[] = await filters(startingBetween(db, 'incidents', q.from - span, q.to, tags))
+    .where((eb) =>
+      eb.or([eb('incidents.resolved_at', 'is', null), eb('incidents.resolved_at', '>=', q.from)]),
+    )
+    .select(['incidents.doc', 'incidents.version', 'incidents.started_at', 'incidents.id'])
     .limit(q.limit)
     .execute();
-  for (const r of old) {
-    const c = candidate(
-      Number(r.started_at),
-      `incident:${r.id}`,
-      () => incidentAnnotation({ ...(JSON.parse(r.doc) as Incident), version: Number(r.version) }, q.now),
-      q,
-    );
-    if (c) out.push(c);
-  }
-  return out;
+  // Open incidents older than the longest resolved one: few, found through the
+  // (resolved_at, started_at) index, which hands them over newest first.
+  const old: IncidentRow[] = await withAllTags(
+    filters((db as AnyDb).selectFrom('incidents'))
+      .where('incidents.resolved_at', 'is', null)
+      .where('incidents.started_at', '<', q.from - span),
+    'incident',
+    'incidents.id',
+    tags,
+  )
+    .select(['incidents.doc', 'incidents.version', 'incidents.started_at', 'incidents.id'])
+    .orderBy('incidents.started_at', 'desc')
+    .limit(q.limit)
+    .execute();
+  return [...recent, ...old].map((r) => incidentCandidate(r, q.now));
 }
 
 async function changes(db: Db, q: AnnotationQuery): Promise<Candidate[]> {
   const span = await longestSpan(db, 'changes');
-  const out: Candidate[] = [];
-  const batch = batchSize(q);
-  let cursor: { t: number; id: string } | null = null;
-  for (;;) {
-    let s = db
-      .selectFrom('changes')
-      .select(['doc', 'version', 'at', 'id'])
-      .where('at', '<=', q.to)
-      .where('at', '>=', q.from - span)
-      .where((eb) => eb.or([eb('at', '>=', q.from), eb('at_end', '>=', q.from)]));
-    if (q.service) s = s.where('service', '=', q.service);
-    if (q.risks?.length) s = s.where('risk', 'in', [...q.risks]);
-    for (const c of containsAll(storedTagNeedles(q.tags))) s = s.where(c);
-    if (cursor) {
-      const c = cursor;
-      s = s.where((eb) => eb.or([eb('at', '<', c.t), eb.and([eb('at', '=', c.t), eb('id', '<', c.id)])]));
-    }
-    const rows = await s.orderBy('at', 'desc').orderBy('id', 'desc').limit(batch).execute();
-    for (const r of rows) {
-      const c = candidate(
-        Number(r.at),
-        `change:${r.id}`,
-        () => changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) }),
-        q,
-      );
-      if (c) out.push(c);
-    }
-    const last = rows[rows.length - 1];
-    if (rows.length < batch || out.length >= q.limit || !last) break;
-    cursor = { t: Number(last.at), id: last.id };
-  }
-  return out;
+  let s = startingBetween(db, 'changes', q.from - span, q.to, q.tags ?? []);
+  if (q.service) s = s.where('changes.service', '=', q.service);
+  if (q.risks?.length) s = s.where('changes.risk', 'in', [...q.risks]);
+  const rows: Pick<ChangesTable, 'doc' | 'version' | 'at' | 'id'>[] = await s
+    .where((eb) => eb.or([eb('changes.at', '>=', q.from), eb('changes.at_end', '>=', q.from)]))
+    .select(['changes.doc', 'changes.version', 'changes.at', 'changes.id'])
+    .limit(q.limit)
+    .execute();
+  return rows.map((r) => ({
+    time: Number(r.at),
+    id: `change:${r.id}`,
+    make: () => changeAnnotation({ ...(JSON.parse(r.doc) as Change), version: Number(r.version) }),
+  }));
 }
 
 /** The windows and their end-early / extend adjustments, so annotations show what really happened. */

@@ -4,7 +4,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { ApiError, notFound, versionConflict } from '../errors';
 import { recordAudit } from './audit';
 import type { Store } from './db';
-import type { Database, DocumentTable } from './schema';
+import type { AnnotationTagsTable, Database, DocumentTable } from './schema';
 
 export interface StoredDocument {
   id: string;
@@ -24,6 +24,8 @@ export interface DocumentKind<T extends StoredDocument> {
   columns(doc: T): Record<string, Scalar>;
   /** The column lists are ordered and paged by (descending). */
   timeColumn: string;
+  /** The annotation an item of this kind makes, whose tags the tag index keeps in the same transaction. */
+  annotation?: { kind: AnnotationTagsTable['kind']; at(doc: T): number; tags(doc: T): readonly string[] };
   /** The answer when a write breaks a unique index other than the id; a generic 409 otherwise. */
   uniqueConflict?(doc: T): ApiError;
 }
@@ -215,6 +217,22 @@ export class DocumentRepository<T extends StoredDocument> {
     };
   }
 
+  private async deleteTags(tx: Tx, id: string): Promise<void> {
+    const a = this.kind.annotation;
+    if (a)
+      await tx.deleteFrom('annotation_tags').where('kind', '=', a.kind).where('item_id', '=', id).execute();
+  }
+
+  /** Replaces the document's rows in the tag index with its current tags and start. */
+  private async writeTags(tx: Tx, doc: T): Promise<void> {
+    const a = this.kind.annotation;
+    if (!a) return;
+    await this.deleteTags(tx, doc.id);
+    const at = a.at(doc);
+    const rows = a.tags(doc).map((tag) => ({ kind: a.kind, item_id: doc.id, tag, at }));
+    if (rows.length) await tx.insertInto('annotation_tags').values(rows).execute();
+  }
+
   /** Inserts a new document; 409 when the id is taken. */
   async insert(
     doc: Omit<T, 'version' | 'createdAt' | 'updatedAt' | 'createdBy'>,
@@ -238,6 +256,7 @@ export class DocumentRepository<T extends StoredDocument> {
         }
         throw err;
       }
+      await this.writeTags(tx, full);
       await recordAudit(tx, {
         ...auditBase(ctx, this.kind.entity, full.id),
         action: 'create',
@@ -281,6 +300,7 @@ export class DocumentRepository<T extends StoredDocument> {
         const now = await this.require(id, tx);
         throw versionConflict(this.kind.entity, id, now.version, current.version);
       }
+      await this.writeTags(tx, next);
       await recordAudit(tx, {
         ...auditBase(ctx, this.kind.entity, id),
         action,
@@ -298,6 +318,7 @@ export class DocumentRepository<T extends StoredDocument> {
         throw versionConflict(this.kind.entity, id, current.version, expectedVersion);
       }
       await (tx as AnyDb).deleteFrom(this.kind.table).where('id', '=', id).execute();
+      await this.deleteTags(tx, id);
       await recordAudit(tx, {
         ...auditBase(ctx, this.kind.entity, id),
         action: 'delete',

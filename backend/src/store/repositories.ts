@@ -1,6 +1,7 @@
 // The document kinds of opsdeck and the repositories over them, built once per store.
 import { createHash } from 'node:crypto';
 import type { Change, Incident, MaintenanceWindow, Runbook, Slo } from '@opsdeck/common';
+import { changeTags, incidentTags } from '../annotations/tags';
 import { conflict } from '../errors';
 import type { Store } from './db';
 import { type DocumentKind, DocumentRepository } from './documents';
@@ -11,15 +12,19 @@ export const alertGroupKey = (groupKey: string) =>
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
+const incidentStart = (d: Incident) => Date.parse(d.startedAt);
+const changeStart = (d: Change) => Date.parse(d.startedAt ?? d.plannedStart ?? d.createdAt);
+
 export const INCIDENTS: DocumentKind<Incident> = {
   table: 'incidents',
   entity: 'incident',
   timeColumn: 'started_at',
+  annotation: { kind: 'incident', at: incidentStart, tags: incidentTags },
   columns: (d) => ({
     service: d.service,
     status: d.status,
     severity: d.severity,
-    started_at: Date.parse(d.startedAt),
+    started_at: incidentStart(d),
     resolved_at: ms(d.resolvedAt),
     open_alert_group:
       d.status !== 'resolved' && d.source?.alertGroup ? alertGroupKey(d.source.alertGroup) : null,
@@ -36,12 +41,13 @@ export const CHANGES: DocumentKind<Change> = {
   table: 'changes',
   entity: 'change',
   timeColumn: 'at',
+  annotation: { kind: 'change', at: changeStart, tags: changeTags },
   columns: (d) => ({
     service: d.service,
     status: d.status,
     risk: d.risk,
     kind: d.kind,
-    at: Date.parse(d.startedAt ?? d.plannedStart ?? d.createdAt),
+    at: changeStart(d),
     at_end: ms(d.finishedAt ?? d.plannedEnd),
   }),
 };

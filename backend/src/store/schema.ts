@@ -30,6 +30,14 @@ export interface ChangesTable extends DocumentColumns {
   at_end: number | null;
 }
 
+/** One tag of an incident's or a change's annotation, at the item's start (the tag index). */
+export interface AnnotationTagsTable {
+  kind: 'incident' | 'change';
+  item_id: string;
+  tag: string;
+  at: number;
+}
+
 export interface MaintenanceWindowsTable extends DocumentColumns {
   service: string | null;
   enabled: number;
@@ -113,6 +121,7 @@ export interface AuditLogTable {
 export interface Database {
   incidents: IncidentsTable;
   changes: ChangesTable;
+  annotation_tags: AnnotationTagsTable;
   maintenance_windows: MaintenanceWindowsTable;
   runbooks: RunbooksTable;
   slos: SlosTable;

@@ -9,6 +9,7 @@ import * as m030 from './030_incident_alert_groups';
 import * as m031 from './031_slo_exclusions';
 import * as m032 from './032_instance_identity';
 import * as m035 from './035_grafana_proxy_tokens';
+import * as m036 from './036_annotation_tags';
 
 export interface MigrationFile {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, MigrationFile> = {
   '031_slo_exclusions': m031,
   '032_instance_identity': m032,
   '035_grafana_proxy_tokens': m035,
+  '036_annotation_tags': m036,
 };
